@@ -1,0 +1,65 @@
+// `prefect-gitops-devserver`: run the Prefect-compatible local API until interrupted.
+import { Command, InvalidArgumentError } from "commander";
+import { readFileSync } from "node:fs";
+import { validateFaultConfig, type FaultConfig } from "./faults.js";
+import { startDevServer } from "./server.js";
+
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
+  return parsed;
+}
+
+function faultFile(path: string): FaultConfig {
+  try {
+    return validateFaultConfig(JSON.parse(readFileSync(path, "utf8")));
+  } catch (error) {
+    throw new InvalidArgumentError(`${path}: ${(error as Error).message}`);
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command("prefect-gitops-devserver")
+    .description("A Prefect-compatible local API for trying stacks offline and testing them in CI.")
+    .option("--port <port>", "port to listen on (0 picks a free one)", port, 4200)
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option("--data-dir <dir>", "keep data here so it survives a restart (default: memory only)")
+    .option("--api-key <key>", "require Authorization: Bearer <key> on every request (default: PREFECT_DEVSERVER_API_KEY)")
+    .option("--auth-string <user:password>", "require HTTP basic auth instead, as PREFECT_API_AUTH_STRING sends it")
+    .option("--faults <file>", "inject faults from a JSON file ({\"rules\": [...], \"seed\": 1})", faultFile)
+    .option("--quiet", "print nothing but errors")
+    .showHelpAfterError();
+  program.parse(argv);
+  const options = program.opts<{ port: number; host: string; dataDir?: string; apiKey?: string; authString?: string; faults?: FaultConfig; quiet?: boolean }>();
+
+  const server = await startDevServer({
+    port: options.port,
+    host: options.host,
+    dataDir: options.dataDir,
+    apiKey: options.apiKey ?? process.env.PREFECT_DEVSERVER_API_KEY,
+    authString: options.authString,
+    faults: options.faults,
+    log: (message) => console.error(message),
+  });
+  if (!options.quiet) {
+    console.log(`Prefect devserver listening on ${server.url}`);
+    console.log(`  Cloud-style workspace:  ${server.cloudUrl()}`);
+    console.log(`  Use it:                 export PREFECT_API_URL=${server.url}`);
+    console.log(`  Admin (counters, faults): ${server.origin}/_devserver/info`);
+    console.log(options.dataDir ? `  Data kept in ${options.dataDir}` : "  Data kept in memory (use --data-dir to keep it)");
+  }
+  const stop = (): void => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main(process.argv).catch((error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code;
+  console.error(code === "EADDRINUSE" ? `prefect-gitops-devserver: the port is already in use (${(error as Error).message}). Pick another with --port.` : `prefect-gitops-devserver: ${(error as Error).message}`);
+  process.exit(1);
+});

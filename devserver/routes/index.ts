@@ -1,0 +1,27 @@
+// Every route family of the devserver. A family registers its API routes (below `/api`) and,
+// for Cloud webhooks, root routes (`/hooks/{slug}`).
+import type { RouteModule } from "../router.js";
+import { registerAutomationsRoutes } from "./automations.js";
+import { registerBlocksRoutes } from "./blocks.js";
+import { registerConcurrencyLimitsRoutes } from "./concurrency-limits.js";
+import { registerDeploymentsRoutes } from "./deployments.js";
+import { registerFlowsRoutes } from "./flows.js";
+import { registerRootRoutes } from "./root.js";
+import { registerVariablesRoutes } from "./variables.js";
+import { registerWebhookEndpoint, registerWebhooksRoutes } from "./webhooks.js";
+import { registerWorkPoolsRoutes } from "./work-pools.js";
+
+export const API_ROUTE_MODULES: RouteModule[] = [
+  registerRootRoutes,
+  registerFlowsRoutes,
+  registerDeploymentsRoutes,
+  registerWorkPoolsRoutes,
+  registerBlocksRoutes,
+  registerVariablesRoutes,
+  registerConcurrencyLimitsRoutes,
+  registerAutomationsRoutes,
+  registerWebhooksRoutes,
+];
+
+/** Routes outside `/api`: Prefect Cloud serves webhook endpoints at `/hooks/{slug}`. */
+export const ROOT_ROUTE_MODULES: RouteModule[] = [registerWebhookEndpoint];

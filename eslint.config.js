@@ -1,0 +1,119 @@
+// Lint configuration. The last blocks enforce the dependency boundaries of ARCHITECTURE.md;
+// test/architecture/boundaries.test.ts proves each one fails the lint when crossed.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import globals from "globals";
+
+/** Import patterns (gitignore-style, matched against the import specifier). */
+const RECONCILER = ["**/reconciler", "**/reconciler/**"];
+const PROVIDER = ["**/provider", "**/provider/**"];
+const DEVSERVER = ["**/devserver", "**/devserver/**"];
+const HTTP_CODE = ["**/client", "**/client/**", "**/api", "**/api.js", "**/api.ts", "undici"];
+
+const boundary = (message, group, allowTypeImports = false) => ({
+  group,
+  message,
+  allowTypeImports,
+});
+
+/** Product code may not touch the process's environment, arguments or terminal. */
+const ONLY_EDGES_MESSAGE =
+  "Only cli.ts and service.ts read process.env/argv or write to the terminal: take it as a parameter.";
+const processRestrictions = ["env", "argv", "stdout", "stderr", "exit", "stdin"].map((property) => ({
+  object: "process",
+  property,
+  message: ONLY_EDGES_MESSAGE,
+}));
+
+export default tseslint.config(
+  {
+    ignores: [
+      "node_modules/**",
+      "**/cdktf.out/**",
+      "provider/generated/**",
+      "contract/wire.gen.ts",
+      "bench/.work/**",
+      "**/.gen-tmp/**",
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: "module" },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "no-console": "off",
+    },
+  },
+  // Product code: no terminal, no environment, except at the edges.
+  {
+    files: ["provider/**/*.ts", "reconciler/**/*.ts", "devserver/**/*.ts", "contract/**/*.ts"],
+    ignores: ["**/*.test.ts", "**/cli.ts", "**/service.ts"],
+    rules: {
+      "no-console": ["error"],
+      "no-restricted-properties": ["error", ...processRestrictions],
+    },
+  },
+  // provider/ never depends on reconciler/ or devserver/.
+  {
+    files: ["provider/**/*.ts"],
+    ignores: ["**/*.test.ts", "provider/kinds/*/construct.ts", "provider/kinds/*/schema.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            boundary("provider/ must not depend on reconciler/ (ARCHITECTURE.md boundaries).", RECONCILER),
+            boundary("provider/ shares no code with devserver/.", DEVSERVER),
+          ],
+        },
+      ],
+    },
+  },
+  // Constructs and kind schemas load no HTTP code: synthesizing a stack makes no request.
+  {
+    files: ["provider/kinds/*/construct.ts", "provider/kinds/*/schema.ts", "provider/constructs/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            boundary("construct.ts/schema.ts must not import HTTP code (client/, api.ts, undici).", HTTP_CODE, true),
+            boundary("provider/ must not depend on reconciler/ (ARCHITECTURE.md boundaries).", RECONCILER),
+            boundary("provider/ shares no code with devserver/.", DEVSERVER),
+          ],
+        },
+      ],
+    },
+  },
+  // The devserver shares nothing with provider/ or reconciler/ except the contract's wire types,
+  // so it catches the client's mistakes instead of repeating them.
+  {
+    files: ["devserver/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            boundary("devserver/ shares no code with provider/ (only contract/ wire types).", PROVIDER),
+            boundary("devserver/ shares no code with reconciler/.", RECONCILER),
+          ],
+        },
+      ],
+    },
+  },
+  // The contract is a leaf: generated wire types and the validator.
+  {
+    files: ["contract/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [boundary("contract/ is a leaf module.", [...PROVIDER, ...RECONCILER, ...DEVSERVER])] },
+      ],
+    },
+  },
+);
