@@ -2722,6 +2722,24 @@ export interface paths {
         delete: operations["delete_webhook"];
         options?: never;
         head?: never;
+        /** Update Webhook Partially */
+        patch: operations["patch_webhook"];
+        trace?: never;
+    };
+    "/webhooks/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate Webhook Slug */
+        post: operations["rotate_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -12409,6 +12427,25 @@ export interface components {
         WebhookFilterName: {
             any_?: string[] | null;
         };
+        /** WebhookPartialUpdate */
+        WebhookPartialUpdate: {
+            /**
+             * @description A description of the webhook.
+             * @default
+             */
+            description: string;
+            /**
+             * @description Whether the webhook accepts requests.
+             * @default true
+             */
+            enabled: boolean;
+            /** @description The webhook's name. */
+            name?: string;
+            /** @description The service account whose API key callers must present, or null for an open webhook. */
+            service_account_id?: string | null;
+            /** @description A Jinja2 template rendering to a JSON event. */
+            template?: string;
+        };
         /** WebhookUpdate */
         WebhookUpdate: {
             /**
@@ -18858,6 +18895,70 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    patch_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPartialUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    rotate_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
             };
             /** @description Validation Error */
             422: {

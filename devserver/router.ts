@@ -15,6 +15,8 @@ export interface RequestContext {
   query: URLSearchParams;
   /** The parsed JSON body, validated against the contract with defaults filled. */
   body: unknown;
+  /** The request body exactly as received ("" when there is none). */
+  rawBody: string;
   headers: IncomingHttpHeaders;
   dialect: Dialect;
   /** The workspace addressed: `oss`, or `ACCOUNT/WORKSPACE` under the Cloud prefix. */

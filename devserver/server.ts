@@ -209,7 +209,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         try {
           body = JSON.parse(rawBody);
         } catch (error) {
-          throw unprocessable([{ type: "json_invalid", loc: ["body", 0], msg: "JSON decode error", input: {}, ...{ ctx: { error: (error as Error).message } } }], rawBody);
+          // Root routes (webhook endpoints) take any body, forms and text included: they read ctx.rawBody.
+          if (router === root) body = undefined;
+          else throw unprocessable([{ type: "json_invalid", loc: ["body", 0], msg: "JSON decode error", input: {}, ...{ ctx: { error: (error as Error).message } } }], rawBody);
         }
       }
       exchange.requestBody = body;
@@ -235,6 +237,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         params: found.params,
         query: url.searchParams,
         body,
+        rawBody,
         headers: request.headers,
         dialect,
         workspace,

@@ -5,6 +5,7 @@ import { registerAutomationsRoutes } from "./automations.js";
 import { registerBlocksRoutes } from "./blocks.js";
 import { registerConcurrencyLimitsRoutes } from "./concurrency-limits.js";
 import { registerDeploymentsRoutes } from "./deployments.js";
+import { registerEventsRoutes } from "./events.js";
 import { registerFlowsRoutes } from "./flows.js";
 import { registerRootRoutes } from "./root.js";
 import { registerVariablesRoutes } from "./variables.js";
@@ -21,6 +22,7 @@ export const API_ROUTE_MODULES: RouteModule[] = [
   registerConcurrencyLimitsRoutes,
   registerAutomationsRoutes,
   registerWebhooksRoutes,
+  registerEventsRoutes,
 ];
 
 /** Routes outside `/api`: Prefect Cloud serves webhook endpoints at `/hooks/{slug}`. */

@@ -56,9 +56,10 @@ export async function startTestDevServer(options: DevServerOptions = {}): Promis
 
 /**
  * One devserver for the enclosing test file or `describe`, started before its tests and
- * closed after them; after each test, any response that broke the contract fails it.
+ * closed after them; after each test, any response that broke the contract fails it, and with
+ * `strictRequests` any request body that broke it too (for tests of our client).
  */
-export function useDevServer(options: DevServerOptions = {}): { readonly server: TestDevServer } {
+export function useDevServer(options: DevServerOptions & { strictRequests?: boolean } = {}): { readonly server: TestDevServer } {
   let current: TestDevServer | undefined;
   beforeAll(async () => {
     current = await startTestDevServer(options);
@@ -69,9 +70,10 @@ export function useDevServer(options: DevServerOptions = {}): { readonly server:
   afterEach(() => {
     if (!current) return;
     const violations = current.responseViolations.splice(0);
-    current.requestViolations.splice(0);
+    const requests = current.requestViolations.splice(0);
     current.clearExchanges();
     if (violations.length) throw new Error(`The devserver answered outside the Prefect API contract:\n${violations.join("\n")}`);
+    if (options.strictRequests && requests.length) throw new Error(`The client sent requests outside the Prefect API contract:\n${requests.join("\n")}`);
   });
   return {
     get server(): TestDevServer {

@@ -1,0 +1,36 @@
+// Listing every object of a kind in as few requests as the API allows: `/filter` routes page
+// with limit/offset (the server caps `limit`, 200 by default), `/paginate` routes with pages.
+import type { PrefectClient } from "./client.js";
+
+/** The largest page a Prefect server serves by default (PREFECT_API_DEFAULT_LIMIT). */
+export const PAGE_SIZE = 200;
+
+/**
+ * Every result of a `/filter` route: pages of `pageSize` with increasing offsets until a short
+ * page. `body` carries the filter criteria (and `sort`, which should be stable).
+ */
+export async function filterAll<T>(client: PrefectClient, path: string, body: Record<string, unknown> = {}, pageSize = PAGE_SIZE): Promise<T[]> {
+  const all: T[] = [];
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await client.query<T[]>(path, { ...body, offset, limit: pageSize });
+    all.push(...page);
+    if (page.length < pageSize) return all;
+  }
+}
+
+interface PaginationResponse<T> {
+  results: T[];
+  count: number;
+  pages: number;
+  page: number;
+}
+
+/** Every result of a `/paginate` route (`{results, count, pages, page}`), page by page. */
+export async function paginateAll<T>(client: PrefectClient, path: string, body: Record<string, unknown> = {}, pageSize = PAGE_SIZE): Promise<T[]> {
+  const all: T[] = [];
+  for (let page = 1; ; page++) {
+    const answer = await client.query<PaginationResponse<T>>(path, { ...body, page, limit: pageSize });
+    all.push(...answer.results);
+    if (page >= answer.pages || answer.results.length === 0) return all;
+  }
+}

@@ -1,0 +1,189 @@
+// The attribute vocabulary of every kind: zod schemas that also carry the Terraform facts of
+// each attribute (type, required/optional/computed, sensitive, force-new, default, format, how
+// values compare). One definition serves the engine (validation, diff, masking), the
+// Terraform schema export, the generated L1 bindings and the L2 constructs.
+import { z } from "zod";
+
+/** A Terraform type expression, as `terraform providers schema -json` prints it. */
+export type TfType = "string" | "number" | "bool" | "dynamic" | ["set" | "list" | "map", TfType];
+
+export type NestingMode = "single" | "list" | "set";
+
+/** Everything known about one attribute beyond its zod type. */
+export interface AttributeFacts {
+  tfType: TfType | { nested: NestingMode };
+  required: boolean;
+  optional: boolean;
+  computed: boolean;
+  sensitive: boolean;
+  writeOnly: boolean;
+  /** A change replaces the object instead of updating it. */
+  forceNew: boolean;
+  /** Terraform's `use_state_for_unknown`: a computed value that keeps its prior value on update. */
+  stable: boolean;
+  /** The value used when the attribute is not declared. */
+  default?: unknown;
+  /** `json`: a string holding a JSON document (compared as a document); `uuid`; `rfc3339`. */
+  format?: "json" | "uuid" | "rfc3339";
+  /** How two values compare: `json` documents, `set` (order and duplicates do not matter), or a custom rule. */
+  compare: "exact" | "json" | "set" | ((declared: unknown, live: unknown) => boolean);
+  description: string;
+  /** For nested attributes, the attributes of each element. */
+  nested?: Record<string, z.ZodType>;
+  /** The kind and attribute this one refers to, e.g. `prefect_flow.id` (documentation and graph hints). */
+  references?: string;
+}
+
+/** Where the facts live, keyed by schema instance. */
+const attributeFacts = new WeakMap<z.ZodType, AttributeFacts>();
+
+/** The facts of an attribute schema built with `attr.*`. */
+export function factsOf(schema: z.ZodType): AttributeFacts {
+  const facts = attributeFacts.get(schema);
+  if (!facts) throw new Error("This schema was not built with the attr.* helpers and has no attribute facts.");
+  return facts;
+}
+
+export interface AttrOptions<T> {
+  description: string;
+  /** Must be declared. */
+  required?: boolean;
+  /** Set by the server; with `optional`, declared or left to the server. */
+  computed?: boolean;
+  /** May be declared (implied by a default, or by not being required nor computed). */
+  optional?: boolean;
+  sensitive?: boolean;
+  writeOnly?: boolean;
+  forceNew?: boolean;
+  stable?: boolean;
+  default?: T;
+  format?: "uuid" | "rfc3339";
+  references?: string;
+  /** Extra validation: return a message for a bad value (it names what is allowed). */
+  check?: (value: T) => string | undefined;
+  compare?: AttributeFacts["compare"];
+}
+
+/** Terraform's null means "not set": it becomes undefined before the type is checked. */
+const nullToUndefined = (value: unknown): unknown => (value === null ? undefined : value);
+
+function flags<T>(options: AttrOptions<T>): Pick<AttributeFacts, "required" | "optional" | "computed"> {
+  const required = options.required ?? false;
+  const computed = options.computed ?? false;
+  const optional = !required && (options.optional ?? (!computed || options.default !== undefined));
+  return { required, optional, computed };
+}
+
+function finish<T>(base: z.ZodType<T>, options: AttrOptions<T>, facts: Omit<AttributeFacts, "required" | "optional" | "computed" | "sensitive" | "writeOnly" | "forceNew" | "stable" | "description" | "compare"> & { compare?: AttributeFacts["compare"] }): z.ZodType {
+  let checked: z.ZodType = base;
+  if (options.check) {
+    const check = options.check;
+    checked = base.superRefine((value, ctx) => {
+      const message = check(value as T);
+      if (message) ctx.addIssue({ code: "custom", message });
+    });
+  }
+  const all: AttributeFacts = {
+    ...facts,
+    ...flags(options),
+    sensitive: options.sensitive ?? false,
+    writeOnly: options.writeOnly ?? false,
+    forceNew: options.forceNew ?? false,
+    stable: options.stable ?? false,
+    description: options.description,
+    references: options.references,
+    compare: options.compare ?? facts.compare ?? "exact",
+    format: options.format ?? facts.format,
+    ...(options.default !== undefined ? { default: options.default } : {}),
+  };
+  const inner = options.default !== undefined ? checked.default(structuredClone(options.default) as never) : all.required ? checked : checked.optional();
+  const schema = z.preprocess(nullToUndefined, inner);
+  attributeFacts.set(schema, all);
+  return schema;
+}
+
+/** Parse a JSON-valued attribute: Terraform gives a string (jsonencode), code may give the value itself. */
+function jsonDocument(shape: "object" | "any") {
+  return z.unknown().transform((value, ctx) => {
+    let parsed = value;
+    if (typeof value === "string") {
+      try {
+        parsed = JSON.parse(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `must be a JSON document (use jsonencode(...)); ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }
+    if (shape === "object" && (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))) {
+      ctx.addIssue({ code: "custom", message: `must be a JSON object, got ${Array.isArray(parsed) ? "an array" : parsed === null ? "null" : typeof parsed}` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Sets are kept sorted and without duplicates, so two equal sets are equal values. */
+const sortedUnique = (values: string[]): string[] => [...new Set(values)].sort();
+
+export const attr = {
+  string(options: AttrOptions<string>): z.ZodType {
+    const base = options.format === "uuid" ? z.string().regex(UUID, { message: "must be a UUID (e.g. the id attribute of another resource)" }) : z.string();
+    return finish(base, options, { tfType: "string" });
+  },
+
+  number(options: AttrOptions<number> & { integer?: boolean; min?: number; max?: number }): z.ZodType {
+    let base = z.number();
+    if (options.integer) base = base.int({ message: "must be a whole number" });
+    if (options.min !== undefined) base = base.min(options.min, { message: `must be at least ${options.min}` });
+    if (options.max !== undefined) base = base.max(options.max, { message: `must be at most ${options.max}` });
+    return finish(base, options, { tfType: "number" });
+  },
+
+  bool(options: AttrOptions<boolean>): z.ZodType {
+    return finish(z.boolean(), options, { tfType: "bool" });
+  },
+
+  /** A string attribute holding a JSON document; declared as a string or a value, kept parsed, compared as a document. */
+  json(options: AttrOptions<unknown> & { shape?: "object" | "any" }): z.ZodType {
+    return finish(jsonDocument(options.shape ?? "object") as z.ZodType<unknown>, options, { tfType: "string", format: "json", compare: "json" });
+  },
+
+  /** Terraform `dynamic`: any value (string, number, bool, list, object), compared as a JSON document. */
+  dynamic(options: AttrOptions<unknown>): z.ZodType {
+    return finish(z.unknown().refine((value) => value !== undefined, { message: "is required" }) as z.ZodType<unknown>, options, { tfType: "dynamic", compare: "json" });
+  },
+
+  /** A set of strings (order and duplicates do not matter). */
+  stringSet(options: AttrOptions<string[]>): z.ZodType {
+    return finish(z.array(z.string()).transform(sortedUnique) as unknown as z.ZodType<string[]>, options, { tfType: ["set", "string"], compare: "set" });
+  },
+
+  stringList(options: AttrOptions<string[]>): z.ZodType {
+    return finish(z.array(z.string()), options, { tfType: ["list", "string"] });
+  },
+
+  stringMap(options: AttrOptions<Record<string, string>>): z.ZodType {
+    return finish(z.record(z.string(), z.string()), options, { tfType: ["map", "string"], compare: "json" });
+  },
+
+  /** One nested object (Terraform nested attribute, nesting mode `single`). */
+  object(attributes: Record<string, z.ZodType>, options: AttrOptions<Record<string, unknown>>): z.ZodType {
+    return finish(z.strictObject(attributes) as z.ZodType<Record<string, unknown>>, options, { tfType: { nested: "single" }, nested: attributes });
+  },
+
+  /** A list of nested objects (nesting mode `list`). */
+  objectList(attributes: Record<string, z.ZodType>, options: AttrOptions<Record<string, unknown>[]>): z.ZodType {
+    return finish(z.array(z.strictObject(attributes)) as z.ZodType<Record<string, unknown>[]>, options, { tfType: { nested: "list" }, nested: attributes });
+  },
+};
+
+/** The usual computed attributes every Prefect object has. */
+export const commonComputed = {
+  id: () => attr.string({ description: "The object's id (UUID).", computed: true, format: "uuid", stable: true }),
+  created: () => attr.string({ description: "When the object was created (RFC 3339).", computed: true, format: "rfc3339", stable: true }),
+  updated: () => attr.string({ description: "When the object was last updated (RFC 3339).", computed: true, format: "rfc3339" }),
+  accountId: () => attr.string({ description: "Prefect Cloud account id (defaults to the provider's).", optional: true, forceNew: true, format: "uuid" }),
+  workspaceId: () => attr.string({ description: "Prefect Cloud workspace id (defaults to the provider's).", optional: true, forceNew: true, format: "uuid" }),
+};

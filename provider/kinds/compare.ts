@@ -1,0 +1,115 @@
+// Comparing a declaration with a live object, attribute by attribute, with each attribute's
+// own rules: JSON documents compare as documents, sets as sets, custom rules where a kind
+// says so; computed attributes and optional+computed ones left undeclared are the server's.
+import type { z } from "zod";
+import { factsOf, type AttributeFacts } from "./attributes.js";
+import type { KindSchema, Spec } from "./kind.js";
+
+/** A value not known until apply (an id of an object still to be created). */
+export interface UnknownValue {
+  readonly $unknown: string;
+}
+
+export function isUnknown(value: unknown): value is UnknownValue {
+  return typeof value === "object" && value !== null && "$unknown" in value && Object.keys(value).length === 1;
+}
+
+export interface AttributeChange {
+  /** Attribute path, e.g. ["trigger", "event", "posture"]. */
+  path: (string | number)[];
+  before: unknown;
+  after: unknown;
+  /** This change forces the object to be replaced. */
+  forceNew: boolean;
+  sensitive: boolean;
+}
+
+/** Deep equality of JSON values (object key order does not matter). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a === "number" && typeof b === "number") return a === b || (Number.isNaN(a) && Number.isNaN(b));
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+  for (const key of keys) if (!jsonEqual(left[key], right[key])) return false;
+  return true;
+}
+
+function setEqual(a: unknown, b: unknown): boolean {
+  const left = new Set(Array.isArray(a) ? a.map((item) => JSON.stringify(item)) : []);
+  const right = new Set(Array.isArray(b) ? b.map((item) => JSON.stringify(item)) : []);
+  if (left.size !== right.size) return false;
+  for (const item of left) if (!right.has(item)) return false;
+  return true;
+}
+
+/** An empty value for "not declared" comparisons: null, empty set/list/map, empty JSON object. */
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+/** Whether a declared value and a live value are the same under the attribute's rules. */
+export function valuesEqual(facts: AttributeFacts, declared: unknown, live: unknown): boolean {
+  if (isUnknown(declared)) return false;
+  if (isEmpty(declared) && isEmpty(live)) return true;
+  if (facts.nested) return nestedEqual(facts, declared, live);
+  if (typeof facts.compare === "function") return facts.compare(declared, live);
+  switch (facts.compare) {
+    case "set":
+      return setEqual(declared ?? [], live ?? []);
+    case "json":
+      return jsonEqual(declared, live);
+    default:
+      return jsonEqual(declared, live);
+  }
+}
+
+function nestedEqual(facts: AttributeFacts, declared: unknown, live: unknown): boolean {
+  const children = facts.nested ?? {};
+  const compareObject = (d: Record<string, unknown> | null | undefined, l: Record<string, unknown> | null | undefined): boolean => {
+    if (isEmpty(d) || isEmpty(l)) return isEmpty(d) && isEmpty(l);
+    for (const [name, schema] of Object.entries(children)) {
+      if (!attributeMatters(factsOf(schema), d?.[name])) continue;
+      if (!valuesEqual(factsOf(schema), d?.[name], l?.[name])) return false;
+    }
+    return true;
+  };
+  if (facts.tfType && typeof facts.tfType === "object" && !Array.isArray(facts.tfType) && facts.tfType.nested === "single") {
+    return compareObject(declared as Record<string, unknown>, live as Record<string, unknown>);
+  }
+  const left = (declared ?? []) as Record<string, unknown>[];
+  const right = (live ?? []) as Record<string, unknown>[];
+  return left.length === right.length && left.every((item, i) => compareObject(item, right[i]));
+}
+
+/**
+ * Whether a declared value has a say: computed-only attributes never do; optional+computed
+ * attributes only when declared (otherwise the server's value stands).
+ */
+export function attributeMatters(facts: AttributeFacts, declared: unknown): boolean {
+  if (facts.computed && !facts.optional) return false;
+  if (facts.computed && declared === undefined) return false;
+  if (facts.writeOnly) return false;
+  return true;
+}
+
+/**
+ * The attribute-level differences between a declaration and the live object's spec.
+ * `actual` undefined means the object does not exist (every declared attribute is a change).
+ */
+export function diffSpec(kind: KindSchema, declared: Spec, actual: Spec | undefined): AttributeChange[] {
+  const changes: AttributeChange[] = [];
+  for (const [name, schema] of Object.entries(kind.attributes as Record<string, z.ZodType>)) {
+    const facts = factsOf(schema);
+    const want = declared[name];
+    if (!attributeMatters(facts, want)) continue;
+    const have = actual?.[name];
+    if (actual && valuesEqual(facts, want, have)) continue;
+    if (!actual && isEmpty(want)) continue;
+    changes.push({ path: [name], before: actual ? have : undefined, after: want, forceNew: facts.forceNew && actual !== undefined, sensitive: facts.sensitive });
+  }
+  return changes;
+}

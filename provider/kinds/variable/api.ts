@@ -1,0 +1,50 @@
+// prefect_variable through the API: /variables/.
+import type { components } from "../../../contract/wire.gen.js";
+import { filterAll } from "../../client/paginate.js";
+import type { Kind } from "../kind.js";
+import { createSafely, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { variableSchema, type VariableSpec } from "./schema.js";
+
+type Variable = components["schemas"]["Variable"];
+type VariableCreate = components["schemas"]["VariableCreate"];
+type VariableUpdate = components["schemas"]["VariableUpdate"];
+
+export const variableKind: Kind<VariableSpec, Variable> = {
+  ...variableSchema,
+
+  list: (ctx) => filterAll<Variable>(ctx.client, "/variables/filter", { sort: "NAME_ASC" }),
+
+  read: (ctx, id) => orUndefined(ctx.client.get<Variable>(`/variables/${id}`)),
+
+  find: (ctx, spec) => orUndefined(ctx.client.get<Variable>(`/variables/name/${encodeURIComponent(spec.name)}`)),
+
+  create: (ctx, spec) => {
+    const body: VariableCreate = { name: spec.name, value: spec.value as VariableCreate["value"], tags: spec.tags };
+    return createSafely({
+      attempt: () => ctx.client.post<Variable>("/variables/", body),
+      lookup: () => variableKind.find(ctx, spec),
+    });
+  },
+
+  update: async (ctx, id, spec) => {
+    const body: VariableUpdate = { name: spec.name, value: spec.value as VariableUpdate["value"], tags: spec.tags };
+    await ctx.client.patch(`/variables/${id}`, body);
+    const updated = await variableKind.read(ctx, id);
+    if (!updated) throw new Error(`variable ${id} disappeared while it was being updated`);
+    return updated;
+  },
+
+  delete: (ctx, id) => deleteIgnoringMissing(ctx.client.delete(`/variables/${id}`)),
+
+  idOf: (live) => live.id,
+  identityOf: (live) => live.name,
+
+  toSpec: (live) => ({
+    id: live.id,
+    created: live.created ?? undefined,
+    updated: live.updated ?? undefined,
+    name: live.name,
+    value: live.value,
+    tags: [...new Set(live.tags ?? [])].sort(),
+  }),
+};

@@ -1,0 +1,48 @@
+// prefect_variable: a named JSON value in the workspace.
+import { attr, commonComputed } from "../attributes.js";
+import type { KindSchema } from "../kind.js";
+
+export interface VariableSpec {
+  [key: string]: unknown;
+  id?: string;
+  created?: string;
+  updated?: string;
+  account_id?: string;
+  workspace_id?: string;
+  name: string;
+  /** Any JSON value: string, number, bool, list or object. */
+  value: unknown;
+  tags: string[];
+}
+
+/** Prefect's rule for variable names. */
+export const VARIABLE_NAME = /^[a-z0-9_-]+$/;
+export const VARIABLE_NAME_MAX = 255;
+
+export const variableSchema: KindSchema<VariableSpec> = {
+  type: "prefect_variable",
+  title: "variable",
+  description: "A Prefect variable: a named JSON value (string, number, boolean, list or object) flows read at run time.",
+  version: 1,
+  attributes: {
+    id: commonComputed.id(),
+    created: commonComputed.created(),
+    updated: commonComputed.updated(),
+    account_id: commonComputed.accountId(),
+    workspace_id: commonComputed.workspaceId(),
+    name: attr.string({
+      description: "The variable's name: lowercase letters, digits, dashes and underscores.",
+      required: true,
+      check: (name) =>
+        !VARIABLE_NAME.test(name)
+          ? `"${name}" is not a valid variable name: use only lowercase letters, digits, dashes and underscores (e.g. "${name.toLowerCase().replace(/[^a-z0-9_-]+/g, "_")}")`
+          : name.length > VARIABLE_NAME_MAX
+            ? `is ${name.length} characters long; Prefect allows at most ${VARIABLE_NAME_MAX}`
+            : undefined,
+    }),
+    value: attr.dynamic({ description: "The value: any JSON value (string, number, boolean, list or object).", required: true }),
+    tags: attr.stringSet({ description: "Tags on the variable.", optional: true, computed: true, default: [] }),
+  },
+  identity: (spec) => spec.name,
+  label: (spec) => `variable "${spec.name}"`,
+};
