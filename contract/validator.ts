@@ -424,7 +424,8 @@ export class Contract {
     const deviation = SERVER_DEVIATIONS[`${method.toUpperCase()} ${template}`];
     if (deviation) return deviation(status, body);
     if (status === 422) return validationErrorShape(body);
-    const response = declared[String(status)];
+    const alias = STATUS_ALIASES[`${method.toUpperCase()} ${template}`]?.[status];
+    const response = declared[String(alias ?? status)];
     if (!response) {
       if (status >= 400 && status !== 422) {
         const detailOk = body !== null && typeof body === "object" && "detail" in body;
@@ -461,6 +462,18 @@ const templateValidation = (status: number, body: unknown): ContractResult => {
 const SERVER_DEVIATIONS: Record<string, (status: number, body: unknown) => ContractResult> = {
   "POST /templates/validate": templateValidation,
   "POST /automations/templates/validate": templateValidation,
+};
+
+/**
+ * Statuses the real server answers that its document does not declare, validated with the
+ * schema of the declared one: creates answer 201 for a new flow or deployment and 200 for an
+ * existing one (api/flows.py, api/deployments.py); registering an existing block schema
+ * answers 200 (api/block_schemas.py).
+ */
+const STATUS_ALIASES: Record<string, Record<number, number>> = {
+  "POST /flows/": { 201: 200 },
+  "POST /deployments/": { 201: 200 },
+  "POST /block_schemas/": { 200: 201 },
 };
 
 /**

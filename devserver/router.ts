@@ -17,6 +17,11 @@ export interface RequestContext {
   body: unknown;
   /** The request body exactly as received ("" when there is none). */
   rawBody: string;
+  /**
+   * The parsed body as sent, before defaults were filled: what pydantic's `exclude_unset`
+   * sees. Updates write only the fields present here.
+   */
+  sent: unknown;
   headers: IncomingHttpHeaders;
   dialect: Dialect;
   /** The workspace addressed: `oss`, or `ACCOUNT/WORKSPACE` under the Cloud prefix. */

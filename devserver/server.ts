@@ -215,6 +215,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         }
       }
       exchange.requestBody = body;
+      const sent = body === undefined ? {} : structuredClone(body);
       const contract = contracts[dialect];
       const operation = router === api ? contract.match(method, path) : undefined;
       if (operation && !found.route.options.rawBody) {
@@ -238,6 +239,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         query: url.searchParams,
         body,
         rawBody,
+        sent,
         headers: request.headers,
         dialect,
         workspace,

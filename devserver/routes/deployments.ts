@@ -1,4 +1,557 @@
-// TODO(deployments): routes of this family are being written.
-import type { Router } from "../router.js";
+// Deployments and their schedules. `POST /deployments/` is Prefect's upsert keyed by
+// (flow_id, name): fields left out keep their values, schedules are always replaced (new
+// ids), and a concurrency limit is backed by a global concurrency limit named
+// `deployment:<id>` in the shared v2 limits collection. Names of the work pool and queue,
+// and the limit object, are read through the deployment's links each time, so deleting a
+// queue or a limit elsewhere shows up as Prefect's `ON DELETE SET NULL` would.
+import {
+  concurrencyLimits,
+  deployments,
+  flows,
+  workPools,
+  workQueues,
+  type ConcurrencyLimitEntity,
+  type DeploymentEntity,
+  type FlowEntity,
+  type WorkPoolEntity,
+  type WorkQueueEntity,
+} from "../collections.js";
+import { found, page, paginate, sortBy, stamp, timestamp } from "../filters.js";
+import { HttpError, conflict, created, noContent, ok } from "../http.js";
+import type { RequestContext, Router } from "../router.js";
+import type { Collection, Workspace } from "../store.js";
+import { asksForRuns, deploymentMatches, flowMatches, given, workPoolMatches, workQueueMatches, type DeploymentFacts } from "./deployment-filters.js";
+import { schemaViolation } from "./deployment-json-schema.js";
+import {
+  bodyProblem,
+  rowTimestamp,
+  scheduleChanges,
+  scheduleDrafts,
+  type DeploymentScheduleEntity,
+  type ScheduleChanges,
+  type ScheduleDraft,
+} from "./schedule-validation.js";
+import { DEFAULT_AGENT_WORK_POOL_NAME, INTEGRITY_CONFLICT, legacyQueue, poolNotFound, queueForDeployment } from "./work-pools.js";
 
-export function registerDeploymentsRoutes(_router: Router): void {}
+type Body = Record<string, unknown>;
+type LimitView = NonNullable<DeploymentEntity["global_concurrency_limit"]>;
+
+const NOT_FOUND = "Deployment not found";
+// Prefect's routes disagree on the full stop; each route uses its own wording.
+const NOT_FOUND_DOT = "Deployment not found.";
+const SCHEDULE_NOT_FOUND = "Schedule not found.";
+const BOTH_LIMITS = "A deployment cannot have both a concurrency limit and a global concurrency limit.";
+
+/** Fields a DeploymentCreate or DeploymentUpdate writes as they are when present in the body. */
+const PLAIN_FIELDS = [
+  "version",
+  "description",
+  "path",
+  "entrypoint",
+  "tags",
+  "parameter_openapi_schema",
+  "pull_steps",
+  "storage_document_id",
+  "infrastructure_document_id",
+  "concurrency_options",
+] as const;
+
+// ---------------------------------------------------------------------------- reading
+
+/** The collections a deployment links to, looked up once per request rather than per deployment. */
+export interface Links {
+  flows: Collection<FlowEntity>;
+  queues: Collection<WorkQueueEntity>;
+  pools: Collection<WorkPoolEntity>;
+  limits: Collection<ConcurrencyLimitEntity>;
+}
+
+/** The collections of a workspace a deployment links to. */
+export function linksOf(ws: Workspace): Links {
+  return { flows: flows(ws), queues: workQueues(ws), pools: workPools(ws), limits: concurrencyLimits(ws) };
+}
+
+function linkedQueue(links: Links, deployment: DeploymentEntity): WorkQueueEntity | undefined {
+  return deployment.work_queue_id ? links.queues.get(deployment.work_queue_id) : undefined;
+}
+
+/** The work pool a deployment runs in, through its queue. */
+export function deploymentPool(links: Links, deployment: DeploymentEntity): WorkPoolEntity | undefined {
+  const queue = linkedQueue(links, deployment);
+  return queue?.work_pool_id ? links.pools.get(queue.work_pool_id) : undefined;
+}
+
+function linkedLimit(links: Links, deployment: DeploymentEntity): ConcurrencyLimitEntity | undefined {
+  const id = deployment.global_concurrency_limit?.id;
+  return id ? links.limits.get(id) : undefined;
+}
+
+/** A v2 limit as a deployment embeds it (GlobalConcurrencyLimitResponse). */
+function limitView(limit: ConcurrencyLimitEntity): LimitView {
+  return {
+    id: limit.id,
+    created: limit.created,
+    updated: limit.updated,
+    active: limit.active ?? true,
+    name: limit.name,
+    limit: limit.limit,
+    active_slots: limit.active_slots ?? 0,
+    slot_decay_per_second: limit.slot_decay_per_second ?? 0,
+  };
+}
+
+/** Newest first, as Prefect orders a deployment's schedules (`updated` descending). */
+function newestFirst(schedules: DeploymentScheduleEntity[]): DeploymentScheduleEntity[] {
+  return [...schedules].sort((a, b) => String(b.updated).localeCompare(String(a.updated)));
+}
+
+/** What the deployment filters need beyond the stored deployment. */
+export function deploymentFacts(links: Links, deployment: DeploymentEntity): DeploymentFacts {
+  const queue = linkedQueue(links, deployment);
+  return {
+    flowName: links.flows.get(deployment.flow_id)?.name,
+    workQueueName: queue ? queue.name : (deployment.work_queue_name ?? null),
+    concurrencyLimit: linkedLimit(links, deployment)?.limit ?? null,
+  };
+}
+
+/**
+ * A deployment as Prefect returns it: queue and pool names from the linked queue, the
+ * embedded limit from the limits collection, and the deprecated `concurrency_limit` always
+ * null (the server reads it from a column it renamed).
+ */
+export function deploymentResponse(links: Links, deployment: DeploymentEntity): DeploymentEntity {
+  const queue = linkedQueue(links, deployment);
+  const pool = queue?.work_pool_id ? links.pools.get(queue.work_pool_id) : undefined;
+  const limit = linkedLimit(links, deployment);
+  return {
+    ...deployment,
+    schedules: newestFirst(deployment.schedules ?? []),
+    concurrency_limit: null,
+    global_concurrency_limit: limit ? limitView(limit) : null,
+    work_queue_id: queue ? queue.id : null,
+    work_queue_name: queue ? queue.name : (deployment.work_queue_name ?? null),
+    work_pool_name: pool ? pool.name : null,
+  };
+}
+
+// ---------------------------------------------------------------------------- writing
+
+function ownLimitName(deploymentId: string): string {
+  return `deployment:${deploymentId}`;
+}
+
+/** Delete the limit backing a deployment's concurrency, if the deployment made it. */
+function dropOwnLimit(ws: Workspace, deployment: DeploymentEntity): void {
+  const limit = linkedLimit(linksOf(ws), deployment);
+  // A shared limit linked with global_concurrency_limit_id belongs to its owner, not to us.
+  if (limit && limit.name === ownLimitName(deployment.id)) concurrencyLimits(ws).delete(limit.id);
+}
+
+/**
+ * Apply a `concurrency_limit` request: null removes the backing limit, a number updates the
+ * linked limit or creates `deployment:<id>`. Returns the limit to embed.
+ */
+function applyConcurrencyLimit(ctx: RequestContext, deployment: DeploymentEntity, requested: number | null): LimitView | null {
+  const ws = ctx.workspace;
+  const current = linkedLimit(linksOf(ws), deployment);
+  if (requested === null) {
+    if (current) dropOwnLimit(ws, deployment);
+    return null;
+  }
+  const collection = concurrencyLimits(ws);
+  if (current) {
+    if (current.limit === requested) return limitView(current);
+    return limitView(collection.put({ ...current, limit: requested, updated: timestamp(ctx.now) }));
+  }
+  const name = ownLimitName(deployment.id);
+  const leftover = collection.getByKey(name);
+  const limit: ConcurrencyLimitEntity = leftover
+    ? { ...leftover, limit: requested, updated: timestamp(ctx.now) }
+    : { ...stamp(ctx), active: true, name, limit: requested, active_slots: 0, denied_slots: 0, slot_decay_per_second: 0, avg_slot_occupancy_seconds: 2 };
+  return limitView(collection.put(limit));
+}
+
+/** The limit a `global_concurrency_limit_id` links to; an unknown id fails the foreign key. */
+function linkLimit(ws: Workspace, id: unknown): LimitView | null {
+  if (id === null || id === undefined) return null;
+  const limit = concurrencyLimits(ws).get(id as string);
+  if (!limit) throw conflict(INTEGRITY_CONFLICT);
+  return limitView(limit);
+}
+
+/** Delete a deployment with its schedules and the limit backing its concurrency. */
+export function deleteDeployment(ws: Workspace, deployment: DeploymentEntity): void {
+  dropOwnLimit(ws, deployment);
+  deployments(ws).delete(deployment.id);
+}
+
+/** Schedules to store for validated drafts: new ids, stamped in creation order. */
+function newSchedules(ctx: RequestContext, deploymentId: string, drafts: ScheduleDraft[]): DeploymentScheduleEntity[] {
+  return drafts.map((draft, index) => {
+    const at = rowTimestamp(ctx.now, index);
+    return {
+      id: ctx.services.newId(),
+      created: at,
+      updated: at,
+      deployment_id: deploymentId,
+      schedule: draft.schedule,
+      active: draft.active,
+      max_scheduled_runs: draft.max_scheduled_runs,
+      parameters: draft.parameters,
+      slug: draft.slug,
+    };
+  });
+}
+
+/** Slugs are unique per deployment (a partial unique index on Prefect): a clash fails it. */
+function checkSlugsUnique(schedules: DeploymentScheduleEntity[]): void {
+  const slugs = schedules.map((schedule) => schedule.slug).filter((slug): slug is string => Boolean(slug));
+  if (new Set(slugs).size !== slugs.length) throw conflict(INTEGRITY_CONFLICT);
+}
+
+function patchSchedule(ctx: RequestContext, schedule: DeploymentScheduleEntity, changes: ScheduleChanges): DeploymentScheduleEntity {
+  return {
+    ...schedule,
+    ...(changes.schedule ? { schedule: changes.schedule } : {}),
+    ...(changes.active !== undefined ? { active: changes.active } : {}),
+    ...(changes.max_scheduled_runs !== undefined ? { max_scheduled_runs: changes.max_scheduled_runs } : {}),
+    ...(changes.slug !== undefined ? { slug: changes.slug } : {}),
+    parameters: changes.parameters,
+    updated: timestamp(ctx.now),
+  };
+}
+
+/** Model-level checks DeploymentCreate and DeploymentUpdate make before any route logic. */
+function checkLimitsExclusive(body: Body): void {
+  if (body.concurrency_limit && body.global_concurrency_limit_id) bodyProblem(BOTH_LIMITS, body);
+}
+
+/** Job variables must fit the pool's variables schema (required ones may be left out). */
+function jobVariablesViolation(pool: WorkPoolEntity, jobVariables: unknown): string | undefined {
+  if (!jobVariables || typeof jobVariables !== "object" || !Object.keys(jobVariables).length) return undefined;
+  return schemaViolation(jobVariables, (pool.base_job_template as Body | undefined)?.variables, { ignoreRequired: true });
+}
+
+/**
+ * Prefect only writes job variables that are not empty (`if job_variables:` on both the
+ * upsert and the update path): an empty object or null leaves the stored ones as they are.
+ */
+function jobVariablesToWrite(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === "object" && Object.keys(value).length ? (value as Record<string, unknown>) : undefined;
+}
+
+function upsertDeployment(ctx: RequestContext): DeploymentEntity {
+  const ws = ctx.workspace;
+  const body = ctx.body as Body;
+  const drafts = scheduleDrafts((body.schedules as unknown[] | undefined) ?? [], ["body", "schedules"], ctx.now, body);
+  checkLimitsExclusive(body);
+  if (body.enforce_parameter_schema && body.parameters !== undefined) {
+    const violation = schemaViolation(body.parameters, body.parameter_openapi_schema, { ignoreRequired: true });
+    if (violation) bodyProblem(violation, body);
+  }
+
+  const poolName = (body.work_pool_name as string | null | undefined) ?? null;
+  const queueName = (body.work_queue_name as string | null | undefined) ?? null;
+  if (poolName && poolName !== DEFAULT_AGENT_WORK_POOL_NAME) {
+    const pool = workPools(ws).getByKey(poolName);
+    if (!pool) throw poolNotFound(poolName);
+    const violation = jobVariablesViolation(pool, body.job_variables);
+    if (violation) throw new HttpError(422, { detail: `Error creating deployment: ${violation}` });
+  }
+  // The flow is a foreign key: a missing one fails the insert, before anything is kept.
+  const flow = flows(ws).get(body.flow_id as string);
+  if (!flow) throw conflict(INTEGRITY_CONFLICT);
+  const linked = "global_concurrency_limit_id" in body ? linkLimit(ws, body.global_concurrency_limit_id) : undefined;
+
+  let queue: WorkQueueEntity | undefined;
+  if (poolName) queue = queueForDeployment(ctx, poolName, queueName);
+  else if (queueName) queue = legacyQueue(ctx, queueName);
+
+  const collection = deployments(ws);
+  const existing = collection.getByKey(`${flow.id}/${body.name as string}`);
+  const deployment: DeploymentEntity = existing
+    ? { ...existing, ...stamp(ctx, existing) }
+    : {
+        ...stamp(ctx),
+        name: body.name as string,
+        flow_id: flow.id,
+        version: null,
+        description: null,
+        paused: false,
+        schedules: [],
+        concurrency_limit: null,
+        global_concurrency_limit: null,
+        concurrency_options: null,
+        job_variables: {},
+        parameters: {},
+        tags: [],
+        labels: {},
+        work_queue_name: null,
+        work_queue_id: null,
+        last_polled: null,
+        parameter_openapi_schema: {},
+        path: null,
+        pull_steps: [],
+        entrypoint: null,
+        storage_document_id: null,
+        infrastructure_document_id: null,
+        created_by: null,
+        updated_by: null,
+        work_pool_name: null,
+        status: "NOT_READY",
+        enforce_parameter_schema: true,
+      };
+  // The upsert writes only the fields the request set (exclude_unset); the rest keep their
+  // stored values. A new deployment gets the defaults of the fields not sent.
+  const setFields = (existing ? ctx.sent : body) as Body;
+  for (const field of PLAIN_FIELDS) if (field in setFields) (deployment as Body)[field] = body[field];
+  if ("parameters" in setFields) deployment.parameters = body.parameters as Body;
+  if (typeof setFields.paused === "boolean") deployment.paused = setFields.paused;
+  if (typeof setFields.enforce_parameter_schema === "boolean") deployment.enforce_parameter_schema = setFields.enforce_parameter_schema;
+  if ("work_queue_name" in setFields) deployment.work_queue_name = queueName;
+  const jobVariables = jobVariablesToWrite(body.job_variables);
+  if (jobVariables) deployment.job_variables = jobVariables;
+  if (queue) deployment.work_queue_id = queue.id;
+  if (linked !== undefined) deployment.global_concurrency_limit = linked;
+  // Labels are recomputed on every upsert: the flow's, the system label, then the request's.
+  deployment.labels = { ...(flow.labels ?? {}), "prefect.flow.id": flow.id, ...((body.labels as Record<string, string> | null | undefined) ?? {}) };
+  // An upsert always replaces the schedules, with new ids, even when it sends none.
+  deployment.schedules = newSchedules(ctx, deployment.id, drafts);
+  checkSlugsUnique(deployment.schedules);
+  if ("concurrency_limit" in setFields) {
+    deployment.global_concurrency_limit = applyConcurrencyLimit(ctx, deployment, (body.concurrency_limit as number | null | undefined) ?? null);
+  }
+  return collection.put(deployment);
+}
+
+/**
+ * Schedules sent to `PATCH /deployments/{id}`: when every schedule sent and every schedule
+ * stored has a slug, schedules are matched by slug (or renamed through `replaces`) and updated
+ * in place, new slugs are created and the others are left alone; otherwise the list replaces
+ * the stored schedules, with new ids.
+ */
+function updatedSchedules(ctx: RequestContext, deployment: DeploymentEntity, changes: ScheduleChanges[]): DeploymentScheduleEntity[] {
+  const stored = deployment.schedules ?? [];
+  const slugged = changes.length > 0 && changes.every((change) => change.slug !== undefined) && stored.length > 0 && stored.every((schedule) => schedule.slug);
+  if (!slugged) {
+    const drafts = changes.flatMap((change) =>
+      change.schedule
+        ? [{ schedule: change.schedule, active: change.active ?? true, max_scheduled_runs: change.max_scheduled_runs ?? null, parameters: change.parameters, slug: change.slug ?? null, replaces: null }]
+        : [],
+    );
+    return newSchedules(ctx, deployment.id, drafts);
+  }
+  const replaced = changes.map((change) => change.replaces).filter((slug): slug is string => Boolean(slug));
+  if (new Set(replaced).size !== replaced.length) throw new HttpError(422, { detail: "Multiple schedules cannot replace the same slug." });
+  const bySlug = new Map(stored.map((schedule) => [schedule.slug as string, schedule]));
+  const result = new Map(stored.map((schedule) => [schedule.id, schedule]));
+  const toCreate: ScheduleDraft[] = [];
+  for (const change of changes) {
+    const target = bySlug.get(change.slug ?? "") ?? (change.replaces ? bySlug.get(change.replaces) : undefined);
+    if (target) {
+      result.set(target.id, patchSchedule(ctx, target, change));
+    } else if (change.schedule) {
+      toCreate.push({ schedule: change.schedule, active: change.active ?? true, max_scheduled_runs: change.max_scheduled_runs ?? null, parameters: change.parameters, slug: change.slug ?? null, replaces: null });
+    } else {
+      throw new HttpError(422, { detail: "Unable to create new deployment schedules without a schedule configuration." });
+    }
+  }
+  return [...result.values(), ...newSchedules(ctx, deployment.id, toCreate)];
+}
+
+function updateDeployment(ctx: RequestContext, existing: DeploymentEntity): void {
+  const ws = ctx.workspace;
+  // exclude_unset: only what the request sent is written, defaults of DeploymentUpdate included.
+  const body = ctx.sent as Body;
+  const scheduleItems = Array.isArray(body.schedules)
+    ? (body.schedules as Body[]).map((item, index) => scheduleChanges(item, ["body", "schedules", index], ctx.now, body))
+    : undefined;
+  checkLimitsExclusive(body);
+  const poolName = (body.work_pool_name as string | null | undefined) ?? null;
+  const queueName = (body.work_queue_name as string | null | undefined) ?? null;
+  if (poolName) {
+    const pool = workPools(ws).getByKey(poolName);
+    if (!pool) throw poolNotFound(poolName);
+    const violation = jobVariablesViolation(pool, body.job_variables);
+    if (violation) throw conflict(`Error creating deployment: ${violation}`);
+  }
+  const enforce = typeof body.enforce_parameter_schema === "boolean" ? body.enforce_parameter_schema : existing.enforce_parameter_schema;
+  if (enforce) {
+    const schema = existing.parameter_openapi_schema;
+    if (!schema || typeof schema !== "object") {
+      throw conflict(
+        "Error updating deployment: Cannot update parameters because parameter schema enforcement is enabled and the deployment does not have a valid parameter schema.",
+      );
+    }
+    const parameters = body.parameters !== undefined && body.parameters !== null ? body.parameters : existing.parameters;
+    const violation = schemaViolation(parameters ?? {}, schema, { ignoreRequired: true });
+    if (violation) throw conflict(`Error updating deployment: ${violation}`);
+  }
+  // `parameters` is a NOT NULL column: an explicit null fails the update.
+  if (body.parameters === null) throw conflict(INTEGRITY_CONFLICT);
+  const linked = "global_concurrency_limit_id" in body ? linkLimit(ws, body.global_concurrency_limit_id) : undefined;
+
+  const deployment: DeploymentEntity = { ...existing, ...stamp(ctx, existing) };
+  if (scheduleItems) {
+    deployment.schedules = updatedSchedules(ctx, existing, scheduleItems);
+    checkSlugsUnique(deployment.schedules);
+  }
+  if (poolName) deployment.work_queue_id = queueForDeployment(ctx, poolName, queueName).id;
+  else if (queueName) deployment.work_queue_id = legacyQueue(ctx, queueName).id;
+
+  for (const field of PLAIN_FIELDS) if (field in body) (deployment as Body)[field] = body[field];
+  if (body.parameters !== undefined) deployment.parameters = body.parameters as Body;
+  if (typeof body.paused === "boolean") deployment.paused = body.paused;
+  if (typeof body.enforce_parameter_schema === "boolean") deployment.enforce_parameter_schema = body.enforce_parameter_schema;
+  if ("work_queue_name" in body) deployment.work_queue_name = queueName;
+  const jobVariables = jobVariablesToWrite(body.job_variables);
+  if (jobVariables) deployment.job_variables = jobVariables;
+  if (linked !== undefined) deployment.global_concurrency_limit = linked;
+  if ("concurrency_limit" in body) {
+    deployment.global_concurrency_limit = applyConcurrencyLimit(ctx, deployment, (body.concurrency_limit as number | null | undefined) ?? null);
+  }
+  deployments(ws).put(deployment);
+}
+
+// ---------------------------------------------------------------------------- listing
+
+const DEPLOYMENT_SORTS = {
+  NAME_ASC: (deployment: DeploymentEntity) => deployment.name,
+  NAME_DESC: (deployment: DeploymentEntity) => deployment.name,
+  CREATED_DESC: (deployment: DeploymentEntity) => deployment.created,
+  UPDATED_DESC: (deployment: DeploymentEntity) => deployment.updated,
+};
+
+/** Deployments matching a deployments/filter-style body (flow, pool and queue filters go through the links). */
+function matchingDeployments(ctx: RequestContext, links: Links): DeploymentEntity[] {
+  const body = (ctx.body ?? {}) as Body;
+  if (asksForRuns(body)) return [];
+  const deploymentFilter = given(body.deployments) ? (body.deployments as Body) : undefined;
+  const flowFilter = given(body.flows) ? (body.flows as Body) : undefined;
+  const poolFilter = given(body.work_pools) ? (body.work_pools as Body) : undefined;
+  const queueFilter = given(body.work_pool_queues) ? (body.work_pool_queues as Body) : undefined;
+  const all = deployments(ctx.workspace).all();
+  if (!deploymentFilter && !flowFilter && !poolFilter && !queueFilter) return all;
+  return all.filter((deployment) => {
+    if (deploymentFilter && !deploymentMatches(deployment, () => deploymentFacts(links, deployment), deploymentFilter)) return false;
+    if (flowFilter) {
+      const flow = links.flows.get(deployment.flow_id);
+      // The flow has at least this deployment, which answers `deployment.is_null_`.
+      if (!flow || !flowMatches(flow, flowFilter, () => true)) return false;
+    }
+    if (poolFilter || queueFilter) {
+      const queue = linkedQueue(links, deployment);
+      if (!queue) return false;
+      if (queueFilter && !workQueueMatches(queue, queueFilter)) return false;
+      if (poolFilter) {
+        const pool = queue.work_pool_id ? links.pools.get(queue.work_pool_id) : undefined;
+        if (!pool || !workPoolMatches(pool, poolFilter)) return false;
+      }
+    }
+    return true;
+  });
+}
+
+/** Whether the upsert in this request will update an existing deployment (for its status code). */
+function deploymentExists(ctx: RequestContext): boolean {
+  const body = ctx.body as Body;
+  return deployments(ctx.workspace).getByKey(`${String(body.flow_id)}/${String(body.name)}`) !== undefined;
+}
+
+function findDeployment(ctx: RequestContext, detail: string): DeploymentEntity {
+  return found(deployments(ctx.workspace).get(ctx.params.id ?? ""), detail);
+}
+
+/** Register the deployment and deployment schedule routes (`/deployments/...`). */
+export function registerDeploymentsRoutes(router: Router): void {
+  // Prefect answers 201 when the upsert created the deployment and 200 when it updated one (the
+  // contract document declares only 200: contract/validator.ts lists the deviation).
+  router.post("/deployments/", (ctx) => {
+    const existed = deploymentExists(ctx);
+    const deployment = deploymentResponse(linksOf(ctx.workspace), upsertDeployment(ctx));
+    return existed ? ok(deployment) : created(deployment);
+  });
+
+  router.get("/deployments/{id}", (ctx) => ok(deploymentResponse(linksOf(ctx.workspace), findDeployment(ctx, NOT_FOUND))));
+
+  router.get("/deployments/name/{flow_name}/{deployment_name}", (ctx) => {
+    const flow = flows(ctx.workspace).getByKey(ctx.params.flow_name ?? "");
+    const deployment = flow ? deployments(ctx.workspace).getByKey(`${flow.id}/${ctx.params.deployment_name ?? ""}`) : undefined;
+    return ok(deploymentResponse(linksOf(ctx.workspace), found(deployment, NOT_FOUND)));
+  });
+
+  router.patch("/deployments/{id}", (ctx) => {
+    updateDeployment(ctx, findDeployment(ctx, NOT_FOUND_DOT));
+    return noContent();
+  });
+
+  router.delete("/deployments/{id}", (ctx) => {
+    deleteDeployment(ctx.workspace, findDeployment(ctx, NOT_FOUND));
+    return noContent();
+  });
+
+  router.post("/deployments/filter", (ctx) => {
+    const links = linksOf(ctx.workspace);
+    const sorted = sortBy(matchingDeployments(ctx, links), (ctx.body as Body).sort, DEPLOYMENT_SORTS);
+    return ok(page(sorted, ctx).map((deployment) => deploymentResponse(links, deployment)));
+  });
+
+  router.post("/deployments/count", (ctx) => ok(matchingDeployments(ctx, linksOf(ctx.workspace)).length));
+
+  router.post("/deployments/paginate", (ctx) => {
+    const links = linksOf(ctx.workspace);
+    const sorted = sortBy(matchingDeployments(ctx, links), (ctx.body as Body).sort, DEPLOYMENT_SORTS);
+    const result = paginate(sorted, ctx);
+    return ok({ ...result, results: result.results.map((deployment) => deploymentResponse(links, deployment)) });
+  });
+
+  for (const [action, paused] of [
+    ["pause_deployment", true],
+    ["resume_deployment", false],
+  ] as const) {
+    router.post(`/deployments/{id}/${action}`, (ctx) => {
+      const deployment = findDeployment(ctx, NOT_FOUND);
+      deployments(ctx.workspace).put({ ...deployment, paused, ...stamp(ctx, deployment) });
+      return ok(null);
+    });
+  }
+
+  router.get("/deployments/{id}/schedules", (ctx) => ok(newestFirst(findDeployment(ctx, NOT_FOUND_DOT).schedules ?? [])));
+
+  router.post("/deployments/{id}/schedules", (ctx) => {
+    const deployment = findDeployment(ctx, NOT_FOUND_DOT);
+    const items = ctx.body as unknown[];
+    const drafts = scheduleDrafts(items, ["body"], ctx.now, items);
+    const existing = deployment.schedules ?? [];
+    const added = newSchedules(ctx, deployment.id, drafts);
+    checkSlugsUnique([...existing, ...added]);
+    deployments(ctx.workspace).put({ ...deployment, schedules: [...existing, ...added] });
+    return created(added);
+  });
+
+  router.patch("/deployments/{id}/schedules/{schedule_id}", (ctx) => {
+    const deployment = findDeployment(ctx, NOT_FOUND_DOT);
+    const changes = scheduleChanges(ctx.body as Body, ["body"], ctx.now, ctx.body);
+    const schedules = deployment.schedules ?? [];
+    const target = found(
+      schedules.find((schedule) => schedule.id === ctx.params.schedule_id),
+      SCHEDULE_NOT_FOUND,
+    );
+    const next = schedules.map((schedule) => (schedule.id === target.id ? patchSchedule(ctx, target, changes) : schedule));
+    checkSlugsUnique(next);
+    deployments(ctx.workspace).put({ ...deployment, schedules: next });
+    return noContent();
+  });
+
+  router.delete("/deployments/{id}/schedules/{schedule_id}", (ctx) => {
+    const deployment = findDeployment(ctx, NOT_FOUND_DOT);
+    const schedules = deployment.schedules ?? [];
+    found(
+      schedules.find((schedule) => schedule.id === ctx.params.schedule_id),
+      SCHEDULE_NOT_FOUND,
+    );
+    deployments(ctx.workspace).put({ ...deployment, schedules: schedules.filter((schedule) => schedule.id !== ctx.params.schedule_id) });
+    return noContent();
+  });
+}

@@ -1,0 +1,439 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { useDevServer } from "../../test/support/devserver.js";
+import { rawApi, type RawApi } from "../../test/support/http.js";
+
+interface Schedule {
+  id: string;
+  deployment_id: string;
+  schedule: Record<string, unknown>;
+  active: boolean;
+  max_scheduled_runs: number | null;
+  parameters: Record<string, unknown>;
+  slug: string | null;
+  created: string;
+  updated: string;
+}
+
+interface Deployment {
+  id: string;
+  name: string;
+  flow_id: string;
+  description: string | null;
+  paused: boolean;
+  tags: string[];
+  parameters: Record<string, unknown>;
+  job_variables: Record<string, unknown>;
+  labels: Record<string, unknown>;
+  schedules: Schedule[];
+  concurrency_limit: number | null;
+  global_concurrency_limit: { id: string; name: string; limit: number; active: boolean; active_slots: number } | null;
+  concurrency_options: { collision_strategy: string } | null;
+  work_pool_name: string | null;
+  work_queue_name: string | null;
+  work_queue_id: string | null;
+  status: string | null;
+  created: string;
+  updated: string;
+}
+
+const INTEGRITY = "Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.";
+
+describe("deployment routes", () => {
+  const ctx = useDevServer();
+  const workspace = (): RawApi => rawApi(ctx.server.cloudUrl(randomUUID(), randomUUID()));
+  const flowIn = async (api: RawApi, name = "flow"): Promise<string> => (await api.post<{ id: string }>("/flows/", { name })).body.id;
+  const deploy = async (api: RawApi, body: Record<string, unknown>) => api.post<Deployment>("/deployments/", body);
+  const limits = async (api: RawApi) => (await api.post<{ id: string; name: string; limit: number }[]>("/v2/concurrency_limits/filter", {})).body;
+
+  it("creates a deployment with every field the server returns filled", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    const response = await deploy(api, { name: "nightly", flow_id: flowId });
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({
+      name: "nightly",
+      flow_id: flowId,
+      paused: false,
+      schedules: [],
+      concurrency_limit: null,
+      global_concurrency_limit: null,
+      concurrency_options: null,
+      job_variables: {},
+      parameters: {},
+      tags: [],
+      labels: { "prefect.flow.id": flowId },
+      work_queue_name: null,
+      work_queue_id: null,
+      work_pool_name: null,
+      pull_steps: [],
+      parameter_openapi_schema: {},
+      status: "NOT_READY",
+      enforce_parameter_schema: true,
+      created_by: null,
+      updated_by: null,
+      last_polled: null,
+    });
+  });
+
+  it("upserts by flow and name: same id, sent fields updated, others kept, schedules replaced with new ids", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    const first = (await deploy(api, { name: "d", flow_id: flowId, description: "kept", tags: ["a"], schedules: [{ schedule: { cron: "0 0 * * *" } }] })).body;
+    const second = await deploy(api, { name: "d", flow_id: flowId, tags: ["b"], schedules: [{ schedule: { cron: "0 0 * * *" } }] });
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ id: first.id, created: first.created, description: "kept", tags: ["b"] });
+    expect(second.body.schedules).toHaveLength(1);
+    expect(second.body.schedules[0]?.id).not.toBe(first.schedules[0]?.id);
+    const third = (await deploy(api, { name: "d", flow_id: flowId })).body;
+    expect(third.schedules).toEqual([]);
+    expect((await api.post<Deployment[]>("/deployments/filter", {})).body).toHaveLength(1);
+  });
+
+  it("answers 404 for an unknown work pool and 409 for an unknown flow", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    expect(await deploy(api, { name: "d", flow_id: flowId, work_pool_name: "missing" })).toMatchObject({ status: 404, body: { detail: 'Work pool "missing" not found.' } });
+    expect(await deploy(api, { name: "d", flow_id: randomUUID() })).toMatchObject({ status: 409, body: { detail: INTEGRITY } });
+    expect((await api.post<Deployment[]>("/deployments/filter", {})).body).toEqual([]);
+  });
+
+  it("puts a deployment on the pool's default queue, or on a named queue it creates in that pool", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    const pool = (await api.post<{ default_queue_id: string }>("/work_pools/", { name: "pool", type: "process" })).body;
+    expect((await deploy(api, { name: "default", flow_id: flowId, work_pool_name: "pool" })).body).toMatchObject({
+      work_pool_name: "pool",
+      work_queue_name: "default",
+      work_queue_id: pool.default_queue_id,
+    });
+    const named = (await deploy(api, { name: "named", flow_id: flowId, work_pool_name: "pool", work_queue_name: "gpu" })).body;
+    const queue = (await api.get<{ id: string; priority: number }>("/work_pools/pool/queues/gpu")).body;
+    expect(named).toMatchObject({ work_pool_name: "pool", work_queue_name: "gpu", work_queue_id: queue.id });
+    expect(queue.priority).toBe(2);
+  });
+
+  it("puts a deployment with a queue name but no pool in the default agent pool", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    expect((await deploy(api, { name: "legacy", flow_id: flowId, work_queue_name: "old-queue" })).body).toMatchObject({
+      work_pool_name: "default-agent-pool",
+      work_queue_name: "old-queue",
+    });
+    expect((await api.get("/work_pools/default-agent-pool/queues/old-queue")).status).toBe(200);
+  });
+
+  it("reads a deployment by id and by flow and deployment name, with Prefect's 404s", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api, "my-flow");
+    const deployment = (await deploy(api, { name: "my-deployment", flow_id: flowId })).body;
+    expect((await api.get<Deployment>(`/deployments/${deployment.id}`)).body).toEqual(deployment);
+    expect((await api.get<Deployment>("/deployments/name/my-flow/my-deployment")).body).toEqual(deployment);
+    expect(await api.get(`/deployments/${randomUUID()}`)).toMatchObject({ status: 404, body: { detail: "Deployment not found" } });
+    expect(await api.get("/deployments/name/my-flow/other")).toMatchObject({ status: 404, body: { detail: "Deployment not found" } });
+    expect(await api.get("/deployments/name/other-flow/my-deployment")).toMatchObject({ status: 404 });
+  });
+
+  it("patches tags and parameters back to empty and refuses null parameters", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    const deployment = (await deploy(api, { name: "p", flow_id: flowId, tags: ["x"], parameters: { a: 1 }, description: "before" })).body;
+    expect((await api.patch(`/deployments/${deployment.id}`, { tags: [], parameters: {}, description: null })).status).toBe(204);
+    const after = (await api.get<Deployment>(`/deployments/${deployment.id}`)).body;
+    expect(after).toMatchObject({ tags: [], parameters: {}, description: null });
+    expect(after.updated > deployment.updated).toBe(true);
+    expect(await api.patch(`/deployments/${deployment.id}`, { parameters: null })).toMatchObject({ status: 409, body: { detail: INTEGRITY } });
+    expect(await api.patch(`/deployments/${randomUUID()}`, { tags: [] })).toMatchObject({ status: 404, body: { detail: "Deployment not found." } });
+    expect((await api.patch(`/deployments/${deployment.id}`, { name: "renamed" })).status).toBe(422);
+  });
+
+  it("writes job variables only when they are not empty, as Prefect's update does", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    const deployment = (await deploy(api, { name: "jv", flow_id: flowId, job_variables: { image: "a" } })).body;
+    await api.patch(`/deployments/${deployment.id}`, { job_variables: { image: "b" } });
+    expect((await api.get<Deployment>(`/deployments/${deployment.id}`)).body.job_variables).toEqual({ image: "b" });
+    await api.patch(`/deployments/${deployment.id}`, { job_variables: {} });
+    expect((await api.get<Deployment>(`/deployments/${deployment.id}`)).body.job_variables).toEqual({ image: "b" });
+    await api.patch(`/deployments/${deployment.id}`, { job_variables: null });
+    expect((await api.get<Deployment>(`/deployments/${deployment.id}`)).body.job_variables).toEqual({ image: "b" });
+  });
+
+  it("checks job variables against the work pool's variables when creating", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    const template = { job_configuration: { image: "{{ image }}" }, variables: { type: "object", properties: { image: { type: "string" } }, required: ["image"] } };
+    await api.post("/work_pools/", { name: "typed", type: "docker", base_job_template: template });
+    expect(await deploy(api, { name: "bad", flow_id: flowId, work_pool_name: "typed", job_variables: { image: 5 } })).toMatchObject({
+      status: 422,
+      body: { detail: expect.stringContaining("Validation failed for field 'image'") },
+    });
+    expect((await deploy(api, { name: "good", flow_id: flowId, work_pool_name: "typed", job_variables: {} })).status).toBe(201);
+  });
+
+  it("enforces the parameter schema: 422 when creating, 409 when updating", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    const schema = { type: "object", properties: { n: { type: "integer" } }, required: ["n"] };
+    expect(await deploy(api, { name: "s", flow_id: flowId, parameter_openapi_schema: schema, parameters: { n: "x" } })).toMatchObject({
+      status: 422,
+      body: { exception_detail: [{ loc: ["body"], msg: expect.stringContaining("Validation failed for field 'n'") }] },
+    });
+    const deployment = (await deploy(api, { name: "s", flow_id: flowId, parameter_openapi_schema: schema, parameters: {} })).body;
+    expect(await api.patch(`/deployments/${deployment.id}`, { parameters: { n: "y" } })).toMatchObject({
+      status: 409,
+      body: { detail: expect.stringContaining("Error updating deployment: Validation failed for field 'n'") },
+    });
+    expect((await api.patch(`/deployments/${deployment.id}`, { parameters: { n: 3 } })).status).toBe(204);
+    expect((await api.patch(`/deployments/${deployment.id}`, { parameters: { n: "z" }, enforce_parameter_schema: false })).status).toBe(204);
+  });
+
+  it("backs a concurrency limit with a global limit named deployment:<id>, updated in place and removed with null", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    const deployment = (await deploy(api, { name: "c", flow_id: flowId, concurrency_limit: 2, concurrency_options: { collision_strategy: "CANCEL_NEW" } })).body;
+    expect(deployment).toMatchObject({
+      concurrency_limit: null,
+      global_concurrency_limit: { name: `deployment:${deployment.id}`, limit: 2, active: true, active_slots: 0 },
+      concurrency_options: { collision_strategy: "CANCEL_NEW" },
+    });
+    const limitId = deployment.global_concurrency_limit?.id;
+    expect(await limits(api)).toMatchObject([{ id: limitId, name: `deployment:${deployment.id}`, limit: 2 }]);
+    await api.patch(`/deployments/${deployment.id}`, { concurrency_limit: 5 });
+    expect((await api.get<Deployment>(`/deployments/${deployment.id}`)).body.global_concurrency_limit).toMatchObject({ id: limitId, limit: 5 });
+    await api.patch(`/deployments/${deployment.id}`, { concurrency_limit: null });
+    expect((await api.get<Deployment>(`/deployments/${deployment.id}`)).body.global_concurrency_limit).toBeNull();
+    expect(await limits(api)).toEqual([]);
+  });
+
+  it("links a shared global limit by id and leaves it in place when the deployment goes", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    const shared = (await api.post<{ id: string }>("/v2/concurrency_limits/", { name: "shared", limit: 3 })).body;
+    const deployment = (await deploy(api, { name: "linked", flow_id: flowId, global_concurrency_limit_id: shared.id })).body;
+    expect(deployment.global_concurrency_limit).toMatchObject({ id: shared.id, name: "shared", limit: 3 });
+    expect(await deploy(api, { name: "both", flow_id: flowId, global_concurrency_limit_id: shared.id, concurrency_limit: 1 })).toMatchObject({
+      status: 422,
+      body: { exception_detail: [{ msg: expect.stringContaining("cannot have both a concurrency limit and a global concurrency limit") }] },
+    });
+    expect(await deploy(api, { name: "dangling", flow_id: flowId, global_concurrency_limit_id: randomUUID() })).toMatchObject({ status: 409 });
+    await api.delete(`/deployments/${deployment.id}`);
+    expect((await limits(api)).map((limit) => limit.name)).toEqual(["shared"]);
+  });
+
+  it("deletes a deployment and the limit it made, then answers 404", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    const deployment = (await deploy(api, { name: "bye", flow_id: flowId, concurrency_limit: 1 })).body;
+    expect((await api.delete(`/deployments/${deployment.id}`)).status).toBe(204);
+    expect(await limits(api)).toEqual([]);
+    expect(await api.delete(`/deployments/${deployment.id}`)).toMatchObject({ status: 404, body: { detail: "Deployment not found" } });
+  });
+
+  it("pauses and resumes a deployment", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    const deployment = (await deploy(api, { name: "toggle", flow_id: flowId })).body;
+    expect(await api.post(`/deployments/${deployment.id}/pause_deployment`)).toMatchObject({ status: 200 });
+    expect((await api.get<Deployment>(`/deployments/${deployment.id}`)).body.paused).toBe(true);
+    await api.post(`/deployments/${deployment.id}/resume_deployment`);
+    expect((await api.get<Deployment>(`/deployments/${deployment.id}`)).body.paused).toBe(false);
+    expect(await api.post(`/deployments/${randomUUID()}/pause_deployment`)).toMatchObject({ status: 404, body: { detail: "Deployment not found" } });
+  });
+
+  it("shows a deleted queue's deployments without a queue, as the foreign key's SET NULL does", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    await api.post("/work_pools/", { name: "temp" });
+    const deployment = (await deploy(api, { name: "orphan", flow_id: flowId, work_pool_name: "temp" })).body;
+    await api.delete("/work_pools/temp");
+    expect((await api.get<Deployment>(`/deployments/${deployment.id}`)).body).toMatchObject({ work_queue_id: null, work_pool_name: null });
+  });
+
+  it("filters deployments by their own fields and through flows, pools and queues", async () => {
+    const api = workspace();
+    const etl = await flowIn(api, "etl");
+    const ml = await flowIn(api, "ml");
+    await api.post("/work_pools/", { name: "cpu", type: "process" });
+    await api.post("/work_pools/", { name: "gpu", type: "docker" });
+    const a = (await deploy(api, { name: "a-daily", flow_id: etl, tags: ["prod", "daily"], work_pool_name: "cpu" })).body;
+    await deploy(api, { name: "b-hourly", flow_id: etl, tags: ["dev"], work_pool_name: "gpu", work_queue_name: "fast", paused: true });
+    await deploy(api, { name: "c-train", flow_id: ml, tags: ["prod"], concurrency_limit: 4 });
+    const names = async (body: unknown) => (await api.post<Deployment[]>("/deployments/filter", body)).body.map((deployment) => deployment.name);
+
+    expect(await names({})).toEqual(["a-daily", "b-hourly", "c-train"]);
+    expect(await names({ sort: "NAME_DESC" })).toEqual(["c-train", "b-hourly", "a-daily"]);
+    expect(await names({ deployments: { id: { any_: [a.id] } } })).toEqual(["a-daily"]);
+    expect(await names({ deployments: { name: { like_: "HOUR" } } })).toEqual(["b-hourly"]);
+    expect(await names({ deployments: { tags: { any_: ["dev", "daily"] } } })).toEqual(["a-daily", "b-hourly"]);
+    expect(await names({ deployments: { tags: { all_: ["prod"] } } })).toEqual(["a-daily", "c-train"]);
+    expect(await names({ deployments: { paused: { eq_: true } } })).toEqual(["b-hourly"]);
+    expect(await names({ deployments: { work_queue_name: { any_: ["fast"] } } })).toEqual(["b-hourly"]);
+    expect(await names({ deployments: { flow_or_deployment_name: { like_: "ml" } } })).toEqual(["c-train"]);
+    expect(await names({ deployments: { concurrency_limit: { ge_: 3 } } })).toEqual(["c-train"]);
+    expect(await names({ flows: { name: { any_: ["etl"] } } })).toEqual(["a-daily", "b-hourly"]);
+    expect(await names({ work_pools: { name: { any_: ["gpu"] } } })).toEqual(["b-hourly"]);
+    expect(await names({ work_pools: { type: { any_: ["process", "docker"] } } })).toEqual(["a-daily", "b-hourly"]);
+    expect(await names({ work_pool_queues: { name: { any_: ["default"] } } })).toEqual(["a-daily"]);
+    expect(await names({ offset: 1, limit: 1 })).toEqual(["b-hourly"]);
+    expect(await api.post("/deployments/count", { flows: { name: { any_: ["etl"] } } })).toMatchObject({ status: 200, body: 2 });
+    expect(await api.post("/deployments/paginate", { page: 2, limit: 2 })).toMatchObject({
+      status: 200,
+      body: { count: 3, pages: 2, page: 2, limit: 2, results: [{ name: "c-train" }] },
+    });
+    expect(await api.post("/deployments/filter", { limit: 201 })).toMatchObject({ status: 422, body: { exception_detail: [{ loc: ["body", "limit"] }] } });
+    expect((await api.post("/deployments/paginate", { limit: 201 })).status).toBe(422);
+  });
+
+  it("serves deployments under the Cloud prefix, each workspace apart", async () => {
+    const first = workspace();
+    const second = workspace();
+    await deploy(first, { name: "cloud", flow_id: await flowIn(first) });
+    expect((await first.post<Deployment[]>("/deployments/filter", {})).body).toHaveLength(1);
+    expect((await second.post<Deployment[]>("/deployments/filter", {})).body).toHaveLength(0);
+  });
+});
+
+describe("deployment schedules", () => {
+  const ctx = useDevServer();
+  const workspace = (): RawApi => rawApi(ctx.server.cloudUrl(randomUUID(), randomUUID()));
+  const newDeployment = async (api: RawApi, extra: Record<string, unknown> = {}): Promise<Deployment> => {
+    const flowId = (await api.post<{ id: string }>("/flows/", { name: "f" })).body.id;
+    return (await api.post<Deployment>("/deployments/", { name: `d-${randomUUID()}`, flow_id: flowId, ...extra })).body;
+  };
+  const scheduleOf = async (api: RawApi, schedule: Record<string, unknown>) => {
+    const response = await api.post<Deployment>("/deployments/", {
+      name: `s-${randomUUID()}`,
+      flow_id: (await api.post<{ id: string }>("/flows/", { name: "f" })).body.id,
+      schedules: [{ schedule }],
+    });
+    return response;
+  };
+
+  it("stores intervals in seconds with an anchor date and the UTC zone", async () => {
+    const api = workspace();
+    const asNumber = await scheduleOf(api, { interval: 3600 });
+    expect(asNumber.body.schedules[0]?.schedule).toMatchObject({ interval: 3600, timezone: "UTC", anchor_date: expect.any(String) });
+    const asIso = await scheduleOf(api, { interval: "PT1H30M", anchor_date: "2024-01-01T00:00:00Z", timezone: "Europe/Paris" });
+    expect(asIso.body.schedules[0]?.schedule).toEqual({ interval: 5400, anchor_date: "2024-01-01T00:00:00Z", timezone: "Europe/Paris" });
+    expect(await scheduleOf(api, { interval: 0 })).toMatchObject({
+      status: 422,
+      body: { exception_detail: [{ loc: ["body", "schedules", 0, "schedule", "IntervalSchedule", "interval"] }] },
+    });
+  });
+
+  it("validates cron strings like croniter and keeps day_or", async () => {
+    const api = workspace();
+    expect((await scheduleOf(api, { cron: "*/5 * * * *" })).body.schedules[0]?.schedule).toEqual({ cron: "*/5 * * * *", timezone: null, day_or: true });
+    expect((await scheduleOf(api, { cron: "0 9 * * MON-FRI 30", timezone: "America/New_York", day_or: false })).status).toBeLessThan(300);
+    expect((await scheduleOf(api, { cron: "@daily" })).status).toBeLessThan(300);
+    expect(await scheduleOf(api, { cron: "61 * * * *" })).toMatchObject({
+      status: 422,
+      body: { exception_detail: [{ type: "value_error", loc: ["body", "schedules", 0, "schedule", "CronSchedule", "cron"], msg: 'Value error, Invalid cron string: "61 * * * *"' }] },
+    });
+    expect((await scheduleOf(api, { cron: "* * * *" })).status).toBe(422);
+    expect(await scheduleOf(api, { cron: "R * * * *" })).toMatchObject({
+      status: 422,
+      body: { exception_detail: [{ msg: expect.stringContaining("Random and Hashed expressions are unsupported") }] },
+    });
+    expect(await scheduleOf(api, { cron: "0 0 * * *", timezone: "Mars/Olympus" })).toMatchObject({
+      status: 422,
+      body: { exception_detail: [{ loc: ["body", "schedules", 0, "schedule", "CronSchedule", "timezone"], msg: expect.stringContaining('Invalid timezone: "Mars/Olympus"') }] },
+    });
+  });
+
+  it("validates rrules and adds the DTSTART the server adds to a rule without one", async () => {
+    const api = workspace();
+    const plain = await scheduleOf(api, { rrule: "FREQ=WEEKLY;BYDAY=MO" });
+    expect(plain.body.schedules[0]?.schedule).toEqual({ rrule: "DTSTART:20200101T000000\nFREQ=WEEKLY;BYDAY=MO", timezone: "UTC" });
+    const anchored = "DTSTART:20240101T090000\nRRULE:FREQ=DAILY";
+    expect((await scheduleOf(api, { rrule: anchored, timezone: "Europe/Berlin" })).body.schedules[0]?.schedule).toEqual({ rrule: anchored, timezone: "Europe/Berlin" });
+    const minutely = (await scheduleOf(api, { rrule: "FREQ=MINUTELY;INTERVAL=15" })).body.schedules[0]?.schedule.rrule as string;
+    expect(minutely).toMatch(/^DTSTART:\d{8}T\d{2}(00|15|30|45)00\nFREQ=MINUTELY;INTERVAL=15$/);
+    expect(await scheduleOf(api, { rrule: "FREQ=SOMETIMES" })).toMatchObject({
+      status: 422,
+      body: { exception_detail: [{ loc: ["body", "schedules", 0, "schedule", "RRuleSchedule", "rrule"], msg: expect.stringContaining("Invalid RRule string") }] },
+    });
+    expect((await scheduleOf(api, { rrule: "FREQ=DAILY;COUNT=x" })).status).toBe(422);
+  });
+
+  it("refuses more scheduled runs than the server allows", async () => {
+    const api = workspace();
+    const deployment = await newDeployment(api);
+    expect(await api.post(`/deployments/${deployment.id}/schedules`, [{ schedule: { interval: 60 }, max_scheduled_runs: 51 }])).toMatchObject({
+      status: 422,
+      body: { exception_detail: [{ loc: ["body", 0, "max_scheduled_runs"], msg: "Value error, `max_scheduled_runs` must be less than or equal to 50." }] },
+    });
+  });
+
+  it("creates schedules from a list and lists them newest first", async () => {
+    const api = workspace();
+    const deployment = await newDeployment(api);
+    const created = await api.post<Schedule[]>(`/deployments/${deployment.id}/schedules`, [
+      { schedule: { cron: "0 1 * * *" }, slug: "one", parameters: { x: 1 } },
+      { schedule: { interval: 60 }, active: false, slug: "two", max_scheduled_runs: 5 },
+    ]);
+    expect(created.status).toBe(201);
+    expect(created.body.map((schedule) => schedule.slug)).toEqual(["one", "two"]);
+    expect(created.body[1]).toMatchObject({ deployment_id: deployment.id, active: false, max_scheduled_runs: 5, parameters: {} });
+    const listed = (await api.get<Schedule[]>(`/deployments/${deployment.id}/schedules`)).body;
+    expect(listed.map((schedule) => schedule.slug)).toEqual(["two", "one"]);
+    expect((await api.get<Deployment>(`/deployments/${deployment.id}`)).body.schedules.map((schedule) => schedule.id)).toEqual(listed.map((schedule) => schedule.id));
+    expect(await api.post(`/deployments/${deployment.id}/schedules`, [{ schedule: { interval: 60 }, slug: "one" }])).toMatchObject({ status: 409 });
+    expect(await api.get(`/deployments/${randomUUID()}/schedules`)).toMatchObject({ status: 404, body: { detail: "Deployment not found." } });
+  });
+
+  it("patches a schedule in place, keeping its id, and deletes it", async () => {
+    const api = workspace();
+    const deployment = await newDeployment(api, { schedules: [{ schedule: { cron: "0 0 * * *" }, parameters: { a: 1 } }] });
+    const original = deployment.schedules[0] as Schedule;
+    const path = `/deployments/${deployment.id}/schedules/${original.id}`;
+    expect((await api.patch(path, { schedule: { cron: "0 6 * * *" }, active: false })).status).toBe(204);
+    const [patched] = (await api.get<Schedule[]>(`/deployments/${deployment.id}/schedules`)).body;
+    expect(patched).toMatchObject({ id: original.id, active: false, schedule: { cron: "0 6 * * *" }, parameters: {} });
+    expect(await api.patch(`/deployments/${deployment.id}/schedules/${randomUUID()}`, { active: true })).toMatchObject({ status: 404, body: { detail: "Schedule not found." } });
+    expect((await api.patch(path, { schedule: { cron: "nope" } })).status).toBe(422);
+    expect((await api.delete(path)).status).toBe(204);
+    expect((await api.get<Schedule[]>(`/deployments/${deployment.id}/schedules`)).body).toEqual([]);
+    expect(await api.delete(path)).toMatchObject({ status: 404, body: { detail: "Schedule not found." } });
+  });
+
+  it("replaces schedules with new ids when a deployment is patched with schedules without slugs", async () => {
+    const api = workspace();
+    const deployment = await newDeployment(api, { schedules: [{ schedule: { interval: 60 } }] });
+    await api.patch(`/deployments/${deployment.id}`, { schedules: [{ schedule: { interval: 120 } }, { schedule: { cron: "0 0 * * *" }, active: false }] });
+    const after = (await api.get<Deployment>(`/deployments/${deployment.id}`)).body.schedules;
+    expect(after).toHaveLength(2);
+    expect(after.map((schedule) => schedule.id)).not.toContain(deployment.schedules[0]?.id);
+    await api.patch(`/deployments/${deployment.id}`, { schedules: [] });
+    expect((await api.get<Deployment>(`/deployments/${deployment.id}`)).body.schedules).toEqual([]);
+  });
+
+  it("updates slugged schedules in place when a deployment is patched with slugs, renaming through replaces", async () => {
+    const api = workspace();
+    const deployment = await newDeployment(api, {
+      schedules: [
+        { schedule: { interval: 60 }, slug: "keep" },
+        { schedule: { interval: 120 }, slug: "old-name" },
+      ],
+    });
+    const ids = Object.fromEntries(deployment.schedules.map((schedule) => [schedule.slug, schedule.id]));
+    const response = await api.patch(`/deployments/${deployment.id}`, {
+      schedules: [
+        { slug: "keep", schedule: { interval: 90 } },
+        { slug: "new-name", replaces: "old-name", active: false },
+        { slug: "added", schedule: { cron: "0 0 * * *" } },
+      ],
+    });
+    expect(response.status).toBe(204);
+    const after = Object.fromEntries((await api.get<Schedule[]>(`/deployments/${deployment.id}/schedules`)).body.map((schedule) => [schedule.slug, schedule]));
+    expect(after.keep).toMatchObject({ id: ids.keep, schedule: { interval: 90 } });
+    expect(after["new-name"]).toMatchObject({ id: ids["old-name"], active: false, schedule: { interval: 120 } });
+    expect(after.added?.id).toBeDefined();
+    expect(Object.keys(after).sort()).toEqual(["added", "keep", "new-name"]);
+    expect(await api.patch(`/deployments/${deployment.id}`, { schedules: [{ slug: "unknown" }] })).toMatchObject({
+      status: 422,
+      body: { detail: "Unable to create new deployment schedules without a schedule configuration." },
+    });
+  });
+});

@@ -1,0 +1,53 @@
+// Hashes for the state: canonical JSON (sorted keys) so equal documents hash equal, and salted
+// HMACs for sensitive values so the state can prove "unchanged" without holding the secret.
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import type { z } from "zod";
+import { factsOf } from "../../provider/kinds/attributes.js";
+import type { KindSchema, Spec } from "../../provider/kinds/kind.js";
+import type { SensitiveHash } from "./model.js";
+
+/** JSON with object keys sorted at every level: one text per value. */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined) return "null";
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
+}
+
+export function sha256(text: string): string {
+  return `sha256:${createHash("sha256").update(text).digest("hex")}`;
+}
+
+export function newSalt(): string {
+  return randomBytes(16).toString("hex");
+}
+
+/** A sensitive value's salted hash, as the state stores it. */
+export function sensitiveHash(salt: string, value: unknown): SensitiveHash {
+  return { $sensitive: `hmac-sha256:${createHmac("sha256", salt).update(canonicalJson(value)).digest("hex")}` };
+}
+
+export function isSensitiveHash(value: unknown): value is SensitiveHash {
+  return typeof value === "object" && value !== null && typeof (value as SensitiveHash).$sensitive === "string" && Object.keys(value).length === 1;
+}
+
+/** The spec with every sensitive attribute replaced by its salted hash (what the state keeps). */
+export function protectSpec(kind: KindSchema, spec: Spec, salt: string, alsoSensitive: ReadonlySet<string> = new Set()): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(kind.attributes as Record<string, z.ZodType>)) {
+    const value = spec[name];
+    if (value === undefined) continue;
+    const facts = factsOf(schema);
+    if (facts.writeOnly) continue;
+    out[name] = facts.sensitive || alsoSensitive.has(name) ? sensitiveHash(salt, value) : value;
+  }
+  return out;
+}
+
+/** Hash of a whole spec (salted, so it reveals nothing about sensitive values). */
+export function specHash(spec: Spec, salt: string): string {
+  return `hmac-sha256:${createHmac("sha256", salt).update(canonicalJson(spec)).digest("hex")}`;
+}
