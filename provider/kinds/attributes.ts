@@ -23,6 +23,19 @@ export interface AttributeFacts {
   stable: boolean;
   /** The value used when the attribute is not declared. */
   default?: unknown;
+  /**
+   * `default` is only the value the server starts a new object with: an undeclared attribute
+   * stays undefined after parsing, so the live value stands afterwards (a counter the server
+   * moves, such as a concurrency limit's active slots).
+   */
+  defaultOnCreate?: boolean;
+  /**
+   * Prefect does not keep this value (Terraform keeps it in its state only, like the
+   * `*_wo_version` that says when to send a write-only attribute again): a live object never
+   * has it, so the engine compares the declaration with the value last applied, as the state
+   * recorded it (compare.ts `withRecordedValues`).
+   */
+  stateOnly?: boolean;
   /** `json`: a string holding a JSON document (compared as a document); `uuid`; `rfc3339`. */
   format?: "json" | "uuid" | "rfc3339";
   /** How two values compare: `json` documents, `set` (order and duplicates do not matter), or a custom rule. */
@@ -57,6 +70,10 @@ export interface AttrOptions<T> {
   forceNew?: boolean;
   stable?: boolean;
   default?: T;
+  /** See AttributeFacts.defaultOnCreate: the default is not filled in when parsing a declaration. */
+  defaultOnCreate?: boolean;
+  /** See AttributeFacts.stateOnly. */
+  stateOnly?: boolean;
   format?: "uuid" | "rfc3339";
   references?: string;
   /** Extra validation: return a message for a bad value (it names what is allowed). */
@@ -95,22 +112,26 @@ function finish<T>(base: z.ZodType<T>, options: AttrOptions<T>, facts: Omit<Attr
     compare: options.compare ?? facts.compare ?? "exact",
     format: options.format ?? facts.format,
     ...(options.default !== undefined ? { default: options.default } : {}),
+    ...(options.defaultOnCreate ? { defaultOnCreate: true } : {}),
+    ...(options.stateOnly ? { stateOnly: true } : {}),
   };
-  const inner = options.default !== undefined ? checked.default(structuredClone(options.default) as never) : all.required ? checked : checked.optional();
+  const inner = options.default !== undefined && !options.defaultOnCreate ? checked.default(structuredClone(options.default) as never) : all.required ? checked : checked.optional();
   const schema = z.preprocess(nullToUndefined, inner);
   attributeFacts.set(schema, all);
   return schema;
 }
 
 /** Parse a JSON-valued attribute: Terraform gives a string (jsonencode), code may give the value itself. */
-function jsonDocument(shape: "object" | "any") {
+function jsonDocument(shape: "object" | "any", sensitive = false) {
   return z.unknown().transform((value, ctx) => {
     let parsed = value;
     if (typeof value === "string") {
       try {
         parsed = JSON.parse(value);
       } catch (error) {
-        ctx.addIssue({ code: "custom", message: `must be a JSON document (use jsonencode(...)); ${(error as Error).message}` });
+        // The parser's message quotes the text, which must not reach a message when it is a secret.
+        const detail = sensitive ? "it is not valid JSON (the text is not shown: the attribute is sensitive)" : (error as Error).message;
+        ctx.addIssue({ code: "custom", message: `must be a JSON document (use jsonencode(...)); ${detail}` });
         return z.NEVER;
       }
     }
@@ -147,7 +168,7 @@ export const attr = {
 
   /** A string attribute holding a JSON document; declared as a string or a value, kept parsed, compared as a document. */
   json(options: AttrOptions<unknown> & { shape?: "object" | "any" }): z.ZodType {
-    return finish(jsonDocument(options.shape ?? "object") as z.ZodType<unknown>, options, { tfType: "string", format: "json", compare: "json" });
+    return finish(jsonDocument(options.shape ?? "object", options.sensitive ?? false) as z.ZodType<unknown>, options, { tfType: "string", format: "json", compare: "json" });
   },
 
   /** Terraform `dynamic`: any value (string, number, bool, list, object), compared as a JSON document. */

@@ -113,3 +113,19 @@ export function diffSpec(kind: KindSchema, declared: Spec, actual: Spec | undefi
   }
   return changes;
 }
+
+/**
+ * The live spec with each state-only attribute (facts.stateOnly: Prefect does not keep it) set
+ * to the value the state recorded as last applied, so `diffSpec` sees a change of it. With no
+ * record (an object not applied by us yet) the attribute stays undefined, which a kind's
+ * compare rule may take as "unknown, assume unchanged"; an attribute absent from the record
+ * becomes null: it was applied without one.
+ */
+export function withRecordedValues(kind: KindSchema, live: Spec, recorded: Record<string, unknown> | undefined): Spec {
+  if (!recorded) return live;
+  const out: Spec = { ...live };
+  for (const [name, schema] of Object.entries(kind.attributes as Record<string, z.ZodType>)) {
+    if (factsOf(schema).stateOnly) out[name] = recorded[name] ?? null;
+  }
+  return out;
+}

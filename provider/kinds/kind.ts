@@ -73,6 +73,12 @@ export interface Kind<S extends Spec = Spec, L = unknown> extends KindSchema<S> 
   toSpec(live: L): S;
   /** Objects Prefect itself manages that look like ours but belong to something else (a deployment's concurrency limit). */
   systemManaged?(live: L): boolean;
+  /**
+   * Changes Prefect cannot make in place although the attribute is not force-new (a
+   * deployment's job_variables cannot be emptied by an update): each forces a replacement,
+   * with the reason shown in the plan.
+   */
+  replacementReasons?(declared: S, live: S): { path: (string | number)[]; reason: string }[];
 }
 
 /** The zod object validating a declaration (unknown attributes refused). */

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { declare } from "../../../test/support/kind-lifecycle.js";
+import { actionToApi, actionToSpec, type ActionOutput } from "./actions.js";
+import { automationKind } from "./api.js";
+import { triggerToApi } from "./triggers.js";
+
+const spec = (raw: Record<string, unknown>) => declare(automationKind, { name: "m", actions: [], ...raw });
+
+describe("prefect_automation request mapping", () => {
+  it("sends event windows as ISO 8601 durations and leaves undeclared threshold and window to the server", () => {
+    const declared = spec({ trigger: { event: { posture: "Proactive", expect: ["b", "a"], within: 90, threshold: 2 } } });
+    expect(triggerToApi(declared.trigger)).toEqual({
+      type: "event",
+      posture: "Proactive",
+      match: {},
+      match_related: {},
+      after: [],
+      expect: ["a", "b"],
+      for_each: [],
+      threshold: 2,
+      within: "PT90S",
+    });
+    expect(triggerToApi(spec({ trigger: { event: { posture: "Reactive" } } }).trigger)).not.toHaveProperty("within");
+    expect(triggerToApi(spec({ trigger: { event: { posture: "Reactive" } } }).trigger)).not.toHaveProperty("threshold");
+  });
+
+  it("sends a composite without a window as null and its members by type, metric ranges in seconds", () => {
+    const metric = { metric: { name: "duration", operator: ">", threshold: 5, range: 600, firing_for: 300 } };
+    const declared = spec({ trigger: { compound: { require: "any", triggers: [{ event: { posture: "Reactive" } }, { metric }] } } });
+    expect(triggerToApi(declared.trigger)).toMatchObject({
+      type: "compound",
+      require: "any",
+      within: null,
+      triggers: [{ type: "event" }, { type: "metric", posture: "Metric", match: {}, match_related: {}, metric: metric.metric }],
+    });
+  });
+
+  it("sends only the fields an action's type takes, empty parameters and job variables as null", () => {
+    const [run, notify] = spec({
+      trigger: { event: { posture: "Reactive" } },
+      actions: [
+        { type: "run-deployment", deployment_id: "8b3c8e4e-7a11-4d5c-9c39-2f0b8a6c1d00" },
+        { type: "send-notification", block_document_id: "8b3c8e4e-7a11-4d5c-9c39-2f0b8a6c1d01", body: "b" },
+      ],
+    }).actions;
+    expect(actionToApi(run!)).toEqual({ type: "run-deployment", deployment_id: "8b3c8e4e-7a11-4d5c-9c39-2f0b8a6c1d00", parameters: null, job_variables: null });
+    expect(actionToApi(notify!)).toEqual({ type: "send-notification", block_document_id: "8b3c8e4e-7a11-4d5c-9c39-2f0b8a6c1d01", body: "b" });
+  });
+
+  it("reads server-only action fields away and absent documents as {}", () => {
+    const live = { type: "change-flow-run-state", state: "FAILED", name: null, message: null, force: false } as unknown as ActionOutput;
+    expect(actionToSpec(live)).toEqual({ type: "change-flow-run-state", state: "FAILED", parameters: {}, job_variables: {} });
+  });
+});

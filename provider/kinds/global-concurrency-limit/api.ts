@@ -1,0 +1,116 @@
+// prefect_global_concurrency_limit through the API: /v2/concurrency_limits/ (one path segment
+// takes an id or a name).
+import type { components } from "../../../contract/wire.gen.js";
+import { filterAll } from "../../client/paginate.js";
+import type { Kind, KindContext } from "../kind.js";
+import { createSafely, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { DEPLOYMENT_LIMIT_NAME, globalConcurrencyLimitSchema, type GlobalConcurrencyLimitSpec } from "./schema.js";
+
+type LimitResponse = components["schemas"]["GlobalConcurrencyLimitResponse"];
+type LimitCreated = components["schemas"]["ConcurrencyLimitV2"];
+type LimitCreate = components["schemas"]["ConcurrencyLimitV2Create"];
+type LimitUpdate = components["schemas"]["ConcurrencyLimitV2Update"];
+
+/**
+ * A global concurrency limit as read, with the Prefect Cloud account and workspace the client
+ * read it from (the API does not repeat them, and declarations may name them).
+ */
+export type GlobalConcurrencyLimit = LimitResponse & { account_id?: string; workspace_id?: string };
+
+const BASE = "/v2/concurrency_limits";
+
+/** The fields reads answer (a create answers more: denied slots, occupancy), plus where the limit lives. */
+function liveOf(ctx: KindContext, raw: LimitResponse | LimitCreated): GlobalConcurrencyLimit {
+  const cloud = ctx.client.settings.cloud;
+  return {
+    id: raw.id,
+    created: raw.created,
+    updated: raw.updated,
+    name: raw.name,
+    limit: raw.limit,
+    active: raw.active,
+    active_slots: raw.active_slots,
+    slot_decay_per_second: raw.slot_decay_per_second,
+    ...(cloud ? { account_id: cloud.accountId.toLowerCase(), workspace_id: cloud.workspaceId.toLowerCase() } : {}),
+  };
+}
+
+/**
+ * Whether `/{id_or_name}` reaches the limit by this name: Prefect takes a segment that parses
+ * as a UUID (dashes, braces and `urn:uuid:` tolerated) for an id, and URLs drop `.` and `..`.
+ */
+function addressableByName(name: string): boolean {
+  const hex = name
+    .replace(/^urn:/i, "")
+    .replace(/^uuid:/i, "")
+    .replace(/^\{+|\}+$/g, "")
+    .replaceAll("-", "");
+  return !/^[0-9a-f]{32}$/i.test(hex) && name !== "." && name !== "..";
+}
+
+async function read(ctx: KindContext, idOrName: string): Promise<GlobalConcurrencyLimit | undefined> {
+  const raw = await orUndefined(ctx.client.get<LimitResponse>(`${BASE}/${encodeURIComponent(idOrName)}`));
+  return raw && liveOf(ctx, raw);
+}
+
+async function list(ctx: KindContext): Promise<GlobalConcurrencyLimit[]> {
+  const all = await filterAll<LimitResponse>(ctx.client, `${BASE}/filter`);
+  return all.map((raw) => liveOf(ctx, raw));
+}
+
+/** prefect_global_concurrency_limit: schema, and CRUD through `/v2/concurrency_limits/`. */
+export const globalConcurrencyLimitKind: Kind<GlobalConcurrencyLimitSpec, GlobalConcurrencyLimit> = {
+  ...globalConcurrencyLimitSchema,
+
+  list,
+
+  read,
+
+  find: async (ctx, spec) => (addressableByName(spec.name) ? read(ctx, spec.name) : (await list(ctx)).find((live) => live.name === spec.name)),
+
+  create: (ctx, spec) => {
+    // An undeclared active_slots is left to the server (0 on a new limit).
+    const body: Omit<LimitCreate, "active_slots" | "denied_slots"> & Partial<Pick<LimitCreate, "active_slots">> = {
+      name: spec.name,
+      limit: spec.limit,
+      active: spec.active,
+      slot_decay_per_second: spec.slot_decay_per_second,
+      ...(spec.active_slots !== undefined ? { active_slots: spec.active_slots } : {}),
+    };
+    return createSafely({
+      attempt: async () => liveOf(ctx, await ctx.client.post<LimitCreated>(`${BASE}/`, body)),
+      lookup: () => globalConcurrencyLimitKind.find(ctx, spec),
+    });
+  },
+
+  update: async (ctx, id, spec, _prior, changed) => {
+    const body: LimitUpdate = { name: spec.name, limit: spec.limit, active: spec.active, slot_decay_per_second: spec.slot_decay_per_second };
+    // Running flows move the slot count all the time: writing it back would release or take
+    // their slots, so it is written only when declared and different from the live count.
+    if (spec.active_slots !== undefined && changed.includes("active_slots")) body.active_slots = spec.active_slots;
+    await ctx.client.patch(`${BASE}/${id}`, body);
+    const updated = await read(ctx, id);
+    if (!updated) throw new Error(`global concurrency limit ${id} disappeared while it was being updated`);
+    return updated;
+  },
+
+  delete: (ctx, id) => deleteIgnoringMissing(ctx.client.delete(`${BASE}/${id}`)),
+
+  idOf: (live) => live.id,
+  identityOf: (live) => live.name,
+
+  toSpec: (live) => ({
+    id: live.id,
+    created: live.created ?? undefined,
+    updated: live.updated ?? undefined,
+    account_id: live.account_id,
+    workspace_id: live.workspace_id,
+    name: live.name,
+    limit: live.limit,
+    active: live.active,
+    active_slots: live.active_slots,
+    slot_decay_per_second: live.slot_decay_per_second,
+  }),
+
+  systemManaged: (live) => DEPLOYMENT_LIMIT_NAME.test(live.name),
+};
