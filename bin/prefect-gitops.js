@@ -3,4 +3,5 @@
 import { register } from "tsx/esm/api";
 
 register();
-await import("../reconciler/cli.ts");
+const { runCli } = await import("../reconciler/cli.ts");
+await runCli();

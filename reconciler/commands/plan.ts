@@ -1,0 +1,135 @@
+// plan, apply and destroy.
+import { resolve } from "node:path";
+import type { ApplyEvent } from "../apply/apply.js";
+import { formatDiagnostic } from "../diagnostics.js";
+import { hasChanges, hasErrors, type Action, type PlanMode } from "../plan/model.js";
+import { renderPlanText } from "../plan/render-text.js";
+import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
+import { guarded, readSavedPlan, staleness, withLock, writeSavedPlan } from "./run.js";
+
+export interface PlanFlags {
+  json?: boolean;
+  out?: string;
+  detailedExitcode?: boolean;
+  refreshOnly?: boolean;
+  destroy?: boolean;
+  adopt?: boolean;
+}
+
+export async function planCommand(ctx: CommandContext, dirArg: string | undefined, flags: PlanFlags): Promise<number> {
+  const dir = resolve(ctx.cwd, dirArg ?? ".");
+  const engine = engineFor(ctx, dir);
+  return guarded(ctx, engine, async () => {
+    const { warnings } = await engine.load();
+    const state = await engine.openState();
+    const mode: PlanMode = flags.destroy ? "destroy" : flags.refreshOnly ? "refresh-only" : "normal";
+    const result = await withLock(ctx, state, "plan", () => engine.plan(state, { mode, adopt: flags.adopt }));
+    const plan = { ...result.plan, diagnostics: [...warnings, ...result.plan.diagnostics] };
+    if (flags.json) ctx.out(JSON.stringify(plan, null, 2));
+    else ctx.out(renderPlanText(plan, ctx.style));
+    if (hasErrors(plan)) return EXIT_ERROR;
+    if (flags.out) {
+      await writeSavedPlan(resolve(ctx.cwd, flags.out), plan, flags.adopt ?? false);
+      if (!flags.json) ctx.out(`\nSaved the plan to ${flags.out}. Apply exactly this plan with:\n  prefect-gitops apply --plan ${flags.out}${dirArg ? ` ${dirArg}` : ""}`);
+    }
+    if (flags.detailedExitcode && hasChanges(plan)) return EXIT_CHANGES;
+    return EXIT_OK;
+  });
+}
+
+export interface ApplyFlags {
+  autoApprove?: boolean;
+  plan?: string;
+  parallelism?: number;
+  adopt?: boolean;
+  destroy?: boolean;
+  refreshOnly?: boolean;
+}
+
+const VERB: Record<Action, [string, string]> = {
+  create: ["Creating...", "Creation complete"],
+  update: ["Modifying...", "Modifications complete"],
+  replace: ["Replacing...", "Replacement complete"],
+  delete: ["Destroying...", "Destruction complete"],
+  forget: ["Removing from the state...", "Removed from the state"],
+  "no-op": ["Importing...", "Import complete"],
+};
+
+function progress(ctx: CommandContext) {
+  return (event: ApplyEvent): void => {
+    const [starting, finished] = VERB[event.action];
+    switch (event.type) {
+      case "start":
+        ctx.err(`${ctx.style.bold(event.address)}: ${starting}`);
+        break;
+      case "done":
+        ctx.err(`${ctx.style.bold(event.address)}: ${finished} after ${(event.durationMs / 1000).toFixed(1)}s${event.id ? ` [id=${event.id}]` : ""}`);
+        break;
+      case "failed":
+        ctx.err(ctx.style.red(`${event.address}: ${event.error.message}`));
+        break;
+      case "skipped":
+        ctx.err(ctx.style.yellow(`${event.address}: skipped because ${event.because}`));
+        break;
+    }
+  };
+}
+
+export async function applyCommand(ctx: CommandContext, dirArg: string | undefined, flags: ApplyFlags): Promise<number> {
+  const dir = resolve(ctx.cwd, dirArg ?? ".");
+  const engine = engineFor(ctx, dir);
+  return guarded(ctx, engine, async () => {
+    const saved = flags.plan ? await readSavedPlan(resolve(ctx.cwd, flags.plan)) : undefined;
+    const { warnings } = await engine.load();
+    const state = await engine.openState();
+    const operation = flags.destroy ? "destroy" : "apply";
+    return withLock(ctx, state, operation, async () => {
+      const mode: PlanMode = saved?.mode ?? (flags.destroy ? "destroy" : flags.refreshOnly ? "refresh-only" : "normal");
+      const result = await engine.plan(state, { mode, adopt: saved?.options.adopt ?? flags.adopt });
+      const plan = { ...result.plan, diagnostics: [...warnings, ...result.plan.diagnostics] };
+      if (saved) {
+        const why = staleness(saved, plan);
+        if (why) {
+          ctx.err(ctx.style.red(`Error: the saved plan ${flags.plan} is stale: ${why} since it was made.`));
+          ctx.err("Nothing was changed. Run `prefect-gitops plan --out FILE` again and apply the new plan.");
+          return EXIT_ERROR;
+        }
+        for (const diagnostic of plan.diagnostics.filter((d) => d.severity === "warning")) ctx.err(ctx.style.yellow(formatDiagnostic(diagnostic)));
+      } else {
+        ctx.out(renderPlanText(plan, ctx.style));
+      }
+      if (hasErrors(plan)) {
+        if (saved) ctx.out(renderPlanText(plan, ctx.style));
+        return EXIT_ERROR;
+      }
+      if (!hasChanges(plan)) {
+        if (saved) ctx.out("No changes. Your Prefect workspace matches the configuration.");
+        return EXIT_OK;
+      }
+      if (!saved && !flags.autoApprove) {
+        const question = flags.destroy
+          ? "Do you really want to destroy every object this state owns? Only 'yes' will be accepted to confirm."
+          : "Do you want to perform these actions? Only 'yes' will be accepted to approve.";
+        if (!ctx.confirm) {
+          ctx.err(ctx.style.red("Error: apply needs approval, and there is no terminal to ask on."));
+          ctx.err("Review the plan and run again with --auto-approve, or apply a saved plan: prefect-gitops plan --out plan.json, then prefect-gitops apply --plan plan.json.");
+          return EXIT_ERROR;
+        }
+        if (!(await ctx.confirm(`\n${question}\n  Enter a value: `))) {
+          ctx.err("Apply cancelled.");
+          return EXIT_ERROR;
+        }
+      }
+      const outcome = await engine.apply(result, state, { parallelism: flags.parallelism, onEvent: progress(ctx) });
+      const { add, change, destroy, import: imported } = plan.summary;
+      if (outcome.failed.length) {
+        ctx.out(ctx.style.red(`\nApply failed: ${outcome.failed.length} error${outcome.failed.length === 1 ? "" : "s"}${outcome.skipped.length ? `, ${outcome.skipped.length} skipped` : ""}. What succeeded is recorded in the state; run apply again to finish.`));
+        for (const failure of outcome.failed) ctx.err(ctx.style.red(`Error: ${failure.address}: ${failure.error.message}`));
+        return EXIT_ERROR;
+      }
+      const verb = flags.destroy ? "Destroy" : "Apply";
+      ctx.out(ctx.style.bold(ctx.style.green(`\n${verb} complete! Resources: ${imported ? `${imported} imported, ` : ""}${add} added, ${change} changed, ${destroy} destroyed.`)));
+      return EXIT_OK;
+    });
+  });
+}

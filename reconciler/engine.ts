@@ -1,0 +1,187 @@
+// The engine: load a configuration, connect to Prefect, read the live objects in bulk, plan,
+// apply, audit drift, import. The CLI and the service drive it; it does no terminal output.
+import { PrefectClient, type ClientEvent } from "../provider/client/client.js";
+import { ConfigurationError } from "../provider/client/errors.js";
+import { resolveSettings, type ClientOptions, type ClientSettings } from "../provider/client/settings.js";
+import type { Kind, KindContext } from "../provider/kinds/kind.js";
+import { kindFor, kindTypes, KINDS } from "../provider/kinds/registry.js";
+import { createKindContext } from "../provider/kinds/runtime.js";
+import { applyPlan, type ApplyEvent, type ApplyResult } from "./apply/apply.js";
+import type { AppRunner } from "./config/cdktf.js";
+import { loadConfig } from "./config/load.js";
+import { resolveConfig, type ProviderSettings, type ResolvedConfig } from "./config/resolve.js";
+import { DiagnosticsError, error, throwIfErrors, type Diagnostic } from "./diagnostics.js";
+import type { PlanMode } from "./plan/model.js";
+import { buildPlan, type LiveInventory, type PlanResult } from "./plan/plan.js";
+import { createFileBackend } from "./state/file-backend.js";
+import type { StateBackend } from "./state/model.js";
+import { StateStore } from "./state/store.js";
+import { createWorkspaceBackend } from "./state/workspace-backend.js";
+
+export interface EngineOptions {
+  /** The configuration directory. */
+  dir: string;
+  /** State file for the file backend. @default DIR/prefect-gitops.state.json */
+  statePath?: string;
+  /** @default "file" */
+  backend?: "file" | "workspace";
+  /** Name of the state inside the workspace backend. @default "default" */
+  stateName?: string;
+  /** The environment (PREFECT_*, TF_VAR_*), passed in by the CLI. */
+  env: Record<string, string | undefined>;
+  /** `--var name=value` */
+  vars?: Record<string, string>;
+  /** Runs CDKTF apps. */
+  runner?: AppRunner;
+  /** Which stack of a multi-stack CDKTF app. */
+  stack?: string;
+  /** Connection settings that win over the provider block (tests, the quickstart). */
+  connection?: ClientOptions;
+  /** Client tuning. */
+  client?: { concurrency?: number; timeoutMs?: number; onEvent?: (event: ClientEvent) => void };
+  now?: () => Date;
+}
+
+export interface Loaded {
+  config: ResolvedConfig;
+  warnings: Diagnostic[];
+}
+
+/** Connection options from the provider block: explicit, so they win over the environment. */
+export function providerConnection(provider: ProviderSettings): ClientOptions {
+  const options: ClientOptions = {};
+  if (provider.endpoint) options.apiUrl = provider.endpoint;
+  if (provider.apiKey) options.apiKey = provider.apiKey;
+  if (provider.accountId) options.accountId = provider.accountId;
+  if (provider.workspaceId) options.workspaceId = provider.workspaceId;
+  if (provider.basicAuthKey) options.authString = provider.basicAuthKey;
+  if (provider.customHeaders) options.customHeaders = provider.customHeaders;
+  if (provider.csrfEnabled !== undefined) options.csrfEnabled = provider.csrfEnabled;
+  if (provider.profile) options.profile = provider.profile;
+  if (provider.profileFile) options.profilesPath = provider.profileFile;
+  return options;
+}
+
+export class Engine {
+  private client?: PrefectClient;
+  private loaded?: Loaded;
+
+  constructor(readonly options: EngineOptions) {}
+
+  get now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** Load and resolve the configuration (offline). Throws DiagnosticsError on errors. */
+  async load(): Promise<Loaded> {
+    if (this.loaded) return this.loaded;
+    const { model, diagnostics } = await loadConfig(this.options.dir, { runner: this.options.runner, stack: this.options.stack });
+    const resolved = resolveConfig(model, { vars: this.options.vars, env: this.options.env });
+    const all = [...diagnostics, ...resolved.diagnostics];
+    throwIfErrors(all);
+    this.loaded = { config: resolved.config!, warnings: all.filter((d) => d.severity === "warning") };
+    return this.loaded;
+  }
+
+  /** The connection settings: provider block, then environment, then profile. */
+  async settings(): Promise<ClientSettings> {
+    const { config } = await this.load();
+    const fromProvider = providerConnection(config.provider);
+    const explicit = { ...fromProvider, ...this.options.connection };
+    try {
+      return resolveSettings(explicit, { env: this.options.env });
+    } catch (caught) {
+      if (caught instanceof ConfigurationError) {
+        throw new DiagnosticsError([error(caught.message, { file: config.model.provider?.location.file, line: config.model.provider?.location.line, detail: "Configure the connection in the provider \"prefect\" block, with PREFECT_API_URL / PREFECT_API_KEY, or with a Prefect profile." })]);
+      }
+      throw caught;
+    }
+  }
+
+  async connect(): Promise<PrefectClient> {
+    if (!this.client) this.client = new PrefectClient(await this.settings(), this.options.client);
+    return this.client;
+  }
+
+  async context(): Promise<KindContext> {
+    return createKindContext(await this.connect());
+  }
+
+  async backend(): Promise<StateBackend> {
+    if (this.options.backend === "workspace") return createWorkspaceBackend(await this.connect(), { name: this.options.stateName });
+    return createFileBackend(this.options.statePath ?? `${this.options.dir.replace(/\/+$/, "")}/prefect-gitops.state.json`);
+  }
+
+  async openState(): Promise<StateStore> {
+    const settings = await this.settings();
+    return StateStore.open(await this.backend(), settings.baseUrl);
+  }
+
+  /** The kinds a run must read: declared, or owned by the state. */
+  kindsFor(config: ResolvedConfig | undefined, state: StateStore): Kind[] {
+    const types = new Set<string>([...(config?.instances.map((instance) => instance.type) ?? []), ...Object.values(state.document.resources).map((entry) => entry.type)]);
+    return KINDS.filter((kind) => types.has(kind.type));
+  }
+
+  /** Every live object of the given kinds, read in bulk and in parallel; a kind that cannot be read is reported, not fatal. */
+  async readLive(kinds: Kind[], ctx: KindContext): Promise<LiveInventory> {
+    const settings = await this.settings();
+    const inventory: LiveInventory = { kinds: new Map() };
+    await Promise.all(
+      kinds.map(async (kind) => {
+        if (kind.cloudOnly && !settings.cloud) {
+          inventory.kinds.set(kind.type, { byId: new Map(), error: `${kind.type} exists only in Prefect Cloud` });
+          return;
+        }
+        try {
+          const objects = await kind.list(ctx);
+          inventory.kinds.set(kind.type, { byId: new Map(objects.map((object) => [kind.idOf(object), object])) });
+        } catch (caught) {
+          inventory.kinds.set(kind.type, { byId: new Map(), error: (caught as Error).message });
+        }
+      }),
+    );
+    return inventory;
+  }
+
+  /** Plan against the live workspace. */
+  async plan(state: StateStore, options: { mode?: PlanMode; adopt?: boolean } = {}): Promise<PlanResult & { ctx: KindContext }> {
+    const { config } = await this.load();
+    const settings = await this.settings();
+    const ctx = await this.context();
+    const live = await this.readLive(this.kindsFor(config, state), ctx);
+    const result = buildPlan({
+      config,
+      kindFor,
+      knownTypes: kindTypes(),
+      state: state.document,
+      live,
+      mode: options.mode ?? "normal",
+      adopt: options.adopt ?? false,
+      cloud: settings.cloud !== undefined,
+      cloudIds: settings.cloud,
+      target: settings.baseUrl,
+      now: this.now,
+    });
+    return { ...result, ctx };
+  }
+
+  async apply(result: PlanResult & { ctx: KindContext }, state: StateStore, options: { parallelism?: number; onEvent?: (event: ApplyEvent) => void } = {}): Promise<ApplyResult> {
+    const { config } = await this.load();
+    return applyPlan({
+      plan: result.plan,
+      config,
+      instances: result.instances,
+      kindFor,
+      ctx: result.ctx,
+      state,
+      parallelism: options.parallelism,
+      onEvent: options.onEvent,
+      now: () => this.now,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close();
+  }
+}

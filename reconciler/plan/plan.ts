@@ -1,0 +1,635 @@
+// Building a plan: evaluate every instance in dependency order against what is known, find its
+// live object (through the state, or by natural key), diff declared against live with each
+// attribute's rules, and decide the action. Pure: the live objects are read beforehand.
+import type { z } from "zod";
+import { factsOf, type AttributeFacts } from "../../provider/kinds/attributes.js";
+import { diffSpec, isUnknown, valuesEqual, type AttributeChange } from "../../provider/kinds/compare.js";
+import { parseSpec, suggest, type Kind, type Spec } from "../../provider/kinds/kind.js";
+import { evaluateInstance, instanceReferences, type InstanceValues, type ResolvedConfig, type ResourceInstance } from "../config/resolve.js";
+import { error, warning, type Diagnostic } from "../diagnostics.js";
+import { canonicalJson, isSensitiveHash, protectSpec, sensitiveHash, sha256, specHash } from "../state/hash.js";
+import type { StateDocument, StateEntry } from "../state/model.js";
+import { findCycle, topologicalOrder, type DependencyGraph } from "./graph.js";
+import { KNOWN_AFTER_APPLY, PLAN_FORMAT, SENSITIVE, summarize, type DriftEntry, type Plan, type PlanMode, type PlannedAttributeChange, type ResourceChange } from "./model.js";
+
+/** The live objects of each kind, read in bulk before planning. */
+export interface LiveInventory {
+  kinds: Map<string, { byId: Map<string, unknown>; error?: string }>;
+}
+
+export interface PlanInput {
+  config: ResolvedConfig;
+  kindFor: (type: string) => Kind | undefined;
+  knownTypes: string[];
+  state: StateDocument;
+  live: LiveInventory;
+  mode: PlanMode;
+  /** Take over live objects that match a declaration's natural key but are not in the state. */
+  adopt: boolean;
+  /** The target serves Prefect Cloud features. */
+  cloud: boolean;
+  /** The Cloud account and workspace the provider addresses (per-resource overrides must match). */
+  cloudIds?: { accountId: string; workspaceId: string };
+  target: string;
+  now: Date;
+}
+
+/** What apply needs to know about each declared instance beyond the plan's masked values. */
+export interface PlannedInstance {
+  instance: ResourceInstance;
+  kind: Kind;
+  /** The declared spec; attributes not known yet are unknown markers. */
+  spec: Spec;
+  /** Attributes tainted by sensitive variables. */
+  tainted: Set<string>;
+  live?: unknown;
+  dependencies: string[];
+}
+
+export interface PlanResult {
+  plan: Plan;
+  instances: Map<string, PlannedInstance>;
+  /** Live objects that match a declaration's natural key but are not owned (they block its create). */
+  lookalikes: { address: string; type: string; id: string; label: string }[];
+  /** Kinds that could not be read, and why. */
+  unchecked: { type: string; reason: string }[];
+}
+
+const UUID_PLACEHOLDER = "00000000-0000-4000-8000-000000000000";
+
+/** A value of the attribute's type, standing in for an unknown one while validating. */
+function placeholder(facts: AttributeFacts): unknown {
+  if (typeof facts.tfType === "object" && !Array.isArray(facts.tfType)) {
+    if (facts.tfType.nested !== "single") return [];
+    const out: Record<string, unknown> = {};
+    for (const [name, schema] of Object.entries(facts.nested ?? {})) {
+      const child = factsOf(schema);
+      if (child.required) out[name] = placeholder(child);
+    }
+    return out;
+  }
+  if (Array.isArray(facts.tfType)) return facts.tfType[0] === "map" ? {} : [];
+  switch (facts.tfType) {
+    case "number":
+      return 1;
+    case "bool":
+      return false;
+    case "dynamic":
+      return "unknown";
+    default:
+      return facts.format === "uuid" ? UUID_PLACEHOLDER : facts.format === "json" ? "{}" : "unknown";
+  }
+}
+
+function substitute(value: unknown, facts: AttributeFacts): unknown {
+  if (isUnknown(value)) return placeholder(facts);
+  if (facts.nested && value && typeof value === "object") {
+    const fill = (item: Record<string, unknown>) => {
+      const out: Record<string, unknown> = { ...item };
+      for (const [name, schema] of Object.entries(facts.nested ?? {})) if (name in out) out[name] = substitute(out[name], factsOf(schema));
+      return out;
+    };
+    return Array.isArray(value) ? value.map((item) => fill(item as Record<string, unknown>)) : fill(value as Record<string, unknown>);
+  }
+  if (Array.isArray(value)) return value.map((item) => (isUnknown(item) ? placeholder({ ...facts, tfType: "string" }) : item));
+  return value;
+}
+
+function containsUnknown(value: unknown): boolean {
+  if (isUnknown(value)) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+function firstUnknownRef(value: unknown): string | undefined {
+  if (isUnknown(value)) return value.$unknown;
+  if (Array.isArray(value)) for (const item of value) {
+    const found = firstUnknownRef(item);
+    if (found) return found;
+  }
+  else if (value && typeof value === "object") for (const item of Object.values(value)) {
+    const found = firstUnknownRef(item);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function kindFacts(kind: Kind): Record<string, AttributeFacts> {
+  return Object.fromEntries(Object.entries(kind.attributes as Record<string, z.ZodType>).map(([name, schema]) => [name, factsOf(schema)]));
+}
+
+/** Mask a value for display: sensitive values hidden, unknown values named. */
+function display(value: unknown, sensitive: boolean): unknown {
+  if (isUnknown(value)) return KNOWN_AFTER_APPLY;
+  if (value === undefined || value === null) return value ?? null;
+  if (sensitive) return SENSITIVE;
+  if (containsUnknown(value)) return KNOWN_AFTER_APPLY;
+  return value;
+}
+
+function maskSpec(kind: Kind, spec: Spec | undefined, tainted: ReadonlySet<string>, computedUnknown = false): Record<string, unknown> | undefined {
+  if (!spec) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [name, facts] of Object.entries(kindFacts(kind))) {
+    const value = spec[name];
+    if (value === undefined) {
+      if (computedUnknown && facts.computed) out[name] = KNOWN_AFTER_APPLY;
+      continue;
+    }
+    if (facts.writeOnly) continue;
+    out[name] = display(value, facts.sensitive || tainted.has(name));
+  }
+  return out;
+}
+
+function maskChanges(kind: Kind, changes: AttributeChange[], tainted: ReadonlySet<string>): PlannedAttributeChange[] {
+  const facts = kindFacts(kind);
+  return changes.map((change) => {
+    const name = String(change.path[0]);
+    const sensitive = change.sensitive || tainted.has(name) || (facts[name]?.sensitive ?? false);
+    return { path: change.path, before: display(change.before, sensitive), after: display(change.after, sensitive), forceNew: change.forceNew, sensitive };
+  });
+}
+
+/** The diff, with `lifecycle.ignore_changes` applied. */
+function plannedDiff(kind: Kind, spec: Spec, liveSpec: Spec | undefined, ignore: string[] | "all"): AttributeChange[] {
+  const changes = diffSpec(kind, spec, liveSpec);
+  if (!liveSpec) return changes;
+  if (ignore === "all") return [];
+  return changes.filter((change) => !ignore.includes(String(change.path[0])));
+}
+
+/** Compare what the state recorded as applied with what is live now (drift). */
+function driftChanges(kind: Kind, entry: StateEntry, liveSpec: Spec, salt: string): AttributeChange[] {
+  const changes: AttributeChange[] = [];
+  for (const [name, facts] of Object.entries(kindFacts(kind))) {
+    if (facts.computed && !facts.optional) continue;
+    // Counters the server moves by itself (a limit's active slots) are not drift.
+    if (facts.defaultOnCreate) continue;
+    if (facts.writeOnly || !(name in entry.values)) continue;
+    const recorded = entry.values[name];
+    const current = liveSpec[name];
+    if (isSensitiveHash(recorded)) {
+      if (sensitiveHash(salt, current ?? null).$sensitive !== recorded.$sensitive && !(current === undefined && recorded.$sensitive === sensitiveHash(salt, null).$sensitive)) {
+        changes.push({ path: [name], before: recorded, after: current, forceNew: false, sensitive: true });
+      }
+      continue;
+    }
+    if (!valuesEqual(facts, recorded, current)) changes.push({ path: [name], before: recorded, after: current, forceNew: false, sensitive: facts.sensitive });
+  }
+  return changes;
+}
+
+const KIND_ORDER = [
+  "prefect_work_pool",
+  "prefect_work_queue",
+  "prefect_flow",
+  "prefect_block",
+  "prefect_variable",
+  "prefect_global_concurrency_limit",
+  "prefect_deployment",
+  "prefect_deployment_schedule",
+  "prefect_automation",
+  "prefect_webhook",
+];
+
+/** Order within a wave: the architecture's kind order, then address. */
+export function kindOrder(typeOf: (address: string) => string | undefined) {
+  return (a: string, b: string): number => {
+    const rank = (address: string) => {
+      const index = KIND_ORDER.indexOf(typeOf(address) ?? "");
+      return index < 0 ? KIND_ORDER.length : index;
+    };
+    return rank(a) - rank(b) || a.localeCompare(b);
+  };
+}
+
+/** Build the plan. Problems become diagnostics in the plan; the plan is never thrown away half-made. */
+export function buildPlan(input: PlanInput): PlanResult {
+  const { config, state, live, mode } = input;
+  const diagnostics: Diagnostic[] = [];
+  const changes: ResourceChange[] = [];
+  const drift: DriftEntry[] = [];
+  const planned = new Map<string, PlannedInstance>();
+  const fingerprintParts: [string, string, unknown][] = [];
+  const lookalikes: PlanResult["lookalikes"] = [];
+
+  // Which instances exist, by block; unknown types are refused here with a suggestion.
+  const byBlock = new Map<string, ResourceInstance[]>();
+  const instances = new Map<string, ResourceInstance>();
+  for (const instance of config.instances) {
+    const kind = input.kindFor(instance.type);
+    if (!kind) {
+      diagnostics.push(
+        error(`Unsupported resource type ${instance.type}`, {
+          file: instance.block.location.file,
+          line: instance.block.location.line,
+          address: instance.address,
+          detail: `The engine manages ${input.knownTypes.join(", ")}.${suggest(instance.type, input.knownTypes)}`,
+        }),
+      );
+      continue;
+    }
+    if (kind.cloudOnly && !input.cloud && mode !== "destroy") {
+      diagnostics.push(
+        error(`${instance.type} needs Prefect Cloud`, {
+          file: instance.block.location.file,
+          line: instance.block.location.line,
+          address: instance.address,
+          detail: "Point the provider at a Prefect Cloud workspace (endpoint with account_id and workspace_id, or a .../api/accounts/ID/workspaces/ID URL).",
+        }),
+      );
+    }
+    const key = `${instance.type}.${instance.name}`;
+    byBlock.set(key, [...(byBlock.get(key) ?? []), instance]);
+    instances.set(instance.address, instance);
+  }
+
+  // The dependency graph between instances.
+  const graph: DependencyGraph = new Map();
+  for (const instance of instances.values()) {
+    const { references, problems } = instanceReferences(instance, byBlock);
+    diagnostics.push(...problems);
+    graph.set(instance.address, new Set([...references].filter((address) => instances.has(address))));
+  }
+  const cycle = findCycle(graph);
+  if (cycle) {
+    const first = instances.get(cycle[0] ?? "");
+    diagnostics.push(
+      error("The resources refer to each other in a cycle", {
+        file: first?.block.location.file,
+        line: first?.block.location.line,
+        address: cycle[0],
+        detail: `${cycle.join(" -> ")}\nBreak the cycle: one of these must not refer to the next.`,
+      }),
+    );
+  }
+
+  // Live objects indexed by natural key, and which ids the state already owns.
+  const identityIndex = new Map<string, Map<string, unknown[]>>();
+  const ownedIds = new Map<string, string>();
+  for (const entry of Object.values(state.resources)) ownedIds.set(`${entry.type}:${entry.id}`, entry.address);
+  const indexFor = (kind: Kind): Map<string, unknown[]> => {
+    let index = identityIndex.get(kind.type);
+    if (!index) {
+      index = new Map();
+      for (const object of live.kinds.get(kind.type)?.byId.values() ?? []) {
+        const identity = kind.identityOf(object);
+        if (identity !== undefined) index.set(identity, [...(index.get(identity) ?? []), object]);
+      }
+      identityIndex.set(kind.type, index);
+    }
+    return index;
+  };
+
+  const declaredValues = new Map<string, Record<string, unknown>>();
+  const knownValues = new Map<string, Record<string, unknown>>();
+  const failed = new Set<string>();
+  const values: InstanceValues = {
+    declared(address, attribute) {
+      const declared = declaredValues.get(address);
+      if (!declared || !(attribute in declared)) return { found: false };
+      return { found: true, value: declared[attribute] };
+    },
+    known: (address) => knownValues.get(address),
+  };
+
+  const order = cycle || mode === "destroy" ? [] : topologicalOrder(graph, kindOrder((address) => instances.get(address)?.type));
+  for (const address of order) {
+    const instance = instances.get(address)!;
+    const kind = input.kindFor(instance.type)!;
+    const dependencies = [...(graph.get(address) ?? [])];
+    const evaluated = evaluateInstance(config, instance, values);
+    diagnostics.push(...evaluated.diagnostics);
+    if (evaluated.diagnostics.length || dependencies.some((dependency) => failed.has(dependency))) {
+      failed.add(address);
+      continue;
+    }
+    declaredValues.set(address, evaluated.attributes);
+
+    // Validate with stand-ins for unknown values, then put the unknowns back.
+    const facts = kindFacts(kind);
+    const raw: Record<string, unknown> = {};
+    const unknownAttributes = new Map<string, string>();
+    for (const [name, value] of Object.entries(evaluated.attributes)) {
+      const fact = facts[name];
+      if (fact && containsUnknown(value)) {
+        unknownAttributes.set(name, firstUnknownRef(value) ?? `${address}.${name}`);
+        raw[name] = substitute(value, fact);
+      } else raw[name] = value;
+    }
+    const parsed = parseSpec(kind, raw);
+    if (!parsed.ok) {
+      for (const issue of parsed.issues) {
+        const attribute = issue.path.join(".");
+        const top = String(issue.path[0] ?? "");
+        const value = evaluated.attributes[top];
+        const sensitive = facts[top]?.sensitive || evaluated.sensitive.has(top);
+        const message = sensitive ? SENSITIVE_ISSUE : issue.message;
+        diagnostics.push(
+          error(`Invalid ${attribute || "declaration"} for ${safeLabel(kind, { ...raw } as Spec, evaluated.sensitive, address)}`, {
+            file: instance.block.location.file,
+            line: instance.block.attributeLines[top] ?? instance.block.location.line,
+            address,
+            attribute: attribute || undefined,
+            expression: top && value !== undefined && !sensitive && !unknownAttributes.has(top) ? JSON.stringify(value) : undefined,
+            detail: `${attribute ? `${attribute} ` : ""}${message}.`,
+          }),
+        );
+      }
+      failed.add(address);
+      continue;
+    }
+    const spec: Spec = { ...parsed.spec };
+    for (const [name, ref] of unknownAttributes) spec[name] = { $unknown: ref };
+    const label = safeLabel(kind, spec, evaluated.sensitive, address);
+    // account_id/workspace_id on a resource may only repeat the provider's workspace: one run
+    // talks to one workspace. Once checked they say nothing more than the provider does.
+    let wrongWorkspace = false;
+    for (const [attribute, expected] of [["account_id", input.cloudIds?.accountId], ["workspace_id", input.cloudIds?.workspaceId]] as const) {
+      const declaredId = spec[attribute];
+      if (typeof declaredId !== "string") continue;
+      if (!expected || declaredId.toLowerCase() !== expected.toLowerCase()) {
+        diagnostics.push(
+          error(`${attribute} of ${address} differs from the provider's`, {
+            file: instance.block.location.file,
+            line: instance.block.attributeLines[attribute] ?? instance.block.location.line,
+            address,
+            attribute,
+            expression: JSON.stringify(declaredId),
+            detail: expected
+              ? `The provider addresses ${attribute.replace("_id", "")} ${expected}; one run manages one workspace. Remove ${attribute}, or put this resource in a configuration whose provider addresses that workspace.`
+              : `The provider does not address a Prefect Cloud workspace. Remove ${attribute}, or set account_id and workspace_id on the provider "prefect" block.`,
+          }),
+        );
+        wrongWorkspace = true;
+      }
+      delete spec[attribute];
+    }
+    if (wrongWorkspace) {
+      failed.add(address);
+      continue;
+    }
+
+    // Find the live object: through the state, a resumed create, or the natural key.
+    const entry = state.resources[address];
+    const inventory = live.kinds.get(kind.type);
+    let object: unknown;
+    let importing = false;
+    let reason: string | undefined;
+    if (entry && entry.type !== kind.type) {
+      diagnostics.push(error(`${address} is recorded in the state as a ${entry.type}`, { address, detail: "Remove it from the state (prefect-gitops state rm) and import it again." }));
+      failed.add(address);
+      continue;
+    }
+    if (entry) {
+      object = inventory?.byId.get(entry.id);
+      if (object === undefined && inventory?.error) {
+        diagnostics.push(warning(`Could not read ${kind.title}s to check ${address}`, { address, detail: inventory.error }));
+      }
+    }
+    const identity = containsUnknown(spec) ? safeIdentity(kind, spec) : kind.identity(spec);
+    if (object === undefined && identity !== undefined && mode !== "destroy") {
+      const candidates = (indexFor(kind).get(identity) ?? []).filter((candidate) => !ownedIds.has(`${kind.type}:${kind.idOf(candidate)}`) || ownedIds.get(`${kind.type}:${kind.idOf(candidate)}`) === address);
+      const taken = (indexFor(kind).get(identity) ?? []).find((candidate) => {
+        const owner = ownedIds.get(`${kind.type}:${kind.idOf(candidate)}`);
+        return owner !== undefined && owner !== address && (instances.has(owner) || mode === "normal");
+      });
+      if (candidates.length) {
+        const candidate = candidates[0];
+        const pendingCreate = state.pending[address];
+        if (input.adopt || pendingCreate || (kind.adoptImplicitly?.(spec) ?? false) || (entry && !inventory?.byId.has(entry.id))) {
+          object = candidate;
+          importing = true;
+          reason = pendingCreate ? "resuming an interrupted create" : entry ? "re-created outside prefect-gitops; adopting it" : input.adopt ? "adopting an existing object (--adopt)" : "created by Prefect with its parent";
+        } else {
+          const id = kind.idOf(candidate);
+          lookalikes.push({ address, type: kind.type, id, label });
+          diagnostics.push(
+            error(`${label} already exists and is not managed by this state`, {
+              code: "blocked_by_existing",
+              file: instance.block.location.file,
+              line: instance.block.location.line,
+              address,
+              detail: `It blocks the create of ${address} (id ${id}). Bring it under management with:\n  prefect-gitops import ${address} ${id}\nor plan with --adopt to take over every existing object that matches a declaration.`,
+            }),
+          );
+          failed.add(address);
+          continue;
+        }
+      } else if (taken) {
+        diagnostics.push(
+          error(`${label} is already managed as ${ownedIds.get(`${kind.type}:${kind.idOf(taken)}`)}`, {
+            file: instance.block.location.file,
+            line: instance.block.location.line,
+            address,
+            detail: "Two declarations name the same object. Remove one, or move the state entry (prefect-gitops state rm, then import).",
+          }),
+        );
+        failed.add(address);
+        continue;
+      }
+    }
+    if (object === undefined && !kind.identity(spec) && state.pending[address] && mode !== "destroy") {
+      // A create without natural key was interrupted: find the object it made by its content.
+      const pendingCreate = state.pending[address]!;
+      const since = Date.parse(pendingCreate.startedAt) - 60_000;
+      const match = [...(inventory?.byId.values() ?? [])].find((candidate) => {
+        if (ownedIds.has(`${kind.type}:${kind.idOf(candidate)}`)) return false;
+        const candidateSpec = kind.toSpec(candidate);
+        const created = Date.parse(String(candidateSpec.created ?? ""));
+        return (Number.isNaN(created) || created >= since) && diffSpec(kind, spec, candidateSpec).length === 0;
+      });
+      if (match !== undefined) {
+        object = match;
+        importing = true;
+        reason = "resuming an interrupted create";
+      }
+    }
+
+    const liveSpec = object !== undefined ? kind.toSpec(object) : undefined;
+    if (entry && object === undefined && inventory && !inventory.error) {
+      drift.push({ address, type: kind.type, label, id: entry.id, kind: "deleted", changes: [] });
+      reason ??= "deleted outside prefect-gitops";
+    }
+    if (entry && liveSpec) {
+      const driftFound = driftChanges(kind, entry, liveSpec, state.salt);
+      if (driftFound.length) drift.push({ address, type: kind.type, label, id: entry.id, kind: "modified", changes: maskChanges(kind, driftFound, evaluated.sensitive) });
+    }
+    if (object !== undefined) fingerprintParts.push([address, kind.idOf(object), protectSpec(kind, liveSpec!, state.salt)]);
+
+    const attributeChanges = plannedDiff(kind, spec, liveSpec, instance.block.lifecycle.ignoreChanges);
+    // Changes Prefect cannot make in place become replacements, with the kind's reason.
+    if (liveSpec && kind.replacementReasons && mode !== "refresh-only") {
+      for (const forced of kind.replacementReasons(spec, liveSpec)) {
+        const change = attributeChanges.find((candidate) => candidate.path.join(".") === forced.path.join("."));
+        if (!change) continue;
+        change.forceNew = true;
+        reason = reason ? `${reason}; ${forced.reason}` : forced.reason;
+      }
+    }
+    const replacePaths = attributeChanges.filter((change) => change.forceNew).map((change) => change.path);
+    let action: ResourceChange["action"];
+    if (mode === "refresh-only") action = "no-op";
+    else if (object === undefined) action = "create";
+    else if (replacePaths.length) action = "replace";
+    else if (attributeChanges.length) action = "update";
+    else action = "no-op";
+    if (action === "replace" && instance.block.lifecycle.preventDestroy) {
+      diagnostics.push(
+        error(`${address} has lifecycle.prevent_destroy, but the plan replaces it`, {
+          file: instance.block.location.file,
+          line: instance.block.location.line,
+          address,
+          detail: `Changing ${replacePaths.map((path) => path.join(".")).join(", ")} forces a replacement. Revert that change, or remove prevent_destroy first.`,
+        }),
+      );
+    }
+
+    // What later instances may know about this one.
+    if (liveSpec && action !== "replace") {
+      const merged: Record<string, unknown> = { ...liveSpec };
+      for (const [name, value] of Object.entries(spec)) if (value !== undefined && !isUnknown(value)) merged[name] = value;
+      knownValues.set(address, merged);
+    }
+
+    const tainted = evaluated.sensitive;
+    changes.push({
+      address,
+      type: kind.type,
+      label,
+      action,
+      id: object !== undefined ? kind.idOf(object) : undefined,
+      importing: importing || undefined,
+      reason,
+      before: maskSpec(kind, liveSpec, tainted),
+      after: action === "no-op" ? maskSpec(kind, liveSpec, tainted) : maskSpec(kind, action === "update" ? { ...liveSpec, ...definedOnly(spec) } : spec, tainted, action !== "update"),
+      changes: mode === "refresh-only" ? [] : maskChanges(kind, attributeChanges, tainted),
+      replacePaths,
+      dependencies,
+    });
+    planned.set(address, { instance, kind, spec, tainted, live: object, dependencies });
+  }
+
+  // Two declarations of one object would fight over it.
+  const byIdentity = new Map<string, string>();
+  for (const [address, item] of planned) {
+    const identity = containsUnknown(item.spec) ? safeIdentity(item.kind, item.spec) : item.kind.identity(item.spec);
+    if (identity === undefined) continue;
+    const key = `${item.kind.type}:${identity}`;
+    const first = byIdentity.get(key);
+    if (!first) {
+      byIdentity.set(key, address);
+      continue;
+    }
+    diagnostics.push(
+      error(`${safeLabel(item.kind, item.spec, item.tainted, address)} is declared twice`, {
+        file: item.instance.block.location.file,
+        line: item.instance.block.location.line,
+        address,
+        detail: `${first} and ${address} declare the same ${item.kind.title}. Keep one of them.`,
+      }),
+    );
+  }
+
+  // Objects the state owns that are no longer declared (or everything, for destroy).
+  const declared = new Set(mode === "destroy" ? [] : instances.keys());
+  for (const entry of Object.values(state.resources)) {
+    if (declared.has(entry.address)) continue;
+    const kind = input.kindFor(entry.type);
+    if (!kind) {
+      diagnostics.push(error(`The state holds ${entry.address} of unsupported type ${entry.type}`, { address: entry.address, detail: "Remove it with prefect-gitops state rm." }));
+      continue;
+    }
+    const inventory = live.kinds.get(entry.type);
+    const object = inventory?.byId.get(entry.id);
+    const liveSpec = object !== undefined ? kind.toSpec(object) : undefined;
+    if (object !== undefined) fingerprintParts.push([entry.address, entry.id, protectSpec(kind, liveSpec!, state.salt)]);
+    const label = liveSpec ? kind.label(liveSpec) : `${kind.title} ${entry.identity ?? entry.id}`;
+    if (mode === "refresh-only") {
+      if (object === undefined && inventory && !inventory.error) drift.push({ address: entry.address, type: entry.type, label, id: entry.id, kind: "deleted", changes: [] });
+      continue;
+    }
+    if (entry.preventDestroy) {
+      diagnostics.push(
+        error(`${entry.address} has lifecycle.prevent_destroy, but the plan deletes it`, {
+          address: entry.address,
+          detail: mode === "destroy" ? "Remove prevent_destroy from its declaration and apply, then destroy." : "Declare it again, or remove prevent_destroy (declare it with prevent_destroy = false and apply) before removing it.",
+        }),
+      );
+    }
+    const gone = object === undefined && inventory !== undefined && !inventory.error;
+    changes.push({
+      address: entry.address,
+      type: entry.type,
+      label,
+      action: gone ? "forget" : "delete",
+      id: entry.id,
+      reason: gone ? "already deleted outside prefect-gitops; only the state entry is removed" : mode === "destroy" ? "destroy" : "not in the configuration",
+      before: maskSpec(kind, liveSpec, new Set()),
+      changes: [],
+      replacePaths: [],
+      dependencies: entry.dependencies,
+    });
+  }
+
+  // Refuse to empty the workspace by accident.
+  const owned = Object.keys(state.resources).length;
+  const deleting = changes.filter((change) => change.action === "delete" || change.action === "forget").length;
+  if (mode === "normal" && owned > 0 && deleting === owned && !changes.some((change) => change.action !== "delete" && change.action !== "forget")) {
+    diagnostics.push(
+      error(`The plan would delete every object the state owns (${owned})`, {
+        detail: "That is refused outside destroy: if the configuration is empty by mistake, fix it; to delete everything, run `prefect-gitops destroy`.",
+      }),
+    );
+  }
+  if (cycle === undefined && mode !== "destroy" && failed.size === 0 && diagnostics.length === 0 && config.instances.length === 0 && owned === 0) {
+    diagnostics.push(warning("Nothing is declared and nothing is owned", { detail: "Add resources to the configuration." }));
+  }
+
+  fingerprintParts.sort(([a], [b]) => a.localeCompare(b));
+  const plan: Plan = {
+    format: PLAN_FORMAT,
+    mode,
+    createdAt: input.now.toISOString(),
+    dir: config.model.dir,
+    configHash: config.hash,
+    liveFingerprint: sha256(canonicalJson(fingerprintParts)),
+    stateLineage: state.lineage,
+    stateSerial: state.serial,
+    target: input.target,
+    changes,
+    drift,
+    diagnostics,
+    summary: summarize(changes),
+  };
+  const unchecked = [...live.kinds.entries()].filter(([, inventory]) => inventory.error).map(([type, inventory]) => ({ type, reason: inventory.error ?? "" }));
+  return { plan, instances: planned, lookalikes, unchecked };
+}
+
+/** A label for messages that never shows a value derived from a sensitive variable. */
+function safeLabel(kind: Kind, spec: Spec, tainted: ReadonlySet<string>, address: string): string {
+  return tainted.size ? `${kind.title} ${address}` : kind.label(spec);
+}
+
+const SENSITIVE_ISSUE =
+  "is not valid. Its value is sensitive (a sensitive attribute, or derived from a sensitive variable), so it is not shown: check it against what this attribute allows";
+
+function definedOnly(spec: Spec): Spec {
+  return Object.fromEntries(Object.entries(spec).filter(([, value]) => value !== undefined));
+}
+
+function safeIdentity(kind: Kind, spec: Spec): string | undefined {
+  try {
+    const identity = kind.identity(spec);
+    return identity === undefined || /\$unknown|\[object Object\]/.test(identity) ? undefined : identity;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The salted hash of a declared spec (what the state records as applied). */
+export function appliedHash(spec: Spec, salt: string): string {
+  return specHash(spec, salt);
+}
