@@ -16,6 +16,18 @@ const boundary = (message, group, allowTypeImports = false) => ({
   allowTypeImports,
 });
 
+/** Every CDK import goes through provider/cdk.ts, the one seam to CDK Terrain. */
+const CDK_SEAM = ["cdktf", "constructs"].map((name) => ({
+  name,
+  message: "Import CDK classes from provider/cdk.ts (the one seam to CDK Terrain).",
+}));
+
+/**
+ * The no-restricted-imports options for an area. In flat config the last matching block's
+ * options win, so every block carries the CDK seam as well as its own boundaries.
+ */
+const restrict = (...patterns) => ["error", { paths: CDK_SEAM, patterns }];
+
 /** Product code may not touch the process's environment, arguments or terminal. */
 const ONLY_EDGES_MESSAGE =
   "Only cli.ts and service.ts read process.env/argv or write to the terminal: take it as a parameter.";
@@ -29,6 +41,7 @@ export default tseslint.config(
   {
     ignores: [
       "node_modules/**",
+      ".tmp/**",
       "**/cdktf.out/**",
       "provider/generated/**",
       "contract/wire.gen.ts",
@@ -44,6 +57,7 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "no-console": "off",
+      "no-restricted-imports": restrict(),
     },
   },
   // Product code: no terminal, no environment, except at the edges.
@@ -60,15 +74,10 @@ export default tseslint.config(
     files: ["provider/**/*.ts"],
     ignores: ["**/*.test.ts", "provider/kinds/*/construct.ts", "provider/kinds/*/schema.ts"],
     rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            boundary("provider/ must not depend on reconciler/ (ARCHITECTURE.md boundaries).", RECONCILER),
-            boundary("provider/ shares no code with devserver/.", DEVSERVER),
-          ],
-        },
-      ],
+      "no-restricted-imports": restrict(
+        boundary("provider/ must not depend on reconciler/ (ARCHITECTURE.md boundaries).", RECONCILER),
+        boundary("provider/ shares no code with devserver/.", DEVSERVER),
+      ),
     },
   },
   // Constructs and kind schemas load no HTTP code: synthesizing a stack makes no request.
@@ -76,16 +85,11 @@ export default tseslint.config(
     files: ["provider/kinds/*/construct.ts", "provider/kinds/*/schema.ts", "provider/constructs/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            boundary("construct.ts/schema.ts must not import HTTP code (client/, api.ts, undici).", HTTP_CODE, true),
-            boundary("provider/ must not depend on reconciler/ (ARCHITECTURE.md boundaries).", RECONCILER),
-            boundary("provider/ shares no code with devserver/.", DEVSERVER),
-          ],
-        },
-      ],
+      "no-restricted-imports": restrict(
+        boundary("construct.ts/schema.ts must not import HTTP code (client/, api.ts, undici).", HTTP_CODE, true),
+        boundary("provider/ must not depend on reconciler/ (ARCHITECTURE.md boundaries).", RECONCILER),
+        boundary("provider/ shares no code with devserver/.", DEVSERVER),
+      ),
     },
   },
   // The devserver shares nothing with provider/ or reconciler/ except the contract's wire types,
@@ -94,15 +98,10 @@ export default tseslint.config(
     files: ["devserver/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            boundary("devserver/ shares no code with provider/ (only contract/ wire types).", PROVIDER),
-            boundary("devserver/ shares no code with reconciler/.", RECONCILER),
-          ],
-        },
-      ],
+      "no-restricted-imports": restrict(
+        boundary("devserver/ shares no code with provider/ (only contract/ wire types).", PROVIDER),
+        boundary("devserver/ shares no code with reconciler/.", RECONCILER),
+      ),
     },
   },
   // The contract is a leaf: generated wire types and the validator.
@@ -110,9 +109,21 @@ export default tseslint.config(
     files: ["contract/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: {
+      "no-restricted-imports": restrict(boundary("contract/ is a leaf module.", [...PROVIDER, ...RECONCILER, ...DEVSERVER])),
+    },
+  },
+  // The seam itself (and the generator that writes code for it) imports the CDK.
+  {
+    files: ["provider/cdk.ts", "provider/terraform/generate-bindings.ts"],
+    rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [boundary("contract/ is a leaf module.", [...PROVIDER, ...RECONCILER, ...DEVSERVER])] },
+        {
+          patterns: [
+            boundary("provider/ must not depend on reconciler/ (ARCHITECTURE.md boundaries).", RECONCILER),
+            boundary("provider/ shares no code with devserver/.", DEVSERVER),
+          ],
+        },
       ],
     },
   },

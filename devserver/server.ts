@@ -214,8 +214,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
           else throw unprocessable([{ type: "json_invalid", loc: ["body", 0], msg: "JSON decode error", input: {}, ...{ ctx: { error: (error as Error).message } } }], rawBody);
         }
       }
-      exchange.requestBody = body;
       const sent = body === undefined ? {} : structuredClone(body);
+      // Observers see the body as the client sent it, before defaults are filled.
+      exchange.requestBody = body === undefined ? undefined : structuredClone(body);
       const contract = contracts[dialect];
       const operation = router === api ? contract.match(method, path) : undefined;
       if (operation && !found.route.options.rawBody) {

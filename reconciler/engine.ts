@@ -155,6 +155,7 @@ export class Engine {
       kindFor,
       knownTypes: kindTypes(),
       state: state.document,
+      stateExists: state.existed,
       live,
       mode: options.mode ?? "normal",
       adopt: options.adopt ?? false,

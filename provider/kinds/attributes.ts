@@ -208,3 +208,20 @@ export const commonComputed = {
   accountId: () => attr.string({ description: "Prefect Cloud account id (defaults to the provider's).", optional: true, forceNew: true, format: "uuid" }),
   workspaceId: () => attr.string({ description: "Prefect Cloud workspace id (defaults to the provider's).", optional: true, forceNew: true, format: "uuid" }),
 };
+
+/**
+ * `account_id` / `workspace_id` with the same facts as `commonComputed.accountId()` and
+ * `workspaceId()`, compared so that a configuration written for the official provider plans
+ * cleanly: undeclared, the object lives wherever the provider points (whatever it reads back
+ * with); declared, it must be the account or workspace the object was read from (UUIDs compare
+ * case-insensitively). The kind's live model carries the ids its client reads from.
+ */
+export function cloudScope(what: "account" | "workspace"): z.ZodType {
+  return attr.string({
+    description: `Prefect Cloud ${what} id (defaults to the provider's).`,
+    optional: true,
+    forceNew: true,
+    format: "uuid",
+    compare: (declared, live) => declared === undefined || String(declared).toLowerCase() === String(live).toLowerCase(),
+  });
+}

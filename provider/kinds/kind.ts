@@ -79,6 +79,11 @@ export interface Kind<S extends Spec = Spec, L = unknown> extends KindSchema<S> 
    * with the reason shown in the plan.
    */
   replacementReasons?(declared: S, live: S): { path: (string | number)[]; reason: string }[];
+  /**
+   * Writes that must not run in parallel: objects with the same `group` are written one at a
+   * time, lowest `order` first (a pool's queues, whose priorities Prefect renumbers on write).
+   */
+  serialization?(spec: S): { group: string; order: number } | undefined;
 }
 
 /** The zod object validating a declaration (unknown attributes refused). */

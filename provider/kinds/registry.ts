@@ -2,13 +2,19 @@
 // code; constructs and the schema export use provider/kinds/schemas.ts instead.
 import type { Kind } from "./kind.js";
 import { automationKind } from "./automation/api.js";
+import { blockKind } from "./block/api.js";
+import { deploymentKind } from "./deployment/api.js";
+import { deploymentScheduleKind } from "./deployment-schedule/api.js";
+import { flowKind } from "./flow/api.js";
 import { globalConcurrencyLimitKind } from "./global-concurrency-limit/api.js";
 import { variableKind } from "./variable/api.js";
 import { webhookKind } from "./webhook/api.js";
+import { workPoolKind } from "./work-pool/api.js";
+import { workQueueKind } from "./work-queue/api.js";
 
 // The order is the apply order when nothing else decides (ARCHITECTURE.md: work pool -> queue
 // -> flow -> block -> deployment -> schedule -> automation -> webhook).
-export const KINDS: readonly Kind[] = [variableKind as unknown as Kind, globalConcurrencyLimitKind as unknown as Kind, automationKind as unknown as Kind, webhookKind as unknown as Kind];
+export const KINDS: readonly Kind[] = [workPoolKind as unknown as Kind, workQueueKind as unknown as Kind, flowKind as unknown as Kind, blockKind as unknown as Kind, variableKind as unknown as Kind, globalConcurrencyLimitKind as unknown as Kind, deploymentKind as unknown as Kind, deploymentScheduleKind as unknown as Kind, automationKind as unknown as Kind, webhookKind as unknown as Kind];
 
 const byType = new Map(KINDS.map((kind) => [kind.type, kind]));
 

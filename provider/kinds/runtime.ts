@@ -77,3 +77,11 @@ export async function createSafely<L>(create: SafeCreate<L>): Promise<L> {
   }
 }
 
+/**
+ * The Prefect Cloud account and workspace a client reads from (lower-case), for live models of
+ * kinds whose `account_id`/`workspace_id` use `cloudScope`; nothing against a Prefect server.
+ */
+export function cloudScopeOf(client: PrefectClient): { account_id?: string; workspace_id?: string } {
+  const cloud = client.settings.cloud;
+  return cloud ? { account_id: cloud.accountId.toLowerCase(), workspace_id: cloud.workspaceId.toLowerCase() } : {};
+}

@@ -4,7 +4,7 @@
 // resumed by the next one without duplicates. A failed object's dependents are skipped.
 import pLimit from "p-limit";
 import { isUnknown, type AttributeChange } from "../../provider/kinds/compare.js";
-import { diffSpec } from "../../provider/kinds/compare.js";
+import { diffSpec, withRecordedValues } from "../../provider/kinds/compare.js";
 import { parseSpec, type Kind, type KindContext, type Spec } from "../../provider/kinds/kind.js";
 import { evaluateInstance, type InstanceValues, type ResolvedConfig } from "../config/resolve.js";
 import { waves, type DependencyGraph } from "../plan/graph.js";
@@ -112,11 +112,34 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     return parsed.spec;
   };
 
+  /**
+   * Refresh-only: the state takes what is live (drift accepted), nothing is sent to Prefect. An
+   * owned object gone from Prefect is forgotten; a declaration never applied stays unmanaged.
+   */
+  const runRefresh = async (change: ResourceChange, planned: PlannedInstance): Promise<string | undefined> => {
+    const { kind } = planned;
+    const entry = state.document.resources[change.address];
+    if (planned.live === undefined) {
+      if (entry) await state.remove(change.address);
+      return change.id;
+    }
+    if (!entry && !change.importing) return change.id;
+    const liveSpec = kind.toSpec(planned.live);
+    await state.put({
+      ...entryFor(planned, planned.live, planned.spec),
+      appliedHash: entry?.appliedHash ?? specHash(planned.spec, state.salt),
+      values: protectSpec(kind, liveSpec, state.salt, planned.tainted),
+    });
+    known.set(change.address, knownFrom(kind, planned.live, planned.spec));
+    return kind.idOf(planned.live);
+  };
+
   const runUpsert = async (change: ResourceChange): Promise<string | undefined> => {
     const planned = input.instances.get(change.address);
     if (!planned) {
       throw new ApplyError(`${change.address} is in the plan but not in the configuration`);
     }
+    if (plan.mode === "refresh-only") return runRefresh(change, planned);
     const { kind } = planned;
     const spec = desiredSpec(planned);
     let live = planned.live;
@@ -138,7 +161,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
         live = await createRecorded(planned, spec);
         break;
       case "update": {
-        const changed: AttributeChange[] = diffSpec(kind, spec, kind.toSpec(live));
+        const changed: AttributeChange[] = diffSpec(kind, spec, withRecordedValues(kind, kind.toSpec(live), state.document.resources[change.address]?.values));
         const names = [...new Set(changed.map((item) => String(item.path[0])))].filter((name) => {
           const ignore = planned.instance.block.lifecycle.ignoreChanges;
           return ignore !== "all" && !ignore.includes(name);
@@ -161,8 +184,9 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     await state.intent({
       address: planned.instance.address,
       type: kind.type,
-      identity: kind.identity(spec),
-      name: typeof spec.name === "string" ? spec.name : undefined,
+      // As in entryFor: a natural key or name derived from a sensitive variable stays out of the state.
+      identity: planned.tainted.size ? undefined : kind.identity(spec),
+      name: typeof spec.name === "string" && !planned.tainted.has("name") ? spec.name : undefined,
       specHash: specHash(spec, state.salt),
       startedAt: now().toISOString(),
     });
@@ -204,12 +228,25 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   const upsertGraph: DependencyGraph = new Map(upserts.map((change) => [change.address, new Set(change.dependencies)]));
   const typeOf = (address: string) => changeByAddress.get(address)?.type;
   for (const wave of waves(upsertGraph, kindOrder(typeOf))) {
-    await Promise.all(
-      wave.map((address) => {
-        const change = changeByAddress.get(address)!;
-        return limit(() => runOne(change, runUpsert, change.dependencies));
+    // Objects a kind wants written one at a time (a pool's queues) run as a chain per group.
+    const chains = new Map<string, { order: number; address: string }[]>();
+    const parallel: string[] = [];
+    for (const address of wave) {
+      const planned = input.instances.get(address);
+      const serial = planned?.kind.serialization?.(planned.spec);
+      if (!serial) parallel.push(address);
+      else chains.set(`${planned!.kind.type}:${serial.group}`, [...(chains.get(`${planned!.kind.type}:${serial.group}`) ?? []), { order: serial.order, address }]);
+    }
+    const runAddress = (address: string) => {
+      const change = changeByAddress.get(address)!;
+      return limit(() => runOne(change, runUpsert, change.dependencies));
+    };
+    await Promise.all([
+      ...parallel.map(runAddress),
+      ...[...chains.values()].map(async (chain) => {
+        for (const item of chain.sort((a, b) => a.order - b.order || a.address.localeCompare(b.address))) await runAddress(item.address);
       }),
-    );
+    ]);
     await state.flush();
   }
 

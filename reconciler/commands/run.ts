@@ -26,6 +26,7 @@ export async function withLock<T>(ctx: CommandContext, state: StateStore, operat
     },
   });
   try {
+    await state.reload();
     return await fn();
   } finally {
     await lock.release();
@@ -85,7 +86,11 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
 export function staleness(saved: SavedPlan, fresh: Plan): string | undefined {
   if (saved.target !== fresh.target) return `it was made for ${saved.target}, not ${fresh.target}`;
   if (saved.configHash !== fresh.configHash) return "the configuration (files or variable values) changed";
-  if (saved.stateLineage !== fresh.stateLineage) return "the state was replaced (another lineage)";
+  if (saved.stateLineage !== fresh.stateLineage) {
+    if (!saved.stateLineage) return "a state was created (another apply ran)";
+    if (!fresh.stateLineage) return "the state was removed";
+    return "the state was replaced (another lineage)";
+  }
   if (saved.stateSerial !== fresh.stateSerial) return `the state changed (serial ${saved.stateSerial} -> ${fresh.stateSerial}): another apply ran`;
   if (saved.liveFingerprint !== fresh.liveFingerprint) return "the live objects changed in Prefect";
   const actions = (plan: Plan) => plan.changes.map((change) => `${change.address}:${change.action}:${change.importing ? "import" : ""}`).join("\n");

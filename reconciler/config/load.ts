@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { error, throwIfErrors, warning, type Diagnostic } from "../diagnostics.js";
 import { synthesizeCdktfApp, type AppRunner } from "./cdktf.js";
-import type { ConfigFormat, ConfigModel, Lifecycle, ResourceBlock, SourceLocation } from "./model.js";
+import type { ConfigFormat, ConfigModel, Lifecycle, SourceLocation } from "./model.js";
 import { readHclSource, readJsonSource, SourceError, type SourceDocument } from "./sources.js";
 
 export interface LoadOptions {

@@ -70,7 +70,7 @@ export interface Plan {
   configHash: string;
   /** Hash of the live objects the plan was computed against (a saved plan is refused when they changed). */
   liveFingerprint: string;
-  /** The state the plan was made from. */
+  /** The state the plan was made from; empty when there was no state yet. */
   stateLineage: string;
   stateSerial: number;
   /** The API the plan targets (base URL). */

@@ -3,8 +3,9 @@
 // attribute's rules, and decide the action. Pure: the live objects are read beforehand.
 import type { z } from "zod";
 import { factsOf, type AttributeFacts } from "../../provider/kinds/attributes.js";
-import { diffSpec, isUnknown, valuesEqual, type AttributeChange } from "../../provider/kinds/compare.js";
-import { parseSpec, suggest, type Kind, type Spec } from "../../provider/kinds/kind.js";
+import { diffSpec, isUnknown, valuesEqual, withRecordedValues, type AttributeChange } from "../../provider/kinds/compare.js";
+import { suggest, type Kind, type Spec } from "../../provider/kinds/kind.js";
+import { checkDeclaration, containsPending } from "../../provider/kinds/validate.js";
 import { evaluateInstance, instanceReferences, type InstanceValues, type ResolvedConfig, type ResourceInstance } from "../config/resolve.js";
 import { error, warning, type Diagnostic } from "../diagnostics.js";
 import { canonicalJson, isSensitiveHash, protectSpec, sensitiveHash, sha256, specHash } from "../state/hash.js";
@@ -22,6 +23,8 @@ export interface PlanInput {
   kindFor: (type: string) => Kind | undefined;
   knownTypes: string[];
   state: StateDocument;
+  /** Whether `state` was read from the backend (false: a new, unsaved state). @default true */
+  stateExists?: boolean;
   live: LiveInventory;
   mode: PlanMode;
   /** Take over live objects that match a declaration's natural key but are not in the state. */
@@ -55,52 +58,7 @@ export interface PlanResult {
   unchecked: { type: string; reason: string }[];
 }
 
-const UUID_PLACEHOLDER = "00000000-0000-4000-8000-000000000000";
-
-/** A value of the attribute's type, standing in for an unknown one while validating. */
-function placeholder(facts: AttributeFacts): unknown {
-  if (typeof facts.tfType === "object" && !Array.isArray(facts.tfType)) {
-    if (facts.tfType.nested !== "single") return [];
-    const out: Record<string, unknown> = {};
-    for (const [name, schema] of Object.entries(facts.nested ?? {})) {
-      const child = factsOf(schema);
-      if (child.required) out[name] = placeholder(child);
-    }
-    return out;
-  }
-  if (Array.isArray(facts.tfType)) return facts.tfType[0] === "map" ? {} : [];
-  switch (facts.tfType) {
-    case "number":
-      return 1;
-    case "bool":
-      return false;
-    case "dynamic":
-      return "unknown";
-    default:
-      return facts.format === "uuid" ? UUID_PLACEHOLDER : facts.format === "json" ? "{}" : "unknown";
-  }
-}
-
-function substitute(value: unknown, facts: AttributeFacts): unknown {
-  if (isUnknown(value)) return placeholder(facts);
-  if (facts.nested && value && typeof value === "object") {
-    const fill = (item: Record<string, unknown>) => {
-      const out: Record<string, unknown> = { ...item };
-      for (const [name, schema] of Object.entries(facts.nested ?? {})) if (name in out) out[name] = substitute(out[name], factsOf(schema));
-      return out;
-    };
-    return Array.isArray(value) ? value.map((item) => fill(item as Record<string, unknown>)) : fill(value as Record<string, unknown>);
-  }
-  if (Array.isArray(value)) return value.map((item) => (isUnknown(item) ? placeholder({ ...facts, tfType: "string" }) : item));
-  return value;
-}
-
-function containsUnknown(value: unknown): boolean {
-  if (isUnknown(value)) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
-  return false;
-}
+const containsUnknown = (value: unknown): boolean => containsPending(value, isUnknown);
 
 function firstUnknownRef(value: unknown): string | undefined {
   if (isUnknown(value)) return value.$unknown;
@@ -310,18 +268,12 @@ export function buildPlan(input: PlanInput): PlanResult {
 
     // Validate with stand-ins for unknown values, then put the unknowns back.
     const facts = kindFacts(kind);
-    const raw: Record<string, unknown> = {};
+    const checked = checkDeclaration(kind, evaluated.attributes, isUnknown);
+    const raw = evaluated.attributes;
     const unknownAttributes = new Map<string, string>();
-    for (const [name, value] of Object.entries(evaluated.attributes)) {
-      const fact = facts[name];
-      if (fact && containsUnknown(value)) {
-        unknownAttributes.set(name, firstUnknownRef(value) ?? `${address}.${name}`);
-        raw[name] = substitute(value, fact);
-      } else raw[name] = value;
-    }
-    const parsed = parseSpec(kind, raw);
-    if (!parsed.ok) {
-      for (const issue of parsed.issues) {
+    for (const name of checked.pending) unknownAttributes.set(name, firstUnknownRef(evaluated.attributes[name]) ?? `${address}.${name}`);
+    if (!checked.spec) {
+      for (const issue of checked.issues) {
         const attribute = issue.path.join(".");
         const top = String(issue.path[0] ?? "");
         const value = evaluated.attributes[top];
@@ -341,7 +293,7 @@ export function buildPlan(input: PlanInput): PlanResult {
       failed.add(address);
       continue;
     }
-    const spec: Spec = { ...parsed.spec };
+    const spec: Spec = { ...checked.spec };
     for (const [name, ref] of unknownAttributes) spec[name] = { $unknown: ref };
     const label = safeLabel(kind, spec, evaluated.sensitive, address);
     // account_id/workspace_id on a resource may only repeat the provider's workspace: one run
@@ -448,7 +400,8 @@ export function buildPlan(input: PlanInput): PlanResult {
       }
     }
 
-    const liveSpec = object !== undefined ? kind.toSpec(object) : undefined;
+    // Values Prefect does not store (data_wo_version) come from what the state recorded.
+    const liveSpec = object !== undefined ? withRecordedValues(kind, kind.toSpec(object), entry?.values) : undefined;
     if (entry && object === undefined && inventory && !inventory.error) {
       drift.push({ address, type: kind.type, label, id: entry.id, kind: "deleted", changes: [] });
       reason ??= "deleted outside prefect-gitops";
@@ -476,6 +429,17 @@ export function buildPlan(input: PlanInput): PlanResult {
     else if (replacePaths.length) action = "replace";
     else if (attributeChanges.length) action = "update";
     else action = "no-op";
+    // prevent_destroy is honoured from the state once a declaration is removed, so a change of
+    // it alone must reach the state: an update that sends nothing to Prefect.
+    const protectionChanges: PlannedAttributeChange[] = [];
+    const protect = instance.block.lifecycle.preventDestroy;
+    if (mode === "normal" && entry && object !== undefined && Boolean(entry.preventDestroy) !== protect) {
+      protectionChanges.push({ path: ["lifecycle", "prevent_destroy"], before: !protect, after: protect, forceNew: false, sensitive: false });
+      if (action === "no-op") {
+        action = "update";
+        reason ??= "only lifecycle.prevent_destroy changed: the state records it, Prefect is not called";
+      }
+    }
     if (action === "replace" && instance.block.lifecycle.preventDestroy) {
       diagnostics.push(
         error(`${address} has lifecycle.prevent_destroy, but the plan replaces it`, {
@@ -505,7 +469,7 @@ export function buildPlan(input: PlanInput): PlanResult {
       reason,
       before: maskSpec(kind, liveSpec, tainted),
       after: action === "no-op" ? maskSpec(kind, liveSpec, tainted) : maskSpec(kind, action === "update" ? { ...liveSpec, ...definedOnly(spec) } : spec, tainted, action !== "update"),
-      changes: mode === "refresh-only" ? [] : maskChanges(kind, attributeChanges, tainted),
+      changes: mode === "refresh-only" ? [] : [...maskChanges(kind, attributeChanges, tainted), ...protectionChanges],
       replacePaths,
       dependencies,
     });
@@ -596,7 +560,9 @@ export function buildPlan(input: PlanInput): PlanResult {
     dir: config.model.dir,
     configHash: config.hash,
     liveFingerprint: sha256(canonicalJson(fingerprintParts)),
-    stateLineage: state.lineage,
+    // A new state gets a random lineage that is never saved by a plan: a saved plan made before
+    // the first apply must still match the new state the apply starts.
+    stateLineage: input.stateExists === false ? "" : state.lineage,
     stateSerial: state.serial,
     target: input.target,
     changes,

@@ -81,7 +81,7 @@ function attributeLines(change: ResourceChange, style: Style): string[] {
   const changed = change.changes;
   const changedNames = new Set(changed.map((item) => String(item.path[0])));
   const all = Object.keys(change.before ?? {});
-  const pad = width([...changedNames, "id"]);
+  const pad = width([...changed.map((item) => item.path.join(".")), "id"]);
   if (change.id) lines.push(`        ${"id".padEnd(pad)} = ${JSON.stringify(change.id)}`);
   for (const item of changed) lines.push(attributeChange(item, pad, style, change.action));
   const hidden = all.filter((name) => !changedNames.has(name) && name !== "id").length;

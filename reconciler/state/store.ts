@@ -8,11 +8,17 @@ export class StateStore {
   private constructor(
     readonly backend: StateBackend,
     public document: StateDocument,
-    readonly existed: boolean,
+    /** The backend held a state when it was last read. */
+    public existed: boolean,
   ) {}
 
   /** Load the state (or start an empty one, not written until something is recorded). */
   static async open(backend: StateBackend, target: string): Promise<StateStore> {
+    const loaded = await StateStore.loadFor(backend, target);
+    return new StateStore(backend, loaded ?? emptyState(randomUUID(), newSalt(), target), loaded !== undefined);
+  }
+
+  private static async loadFor(backend: StateBackend, target: string): Promise<StateDocument | undefined> {
     const loaded = await backend.load();
     // A state belongs to one workspace. Servers move (a devserver's port changes), so only two
     // different Cloud workspaces are a certain mismatch.
@@ -23,7 +29,19 @@ export class StateStore {
       );
     }
     if (loaded) loaded.target = target;
-    return new StateStore(backend, loaded ?? emptyState(randomUUID(), newSalt(), target), loaded !== undefined);
+    return loaded;
+  }
+
+  /**
+   * Read the state again, once the lock is held: what was read while waiting for it may since
+   * have been changed by the run that held it, and planning from that would repeat its work.
+   */
+  async reload(): Promise<void> {
+    const target = this.document.target ?? "";
+    const loaded = await StateStore.loadFor(this.backend, target);
+    if (loaded) this.document = loaded;
+    else if (this.existed) this.document = emptyState(randomUUID(), newSalt(), target);
+    this.existed = loaded !== undefined;
   }
 
   get salt(): string {

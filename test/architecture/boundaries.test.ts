@@ -21,6 +21,8 @@ describe("dependency boundaries", () => {
     ["product code reading process.env", "reconciler/plan/diff.ts", "export const url = process.env.PREFECT_API_URL;\n", "no-restricted-properties"],
     ["product code reading process.argv", "provider/client/settings.ts", "export const args = process.argv;\n", "no-restricted-properties"],
     ["product code writing to the terminal", "reconciler/apply/apply.ts", 'export function f(): void {\n  console.log("x");\n}\n', "no-console"],
+    ["a construct importing cdktf directly", "provider/kinds/variable/construct.ts", 'import { TerraformStack } from "cdktf";\nexport const y = TerraformStack;\n', "no-restricted-imports"],
+    ["an example importing constructs directly", "examples/quickstart/main.ts", 'import { Construct } from "constructs";\nexport const y = Construct;\n', "no-restricted-imports"],
   ])("%s fails the lint", async (_name, filePath, code, rule) => {
     expect(await ruleIds(filePath, code)).toContain(rule);
   });
@@ -30,6 +32,7 @@ describe("dependency boundaries", () => {
     ["a construct importing its schema", "provider/kinds/variable/construct.ts", 'import { x } from "./schema.js";\nexport const y = x;\n'],
     ["a construct importing the client's types only", "provider/kinds/variable/construct.ts", 'import type { X } from "../../client/client.js";\nexport type Y = X;\n'],
     ["devserver/ importing the contract", "devserver/routes/flows.ts", 'import { Contract } from "../../contract/validator.js";\nexport const y = Contract;\n'],
+    ["the CDK seam importing cdktf", "provider/cdk.ts", 'import { App } from "cdktf";\nexport const y = App;\n'],
   ])("%s passes the lint", async (_name, filePath, code) => {
     expect(await ruleIds(filePath, code)).toEqual([]);
   });

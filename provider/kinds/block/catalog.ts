@@ -1,0 +1,66 @@
+// The block type catalog of a workspace: every block type by slug and the newest block schema
+// of each, read once per run (two bulk reads) and shared by every block the run creates or
+// updates. A type_slug the catalog does not know is looked up once more, fresh, before it is
+// refused: a type registered while the run was going is still found.
+import type { components } from "../../../contract/wire.gen.js";
+import { filterAll } from "../../client/paginate.js";
+import { suggest, type KindContext } from "../kind.js";
+import { NoBlockSchemaError, UnknownBlockTypeError } from "./errors.js";
+
+export type BlockType = components["schemas"]["BlockType"];
+export type BlockSchema = components["schemas"]["BlockSchema"];
+
+export interface BlockCatalog {
+  /** Block types by slug. */
+  readonly types: ReadonlyMap<string, BlockType>;
+  /** The newest block schema of each block type, by block type id. */
+  readonly newestSchemas: ReadonlyMap<string, BlockSchema>;
+}
+
+/** The memo key of the catalog (KindContext.forget it after registering block types). */
+export const CATALOG_KEY = "prefect_block:catalog";
+
+const createdAt = (schema: BlockSchema): number => Date.parse(schema.created ?? "") || 0;
+
+async function loadCatalog(ctx: KindContext): Promise<BlockCatalog> {
+  const [types, schemas] = await Promise.all([filterAll<BlockType>(ctx.client, "/block_types/filter"), filterAll<BlockSchema>(ctx.client, "/block_schemas/filter")]);
+  const newestSchemas = new Map<string, BlockSchema>();
+  // Prefect lists schemas newest first; on equal times that order decides, as it does for Prefect's own clients.
+  for (const schema of schemas) {
+    if (!schema.block_type_id) continue;
+    const known = newestSchemas.get(schema.block_type_id);
+    if (!known || createdAt(schema) > createdAt(known)) newestSchemas.set(schema.block_type_id, schema);
+  }
+  return { types: new Map(types.map((type) => [type.slug, type])), newestSchemas };
+}
+
+/** The workspace's block type catalog, read once per run. */
+export function blockCatalog(ctx: KindContext): Promise<BlockCatalog> {
+  return ctx.memo(CATALOG_KEY, () => loadCatalog(ctx));
+}
+
+/** A block type and the schema new documents of it are written with. */
+export interface ResolvedBlockType {
+  type: BlockType;
+  schema: BlockSchema;
+}
+
+/**
+ * The block type a `type_slug` names and its newest schema. An unknown slug is looked up once
+ * more in a fresh catalog, then refused with the known slugs.
+ */
+export async function resolveBlockType(ctx: KindContext, slug: string): Promise<ResolvedBlockType> {
+  let catalog = await blockCatalog(ctx);
+  if (!catalog.types.has(slug)) {
+    ctx.forget(CATALOG_KEY);
+    catalog = await blockCatalog(ctx);
+  }
+  const type = catalog.types.get(slug);
+  if (!type) {
+    const known = [...catalog.types.keys()].sort();
+    throw new UnknownBlockTypeError(slug, known, suggest(slug, known));
+  }
+  const schema = catalog.newestSchemas.get(type.id);
+  if (!schema) throw new NoBlockSchemaError(slug);
+  return { type, schema };
+}

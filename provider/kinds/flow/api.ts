@@ -1,0 +1,80 @@
+// prefect_flow through the API: /flows/. Prefect creates flows as an upsert (posting a name
+// that exists answers with that flow, unchanged), so a create is safe to repeat and then brings
+// the existing flow's tags to the declaration.
+import type { components } from "../../../contract/wire.gen.js";
+import { filterAll } from "../../client/paginate.js";
+import type { Kind, KindContext } from "../kind.js";
+import { cloudScopeOf, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { flowSchema, type FlowSpec } from "./schema.js";
+
+type FlowResponse = components["schemas"]["Flow"];
+type FlowCreate = components["schemas"]["FlowCreate"];
+type FlowUpdate = components["schemas"]["FlowUpdate"];
+
+/** A flow as read, with the Prefect Cloud account and workspace the client read it from. */
+export type Flow = FlowResponse & { account_id?: string; workspace_id?: string };
+
+const liveOf = (ctx: KindContext, raw: FlowResponse): Flow => ({ ...raw, ...cloudScopeOf(ctx.client) });
+
+const tagSet = (tags: readonly string[] | undefined): string[] => [...new Set(tags ?? [])].sort();
+
+function sameTags(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const left = tagSet(a);
+  const right = tagSet(b);
+  return left.length === right.length && left.every((tag, i) => tag === right[i]);
+}
+
+async function read(ctx: KindContext, id: string): Promise<Flow | undefined> {
+  const raw = await orUndefined(ctx.client.get<FlowResponse>(`/flows/${id}`));
+  return raw && liveOf(ctx, raw);
+}
+
+/**
+ * prefect_flow: schema, and CRUD through `/flows/`. Deleting a flow deletes its deployments too
+ * (Prefect cascades), so the engine deletes a flow only after what depends on it.
+ */
+export const flowKind: Kind<FlowSpec, Flow> = {
+  ...flowSchema,
+
+  list: async (ctx) => (await filterAll<FlowResponse>(ctx.client, "/flows/filter", { sort: "NAME_ASC" })).map((raw) => liveOf(ctx, raw)),
+
+  read,
+
+  // The filter rather than `/flows/name/{name}`: a URL cannot carry every name a flow may have
+  // ("." and ".." are dropped as path segments).
+  find: async (ctx, spec) => {
+    const [raw] = await ctx.client.query<FlowResponse[]>("/flows/filter", { flows: { name: { any_: [spec.name] } }, limit: 1 });
+    return raw && liveOf(ctx, raw);
+  },
+
+  create: async (ctx, spec) => {
+    const body: FlowCreate = { name: spec.name, tags: spec.tags };
+    const flow = liveOf(ctx, await ctx.client.request<FlowResponse>("POST", "/flows/", { body, idempotent: true }));
+    // A flow that existed already comes back with its own tags.
+    if (sameTags(flow.tags, spec.tags)) return flow;
+    return flowKind.update(ctx, flow.id, spec, flow, ["tags"]);
+  },
+
+  update: async (ctx, id, spec) => {
+    const body: FlowUpdate = { tags: spec.tags };
+    await ctx.client.patch(`/flows/${id}`, body);
+    const updated = await read(ctx, id);
+    if (!updated) throw new Error(`flow ${id} disappeared while it was being updated`);
+    return updated;
+  },
+
+  delete: (ctx, id) => deleteIgnoringMissing(ctx.client.delete(`/flows/${id}`)),
+
+  idOf: (live) => live.id,
+  identityOf: (live) => live.name,
+
+  toSpec: (live) => ({
+    id: live.id,
+    created: live.created ?? undefined,
+    updated: live.updated ?? undefined,
+    account_id: live.account_id,
+    workspace_id: live.workspace_id,
+    name: live.name,
+    tags: tagSet(live.tags),
+  }),
+};

@@ -1,0 +1,56 @@
+// prefect_flow: a named flow, the object deployments and runs belong to. Flows are usually
+// registered by code (`flow.deploy()`, `prefect deploy`); declaring one lets deployments refer
+// to it and sets its tags.
+import { attr, cloudScope, commonComputed } from "../attributes.js";
+import type { KindSchema } from "../kind.js";
+
+/** A declared (or live, through toSpec) flow: Terraform attribute names to values. */
+export interface FlowSpec {
+  [key: string]: unknown;
+  id?: string;
+  created?: string;
+  updated?: string;
+  account_id?: string;
+  workspace_id?: string;
+  name: string;
+  /** A set: order and duplicates do not matter. */
+  tags: string[];
+}
+
+/** The characters Prefect refuses in a flow name (its `^[^/%&><]+$` pattern). */
+const BANNED_NAME_CHARACTERS = /[/%&><]/g;
+
+function nameProblem(name: string): string | undefined {
+  if (name.length === 0) return "must not be empty";
+  const banned = [...new Set(name.match(BANNED_NAME_CHARACTERS) ?? [])];
+  if (banned.length) {
+    return `${JSON.stringify(name)} is not a valid flow name: Prefect refuses the characters / % & > < (found ${banned.join(" ")}); e.g. ${JSON.stringify(name.replace(BANNED_NAME_CHARACTERS, "-"))}`;
+  }
+  return undefined;
+}
+
+/** prefect_flow's attributes and facts; the natural key is the name (unique in a workspace). */
+export const flowSchema: KindSchema<FlowSpec> = {
+  type: "prefect_flow",
+  title: "flow",
+  description:
+    "A Prefect flow: the named workflow that deployments and flow runs belong to. Flows are usually registered by the code that defines them; declaring one lets deployments refer to it and sets its tags.",
+  version: 0,
+  attributes: {
+    id: commonComputed.id(),
+    // Unlike the id, the official provider does not keep `created` from the prior state.
+    created: attr.string({ description: "When the flow was created (RFC 3339).", computed: true, format: "rfc3339" }),
+    updated: commonComputed.updated(),
+    account_id: cloudScope("account"),
+    workspace_id: cloudScope("workspace"),
+    name: attr.string({
+      description: "The flow's name, as the `@flow` decorator gives it (any text without / % & > <). Changing it replaces the flow.",
+      required: true,
+      forceNew: true,
+      check: nameProblem,
+    }),
+    tags: attr.stringSet({ description: "Tags on the flow.", optional: true, computed: true, default: [] }),
+  },
+  identity: (spec) => spec.name,
+  label: (spec) => `flow "${spec.name}"`,
+};

@@ -1,0 +1,122 @@
+// prefect_work_pool through the API: /work_pools/. Prefect addresses pools by name (reads,
+// updates, deletes); the id, which the engine keeps, is resolved through the filter route.
+import type { components } from "../../../contract/wire.gen.js";
+import { filterAll } from "../../client/paginate.js";
+import type { Kind, KindContext } from "../kind.js";
+import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { workPoolSchema, type WorkPoolSpec } from "./schema.js";
+
+type WorkPoolResponse = components["schemas"]["WorkPoolResponse"];
+type WorkPoolCreate = components["schemas"]["WorkPoolCreate"];
+type WorkPoolUpdate = components["schemas"]["WorkPoolUpdate"];
+
+/** A work pool as read, with the Prefect Cloud account and workspace the client read it from. */
+export type WorkPool = WorkPoolResponse & { account_id?: string; workspace_id?: string };
+
+/**
+ * The memo key of the run's list of every work pool. The queue kind reads the same list when it
+ * has to go pool by pool, so one run lists pools once.
+ */
+export const WORK_POOL_LIST_MEMO = "list:prefect_work_pool";
+
+const liveOf = (ctx: KindContext, raw: WorkPoolResponse): WorkPool => ({ ...raw, ...cloudScopeOf(ctx.client) });
+
+const path = (name: string): string => `/work_pools/${encodeURIComponent(name)}`;
+
+/** Every work pool, listed once per run (pages of 200, sorted by the unique name). */
+export function listWorkPools(ctx: KindContext): Promise<WorkPool[]> {
+  return ctx.memo(WORK_POOL_LIST_MEMO, async () => (await filterAll<WorkPoolResponse>(ctx.client, "/work_pools/filter")).map((raw) => liveOf(ctx, raw)));
+}
+
+/** A write to pools: the run's pool list is read again afterwards, whatever the outcome. */
+async function changingPools<T>(ctx: KindContext, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } finally {
+    ctx.forget(WORK_POOL_LIST_MEMO);
+  }
+}
+
+async function read(ctx: KindContext, id: string): Promise<WorkPool | undefined> {
+  const [raw] = await ctx.client.query<WorkPoolResponse[]>("/work_pools/filter", { work_pools: { id: { any_: [id] } }, limit: 1 });
+  return raw && liveOf(ctx, raw);
+}
+
+async function readByName(ctx: KindContext, name: string): Promise<WorkPool | undefined> {
+  const raw = await orUndefined(ctx.client.get<WorkPoolResponse>(path(name)));
+  return raw && liveOf(ctx, raw);
+}
+
+/**
+ * prefect_work_pool: schema, and CRUD through `/work_pools/`. Deleting a pool deletes its queues
+ * (Prefect cascades), its `default` queue included.
+ */
+export const workPoolKind: Kind<WorkPoolSpec, WorkPool> = {
+  ...workPoolSchema,
+
+  list: listWorkPools,
+
+  read,
+
+  find: (ctx, spec) => readByName(ctx, spec.name),
+
+  create: (ctx, spec) => {
+    const body: WorkPoolCreate = {
+      name: spec.name,
+      type: spec.type,
+      is_paused: spec.paused,
+      ...(spec.description !== undefined ? { description: spec.description } : {}),
+      ...(spec.concurrency_limit !== undefined ? { concurrency_limit: spec.concurrency_limit } : {}),
+      // Undeclared, no template is sent: the pool starts with the server's (empty) one.
+      ...(spec.base_job_template !== undefined ? { base_job_template: spec.base_job_template } : {}),
+    };
+    return changingPools(
+      ctx,
+      createSafely({
+        attempt: async () => liveOf(ctx, await ctx.client.post<WorkPoolResponse>("/work_pools/", body)),
+        lookup: () => readByName(ctx, spec.name),
+      }),
+    );
+  },
+
+  update: async (ctx, id, spec, prior) => {
+    // Prefect writes only the fields sent: undeclared optional fields are cleared with null,
+    // an undeclared template is left alone.
+    const body: WorkPoolUpdate = {
+      description: spec.description ?? null,
+      is_paused: spec.paused,
+      concurrency_limit: spec.concurrency_limit ?? null,
+      ...(spec.base_job_template !== undefined ? { base_job_template: spec.base_job_template } : {}),
+    };
+    await changingPools(ctx, ctx.client.patch(path(prior.name), body));
+    const updated = await read(ctx, id);
+    if (!updated) throw new Error(`work pool ${id} disappeared while it was being updated`);
+    return updated;
+  },
+
+  delete: async (ctx, id) => {
+    // Resolved by id even when the prior object is known: deleting by a stale name could
+    // remove another pool that took the name since.
+    const live = await read(ctx, id);
+    if (!live) return;
+    await changingPools(ctx, deleteIgnoringMissing(ctx.client.delete(path(live.name))));
+  },
+
+  idOf: (live) => live.id,
+  identityOf: (live) => live.name,
+
+  toSpec: (live) => ({
+    id: live.id,
+    created: live.created ?? undefined,
+    updated: live.updated ?? undefined,
+    account_id: live.account_id,
+    workspace_id: live.workspace_id,
+    name: live.name,
+    description: live.description ?? undefined,
+    type: live.type,
+    paused: live.is_paused ?? false,
+    concurrency_limit: live.concurrency_limit ?? undefined,
+    default_queue_id: live.default_queue_id ?? undefined,
+    base_job_template: live.base_job_template ?? {},
+  }),
+};

@@ -1,0 +1,163 @@
+// prefect_work_queue through the API. Queues are created, updated and looked up through their
+// pool (/work_pools/{pool}/queues/...), read and deleted by id (/work_queues/{id}), and listed
+// for every pool at once (/work_queues/filter).
+import type { components } from "../../../contract/wire.gen.js";
+import { PAGE_SIZE } from "../../client/paginate.js";
+import { diffSpec, isUnknown } from "../compare.js";
+import type { Kind, KindContext } from "../kind.js";
+import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { listWorkPools } from "../work-pool/api.js";
+import { DEFAULT_QUEUE_NAME, workQueueSchema, type WorkQueueSpec } from "./schema.js";
+
+type WorkQueueResponse = components["schemas"]["WorkQueueResponse"];
+type WorkQueueCreate = components["schemas"]["WorkQueueCreate"];
+type WorkQueueUpdate = components["schemas"]["WorkQueueUpdate"];
+
+/** A work queue as read, with the Prefect Cloud account and workspace the client read it from. */
+export type WorkQueue = WorkQueueResponse & { account_id?: string; workspace_id?: string };
+
+const liveOf = (ctx: KindContext, raw: WorkQueueResponse): WorkQueue => ({ ...raw, ...cloudScopeOf(ctx.client) });
+
+const queuesPath = (pool: string): string => `/work_pools/${encodeURIComponent(pool)}/queues`;
+const queuePath = (pool: string, name: string): string => `${queuesPath(pool)}/${encodeURIComponent(name)}`;
+
+async function read(ctx: KindContext, id: string): Promise<WorkQueue | undefined> {
+  const raw = await orUndefined(ctx.client.get<WorkQueueResponse>(`/work_queues/${id}`));
+  return raw && liveOf(ctx, raw);
+}
+
+async function find(ctx: KindContext, spec: Pick<WorkQueueSpec, "work_pool_name" | "name">): Promise<WorkQueue | undefined> {
+  const raw = await orUndefined(ctx.client.get<WorkQueueResponse>(queuePath(spec.work_pool_name, spec.name)));
+  return raw && liveOf(ctx, raw);
+}
+
+/**
+ * Every queue of every pool. Prefect's global `/work_queues/filter` answers the queues of all
+ * pools (its query has no pool condition), in pages sorted by name alone: a sort with ties
+ * (every pool has a `default` queue) that a database may order differently from one page to the
+ * next, so a group of same-named queues cut by a page boundary may come back with some queues
+ * twice and others missing. Such a cut shows (the name that ends a page starts the next), and
+ * those names are read again whole. Requests: ceil(queues / 200), plus one per cut name; a name
+ * shared by 200 queues or more (only with that many pools) is read pool by pool.
+ */
+async function listQueues(ctx: KindContext): Promise<WorkQueue[]> {
+  const byId = new Map<string, WorkQueueResponse>();
+  const cut = new Set<string>();
+  let lastName: string | undefined;
+  for (let offset = 0; ; offset += PAGE_SIZE) {
+    const page = await ctx.client.query<WorkQueueResponse[]>("/work_queues/filter", { offset, limit: PAGE_SIZE });
+    if (lastName !== undefined && page[0]?.name === lastName) cut.add(lastName);
+    for (const queue of page) byId.set(queue.id, queue);
+    if (page.length < PAGE_SIZE) break;
+    lastName = page[page.length - 1]?.name;
+  }
+  for (const name of cut) {
+    const group = await ctx.client.query<WorkQueueResponse[]>("/work_queues/filter", { work_queues: { name: { any_: [name] } }, limit: PAGE_SIZE });
+    // A group that fits one page came back whole; a bigger one has the same problem again.
+    for (const queue of group.length < PAGE_SIZE ? group : await namedInEveryPool(ctx, name)) byId.set(queue.id, queue);
+  }
+  return [...byId.values()].map((raw) => liveOf(ctx, raw));
+}
+
+/** The queue called `name` in each pool (names are unique within a pool). */
+async function namedInEveryPool(ctx: KindContext, name: string): Promise<WorkQueueResponse[]> {
+  const pools = await listWorkPools(ctx);
+  const answers = await Promise.all(
+    pools.map((pool) => orUndefined(ctx.client.query<WorkQueueResponse[]>(`${queuesPath(pool.name)}/filter`, { work_queues: { name: { any_: [name] } }, limit: 1 }))),
+  );
+  return answers.flatMap((answer) => answer ?? []);
+}
+
+/**
+ * prefect_work_queue: schema, and CRUD through the work pool and work queue routes.
+ *
+ * A pool's `default` queue exists as soon as the pool does and Prefect deletes it only with its
+ * pool, so a declared `default` queue is adopted: `create` updates the existing queue to the
+ * declaration instead of posting a new one (which would answer 409), and `delete` leaves it in
+ * place without a request (Prefect refuses to delete it; it goes when its pool goes).
+ *
+ * Priorities are unique within a pool: a queue that takes a priority another queue holds pushes
+ * that queue (and any queue right behind it) down by one. Queues of one pool whose declared
+ * priorities are written in ascending order all end up as declared; written in another order,
+ * a later write can push a queue written before it away from its declared priority.
+ */
+export const workQueueKind: Kind<WorkQueueSpec, WorkQueue> = {
+  ...workQueueSchema,
+
+  // Written one at a time per pool, lowest declared priority first, so every queue ends where declared.
+  serialization: (spec) => ({ group: JSON.stringify(spec.work_pool_name), order: typeof spec.priority === "number" ? spec.priority : Number.MAX_SAFE_INTEGER }),
+
+  list: listQueues,
+
+  read,
+
+  find,
+
+  create: async (ctx, spec) => {
+    if (spec.name === DEFAULT_QUEUE_NAME) {
+      const existing = await find(ctx, spec);
+      if (existing) {
+        const changed = [...new Set(diffSpec(workQueueKind, spec, workQueueKind.toSpec(existing)).map((change) => String(change.path[0])))];
+        return changed.length ? workQueueKind.update(ctx, existing.id, spec, existing, changed) : existing;
+      }
+    }
+    const body: WorkQueueCreate = {
+      name: spec.name,
+      description: spec.description,
+      is_paused: spec.is_paused,
+      ...(spec.concurrency_limit !== undefined ? { concurrency_limit: spec.concurrency_limit } : {}),
+      // Undeclared, Prefect gives the queue the first free priority of its pool.
+      ...(spec.priority !== undefined ? { priority: spec.priority } : {}),
+    };
+    return createSafely({
+      attempt: async () => liveOf(ctx, await ctx.client.post<WorkQueueResponse>(queuesPath(spec.work_pool_name), body)),
+      lookup: () => find(ctx, spec),
+    });
+  },
+
+  update: async (ctx, id, spec, prior) => {
+    const body: WorkQueueUpdate = {
+      description: spec.description,
+      is_paused: spec.is_paused,
+      concurrency_limit: spec.concurrency_limit ?? null,
+      // A declared priority is always sent: it is where the declaration wants the queue, even
+      // if another write moved it since the plan read it.
+      ...(spec.priority !== undefined ? { priority: spec.priority } : {}),
+    };
+    // The pool's route, not /work_queues/{id}: only it keeps the pool's priorities unique (the
+    // global route writes the number as it is).
+    await ctx.client.patch(queuePath(prior.work_pool_name ?? spec.work_pool_name, prior.name), body);
+    const updated = await read(ctx, id);
+    if (!updated) throw new Error(`work queue ${id} disappeared while it was being updated`);
+    return updated;
+  },
+
+  delete: async (ctx, id, prior) => {
+    const live = prior ?? (await read(ctx, id));
+    if (!live || live.name === DEFAULT_QUEUE_NAME) return;
+    await deleteIgnoringMissing(ctx.client.delete(`/work_queues/${id}`));
+  },
+
+  idOf: (live) => live.id,
+  identityOf: (live) => (live.work_pool_name ? `${live.work_pool_name}/${live.name}` : undefined),
+
+  toSpec: (live) => ({
+    id: live.id,
+    created: live.created ?? undefined,
+    updated: live.updated ?? undefined,
+    account_id: live.account_id,
+    workspace_id: live.workspace_id,
+    work_pool_name: live.work_pool_name ?? "",
+    name: live.name,
+    // Prefect stores no description as null or "" alike; the official default is "".
+    description: live.description ?? "",
+    is_paused: live.is_paused ?? false,
+    concurrency_limit: live.concurrency_limit ?? undefined,
+    priority: live.priority ?? undefined,
+  }),
+
+  replacementReasons: (declared, live) =>
+    !isUnknown(declared.work_pool_name) && declared.work_pool_name !== live.work_pool_name
+      ? [{ path: ["work_pool_name"], reason: `Prefect cannot move a queue to another work pool: the queue is deleted from "${live.work_pool_name}" and created in "${String(declared.work_pool_name)}"` }]
+      : [],
+};
