@@ -88,7 +88,7 @@ describe("500 mixed operations under fault injection", () => {
     ctx.server.clearFaults();
     expect(operations).toBeGreaterThanOrEqual(500);
     const injected = ctx.server.injectedFaults();
-    expect(injected.error + injected["rate-limit"] + injected.drop).toBeGreaterThan(100);
+    expect((injected.error ?? 0) + (injected["rate-limit"] ?? 0) + (injected.drop ?? 0)).toBeGreaterThan(100);
 
     // No duplicates: every name exists exactly once (or not at all, when deleted).
     const liveVariables = await filterAll<{ name: string; value: unknown }>(client, "/variables/filter", {});

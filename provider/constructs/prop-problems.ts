@@ -1,0 +1,35 @@
+// The engine names attributes as Terraform does (`concurrency_limit`, `pull_steps.0.branch`);
+// someone reading a synth error wrote camelCase props (`concurrencyLimit`, `pullSteps[0].branch`).
+// These helpers restate the kind's problems in the props' words, the rules staying the kind's.
+import type { KindSchema } from "../kinds/kind.js";
+import { kindProblems } from "./support.js";
+
+/** snake_case -> camelCase. */
+function camel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** `pull_steps.0.branch` -> `pullSteps[0].branch`; `names` renames a whole path, or else its first segment. */
+function propPath(path: string, names: Readonly<Record<string, string>>): string {
+  const whole = names[path];
+  if (whole !== undefined) return whole;
+  return path
+    .split(".")
+    .map((segment, index) => (/^\d+$/.test(segment) ? `[${segment}]` : `${index ? "." : ""}${index === 0 ? (names[segment] ?? camel(segment)) : camel(segment)}`))
+    .join("");
+}
+
+/**
+ * The problems the engine would report for these Terraform attributes (see `kindProblems`),
+ * each starting with the prop it comes from: `names` maps an attribute (or an attribute path)
+ * to its prop where the prop is not simply the camelCase attribute (`is_paused` -> `paused`).
+ */
+export function propProblems(kind: KindSchema, attributes: Record<string, unknown>, names: Readonly<Record<string, string>> = {}): string[] {
+  return kindProblems(kind, attributes).map((problem) => {
+    const colon = problem.indexOf(": ");
+    if (colon < 0) return problem;
+    const path = problem.slice(0, colon);
+    const message = problem.slice(colon + 2);
+    return path === "" ? message : `${propPath(path, names)}: ${message}`;
+  });
+}
