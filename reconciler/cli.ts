@@ -176,11 +176,16 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   program
     .command("import [address] [id] [dir]")
     .description("bring an existing object under management (or every object, with --all)")
-    .option("--all", "write configuration and state for every object in the workspace")
-    .option("--out <file>", "with --all: where to write the configuration (default DIR/imported.tf.json)")
-    .action((address: string | undefined, id: string | undefined, dir: string | undefined, flags: { all?: boolean; out?: string }) =>
-      run(() => (flags.all ? importAllCommand(context(), address, flags) : importCommand(context(), address, id, dir)))(),
-    );
+    .option("--all", "write configuration and state for every object in the workspace: import --all [DIR]")
+    .option("--out <file>", "with --all: where to write the configuration, in DIR (default DIR/imported.tf.json; never overwritten)")
+    .action((address: string | undefined, id: string | undefined, dir: string | undefined, flags: { all?: boolean; out?: string }) => {
+      if (!flags.all && flags.out !== undefined) {
+        io.err("Error: --out is for import --all; import ADDRESS ID writes no configuration.");
+        exitCode = EXIT_ERROR;
+        return;
+      }
+      return run(() => (flags.all ? importAllCommand(context(), address, dir === undefined ? id : `${id} ${dir}`, flags) : importCommand(context(), address, id, dir)))();
+    });
 
   const state = program.command("state").description("inspect or edit the state");
   for (const [name, description] of [

@@ -8,7 +8,7 @@ import { kindFor, kindTypes, KINDS } from "../provider/kinds/registry.js";
 import { createKindContext } from "../provider/kinds/runtime.js";
 import { applyPlan, type ApplyEvent, type ApplyResult } from "./apply/apply.js";
 import type { AppRunner } from "./config/cdktf.js";
-import { loadConfig } from "./config/load.js";
+import { configurationLayout, emptyConfig, loadConfig } from "./config/load.js";
 import { resolveConfig, type ProviderSettings, type ResolvedConfig } from "./config/resolve.js";
 import { DiagnosticsError, error, throwIfErrors, type Diagnostic } from "./diagnostics.js";
 import type { PlanMode } from "./plan/model.js";
@@ -40,6 +40,8 @@ export interface EngineOptions {
   /** Client tuning. */
   client?: { concurrency?: number; timeoutMs?: number; onEvent?: (event: ClientEvent) => void };
   now?: () => Date;
+  /** A directory without configuration loads as one that declares nothing (import --all writes the first). */
+  allowEmpty?: boolean;
 }
 
 export interface Loaded {
@@ -75,7 +77,10 @@ export class Engine {
   /** Load and resolve the configuration (offline). Throws DiagnosticsError on errors. */
   async load(): Promise<Loaded> {
     if (this.loaded) return this.loaded;
-    const { model, diagnostics } = await loadConfig(this.options.dir, { runner: this.options.runner, stack: this.options.stack });
+    const { model, diagnostics } =
+      this.options.allowEmpty && configurationLayout(this.options.dir) === "none"
+        ? { model: emptyConfig(this.options.dir), diagnostics: [] }
+        : await loadConfig(this.options.dir, { runner: this.options.runner, stack: this.options.stack });
     const resolved = resolveConfig(model, { vars: this.options.vars, env: this.options.env });
     const all = [...diagnostics, ...resolved.diagnostics];
     throwIfErrors(all);
@@ -144,12 +149,12 @@ export class Engine {
     return inventory;
   }
 
-  /** Plan against the live workspace. */
-  async plan(state: StateStore, options: { mode?: PlanMode; adopt?: boolean } = {}): Promise<PlanResult & { ctx: KindContext }> {
+  /** Plan against the live workspace (or against live objects already read, which must cover the declared and owned kinds). */
+  async plan(state: StateStore, options: { mode?: PlanMode; adopt?: boolean; live?: LiveInventory } = {}): Promise<PlanResult & { ctx: KindContext }> {
     const { config } = await this.load();
     const settings = await this.settings();
     const ctx = await this.context();
-    const live = await this.readLive(this.kindsFor(config, state), ctx);
+    const live = options.live ?? (await this.readLive(this.kindsFor(config, state), ctx));
     const result = buildPlan({
       config,
       kindFor,

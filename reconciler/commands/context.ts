@@ -46,9 +46,10 @@ export function logs(ctx: CommandContext, level: LogLevel): boolean {
 }
 
 /** The engine for a configuration directory, with the global options applied. */
-export function engineFor(ctx: CommandContext, dir: string): Engine {
+export function engineFor(ctx: CommandContext, dir: string, extra: Pick<EngineOptions, "allowEmpty"> = {}): Engine {
   const debug = logs(ctx, "debug");
   return new Engine({
+    ...extra,
     dir,
     statePath: ctx.options.state,
     backend: ctx.options.backend,

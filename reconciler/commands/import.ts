@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { kindFor } from "../../provider/kinds/registry.js";
 import { instanceReferences, type ResourceInstance } from "../config/resolve.js";
 import { DiagnosticsError, error } from "../diagnostics.js";
+import { taintedAttributes } from "../import/state-entry.js";
 import { protectSpec, specHash } from "../state/hash.js";
 import { EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
 import { guarded, withLock } from "./run.js";
@@ -55,7 +56,8 @@ export async function importCommand(ctx: CommandContext, address: string | undef
         id: kind.idOf(live),
         identity: kind.identityOf(live),
         appliedHash: specHash(spec, state.salt),
-        values: protectSpec(kind, spec, state.salt),
+        // What the declaration takes from sensitive variables is kept hashed, as apply keeps it.
+        values: protectSpec(kind, spec, state.salt, taintedAttributes(config, instance)),
         dependencies: [...instanceReferences(instance, byBlock).references],
         preventDestroy: instance.block.lifecycle.preventDestroy || undefined,
         schemaVersion: kind.version,

@@ -48,6 +48,7 @@ describe("evaluating Terraform JSON values", () => {
     ["a negative number", "${-3}", -3],
     ["a reference to a counted instance", "${prefect_work_pool.many[1].name}", "pool-1"],
     ["a declared attribute of a resource", "${prefect_flow.etl.name}-x", "etl-x"],
+    ["escaped interpolations and directives inside a quoted string", '${jsonencode({"a" = "100%%{x} $${y}"})}', '{"a":"100%{x} ${y}"}'],
     ["nested values in lists and objects", { list: ["${var.env}", 1], nested: { n: "${local.prefix}" } }, { list: ["prod", 1], nested: { n: "app" } }],
   ])("evaluates %s", (_name, raw, expected) => {
     expect(evaluate(raw).value).toEqual(expected);

@@ -136,7 +136,12 @@ class Lexer {
         this.pos += 3;
         continue;
       }
-      if (text.startsWith("%{", this.pos) && !text.startsWith("%%{", this.pos)) {
+      if (text.startsWith("%%{", this.pos)) {
+        literal += "%{";
+        this.pos += 3;
+        continue;
+      }
+      if (text.startsWith("%{", this.pos)) {
         throw new ExpressionError("template directives (%{if}, %{for}) are not supported", this.whole, "compute the text outside the template");
       }
       if (text.startsWith("${", this.pos)) {

@@ -245,6 +245,22 @@ function pickStack(outdir: string, stack: string | undefined, dir: string): stri
   return join(stacksDir, stacks[0] ?? "", "cdk.tf.json");
 }
 
+/**
+ * What a directory holds: no configuration yet, Terraform files (*.tf, *.tf.json), or a CDKTF
+ * project or its output (then *.tf.json files beside it are not read).
+ */
+export function configurationLayout(dir: string): "none" | "terraform" | "cdktf" {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return "none";
+  if (["cdktf.json", "cdk.tf.json"].some((name) => existsSync(join(dir, name))) || existsSync(join(dir, "cdktf.out", "stacks"))) return "cdktf";
+  const { hcl, json } = configFiles(dir);
+  return hcl.length || json.length ? "terraform" : "none";
+}
+
+/** The model of a directory that declares nothing (yet). */
+export function emptyConfig(dir: string): ConfigModel {
+  return { dir, format: "tf.json", files: [], variables: new Map(), locals: new Map(), resources: [], outputs: new Map(), tfvars: {}, contents: [] };
+}
+
 export class SourceLoadError extends Error {
   constructor(readonly diagnostics: Diagnostic[]) {
     super(diagnostics.map((d) => d.summary).join("; "));

@@ -253,7 +253,10 @@ export function buildPlan(input: PlanInput): PlanResult {
     known: (address) => knownValues.get(address),
   };
 
-  const order = cycle || mode === "destroy" ? [] : topologicalOrder(graph, kindOrder((address) => instances.get(address)?.type));
+  // Destroy looks only at creates an interrupted run left pending: what they made is deleted too.
+  const recovering = (address: string) => mode === "destroy" && state.pending[address] !== undefined && state.resources[address] === undefined;
+  if (mode === "destroy") for (const entry of Object.values(state.resources)) knownValues.set(entry.address, entry.values);
+  const order = cycle ? [] : topologicalOrder(graph, kindOrder((address) => instances.get(address)?.type)).filter((address) => mode !== "destroy" || recovering(address));
   for (const address of order) {
     const instance = instances.get(address)!;
     const kind = input.kindFor(instance.type)!;
@@ -342,7 +345,7 @@ export function buildPlan(input: PlanInput): PlanResult {
       }
     }
     const identity = containsUnknown(spec) ? safeIdentity(kind, spec) : kind.identity(spec);
-    if (object === undefined && identity !== undefined && mode !== "destroy") {
+    if (object === undefined && identity !== undefined && (mode !== "destroy" || recovering(address))) {
       const candidates = (indexFor(kind).get(identity) ?? []).filter((candidate) => !ownedIds.has(`${kind.type}:${kind.idOf(candidate)}`) || ownedIds.get(`${kind.type}:${kind.idOf(candidate)}`) === address);
       const taken = (indexFor(kind).get(identity) ?? []).find((candidate) => {
         const owner = ownedIds.get(`${kind.type}:${kind.idOf(candidate)}`);
@@ -383,7 +386,7 @@ export function buildPlan(input: PlanInput): PlanResult {
         continue;
       }
     }
-    if (object === undefined && !kind.identity(spec) && state.pending[address] && mode !== "destroy") {
+    if (object === undefined && !kind.identity(spec) && state.pending[address] && (mode !== "destroy" || recovering(address))) {
       // A create without natural key was interrupted: find the object it made by its content.
       const pendingCreate = state.pending[address]!;
       const since = Date.parse(pendingCreate.startedAt) - 60_000;
@@ -398,6 +401,34 @@ export function buildPlan(input: PlanInput): PlanResult {
         importing = true;
         reason = "resuming an interrupted create";
       }
+    }
+
+    if (mode === "destroy") {
+      // A pending create (see `recovering`): delete what it made, or clear the intent when it made nothing.
+      const made = object !== undefined;
+      if (!made && containsUnknown(spec)) {
+        diagnostics.push(
+          warning(`Could not tell whether the interrupted create of ${address} made a ${kind.title}`, {
+            address,
+            detail: `Its declaration refers to objects not known now. Look for ${label} in Prefect and delete it if it exists.`,
+          }),
+        );
+        continue;
+      }
+      changes.push({
+        address,
+        type: kind.type,
+        label,
+        action: made ? "delete" : "forget",
+        id: made ? kind.idOf(object) : undefined,
+        reason: made ? "made by an interrupted create" : "an interrupted create made nothing; its intent is cleared",
+        before: made ? maskSpec(kind, kind.toSpec(object), evaluated.sensitive) : undefined,
+        changes: [],
+        replacePaths: [],
+        dependencies,
+      });
+      if (made) fingerprintParts.push([address, kind.idOf(object), protectSpec(kind, kind.toSpec(object), state.salt)]);
+      continue;
     }
 
     // Values Prefect does not store (data_wo_version) come from what the state recorded.
@@ -512,7 +543,11 @@ export function buildPlan(input: PlanInput): PlanResult {
     if (object !== undefined) fingerprintParts.push([entry.address, entry.id, protectSpec(kind, liveSpec!, state.salt)]);
     const label = liveSpec ? kind.label(liveSpec) : `${kind.title} ${entry.identity ?? entry.id}`;
     if (mode === "refresh-only") {
-      if (object === undefined && inventory && !inventory.error) drift.push({ address: entry.address, type: entry.type, label, id: entry.id, kind: "deleted", changes: [] });
+      // Gone from Prefect: a refresh forgets it, as it forgets a declared object that is gone.
+      if (object === undefined && inventory && !inventory.error) {
+        drift.push({ address: entry.address, type: entry.type, label, id: entry.id, kind: "deleted", changes: [] });
+        changes.push({ address: entry.address, type: entry.type, label, action: "forget", id: entry.id, reason: "deleted outside prefect-gitops; only the state entry is removed", changes: [], replacePaths: [], dependencies: entry.dependencies });
+      }
       continue;
     }
     if (entry.preventDestroy) {
@@ -536,6 +571,19 @@ export function buildPlan(input: PlanInput): PlanResult {
       replacePaths: [],
       dependencies: entry.dependencies,
     });
+  }
+
+  // An interrupted create whose declaration is gone: what it made is not owned, so it is neither
+  // deleted nor adopted; say so rather than forget it.
+  for (const pendingCreate of Object.values(state.pending)) {
+    if (instances.has(pendingCreate.address) || state.resources[pendingCreate.address]) continue;
+    const title = input.kindFor(pendingCreate.type)?.title ?? pendingCreate.type;
+    diagnostics.push(
+      warning(`A create of ${pendingCreate.address} was interrupted at ${pendingCreate.startedAt}, and it is no longer declared`, {
+        address: pendingCreate.address,
+        detail: `The ${title} it may have made${pendingCreate.name ? ` ("${pendingCreate.name}")` : ""} is not managed by this state, so it is neither deleted nor adopted. Declare ${pendingCreate.address} again and apply to resume the create, or look for it in Prefect and delete it.`,
+      }),
+    );
   }
 
   // Refuse to empty the workspace by accident.

@@ -30,6 +30,19 @@ const STATE_BLOCK_SCHEMA_FIELDS = {
 } as const;
 const STATE_BLOCK_SCHEMA_VERSION = "1";
 
+/** What the names of a state's lock (a global concurrency limit and a variable) start with. */
+export const LOCK_NAME_PREFIX = "prefect-gitops-lock-";
+
+/**
+ * Whether a live object is a workspace backend's own (a state block, a lock limit, a lock holder
+ * variable), of any state name: such objects are never imported nor declared.
+ */
+export function isStateBackendObject(type: string, spec: { name?: unknown; type_slug?: unknown }): boolean {
+  if (type === "prefect_block") return spec.type_slug === STATE_BLOCK_TYPE_SLUG;
+  if (type === "prefect_global_concurrency_limit" || type === "prefect_variable") return typeof spec.name === "string" && spec.name.startsWith(LOCK_NAME_PREFIX);
+  return false;
+}
+
 /** Bounds Prefect puts on a lease's duration, in seconds. */
 const LEASE_SECONDS = { min: 60, max: 86_400 } as const;
 /** Names end up in a block document name (lowercase letters, digits, dashes) and a variable name. */
@@ -137,7 +150,7 @@ class WorkspaceBackend implements StateBackend {
       throw new StateError(`The lock's lease duration must be between ${LEASE_SECONDS.min} and ${LEASE_SECONDS.max} seconds (Prefect's bounds), got ${leaseSeconds}.`);
     }
     this.documentName = `prefect-gitops-state-${name}`;
-    this.lockName = `prefect-gitops-lock-${name}`;
+    this.lockName = `${LOCK_NAME_PREFIX}${name}`;
     this.leaseSeconds = leaseSeconds;
     this.renewEveryMs = options.renewEveryMs ?? (leaseSeconds * 1000) / 3;
     this.pollMs = options.pollMs ?? 1000;
