@@ -1,6 +1,6 @@
 // The construct library: L2 constructs for every Prefect object, the builders they take, and
 // the CDK classes an app needs (through the seam in cdk.ts). Re-exports only.
-export { App, Fn, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token } from "./cdk.js";
+export { App, Construct, Fn, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token } from "./cdk.js";
 export type { JsonObject } from "./constructs/json.js";
 export { PrefectProvider, type PrefectProviderProps } from "./constructs/provider.js";
 export type { IAutomation, IBlock, IDeployment, IFlow, IGlobalConcurrencyLimit, IWorkPool, IWorkQueue } from "./constructs/refs.js";

@@ -50,6 +50,15 @@ export interface AttributeFacts {
 /** Where the facts live, keyed by schema instance. */
 const attributeFacts = new WeakMap<z.ZodType, AttributeFacts>();
 
+/**
+ * Whether an attribute holds a sensitive value anywhere: itself, or a nested attribute (then
+ * the whole attribute is masked and hashed, as Terraform marks nested sensitive values).
+ */
+export function sensitiveAnywhere(facts: AttributeFacts): boolean {
+  if (facts.sensitive) return true;
+  return Object.values(facts.nested ?? {}).some((child) => sensitiveAnywhere(factsOf(child)));
+}
+
 /** The facts of an attribute schema built with `attr.*`. */
 export function factsOf(schema: z.ZodType): AttributeFacts {
   const facts = attributeFacts.get(schema);

@@ -2,7 +2,7 @@
 // own rules: JSON documents compare as documents, sets as sets, custom rules where a kind
 // says so; computed attributes and optional+computed ones left undeclared are the server's.
 import type { z } from "zod";
-import { factsOf, type AttributeFacts } from "./attributes.js";
+import { factsOf, sensitiveAnywhere, type AttributeFacts } from "./attributes.js";
 import type { KindSchema, Spec } from "./kind.js";
 
 /** A value not known until apply (an id of an object still to be created). */
@@ -109,7 +109,7 @@ export function diffSpec(kind: KindSchema, declared: Spec, actual: Spec | undefi
     const have = actual?.[name];
     if (actual && valuesEqual(facts, want, have)) continue;
     if (!actual && isEmpty(want)) continue;
-    changes.push({ path: [name], before: actual ? have : undefined, after: want, forceNew: facts.forceNew && actual !== undefined, sensitive: facts.sensitive });
+    changes.push({ path: [name], before: actual ? have : undefined, after: want, forceNew: facts.forceNew && actual !== undefined, sensitive: sensitiveAnywhere(facts) });
   }
   return changes;
 }

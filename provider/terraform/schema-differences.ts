@@ -11,4 +11,10 @@ export interface SchemaDifference {
   reason: string;
 }
 
-export const SCHEMA_DIFFERENCES: readonly SchemaDifference[] = [];
+export const SCHEMA_DIFFERENCES: readonly SchemaDifference[] = [
+  {
+    path: "prefect_deployment.pull_steps.access_token",
+    kind: "flags",
+    reason: "Marked sensitive: a git access token must never appear in a plan, a log or a state file; the official provider shows it in clear.",
+  },
+];

@@ -2,7 +2,7 @@
 // live object (through the state, or by natural key), diff declared against live with each
 // attribute's rules, and decide the action. Pure: the live objects are read beforehand.
 import type { z } from "zod";
-import { factsOf, type AttributeFacts } from "../../provider/kinds/attributes.js";
+import { factsOf, sensitiveAnywhere, type AttributeFacts } from "../../provider/kinds/attributes.js";
 import { diffSpec, isUnknown, valuesEqual, withRecordedValues, type AttributeChange } from "../../provider/kinds/compare.js";
 import { suggest, type Kind, type Spec } from "../../provider/kinds/kind.js";
 import { checkDeclaration, containsPending } from "../../provider/kinds/validate.js";
@@ -96,7 +96,7 @@ function maskSpec(kind: Kind, spec: Spec | undefined, tainted: ReadonlySet<strin
       continue;
     }
     if (facts.writeOnly) continue;
-    out[name] = display(value, facts.sensitive || tainted.has(name));
+    out[name] = display(value, sensitiveAnywhere(facts) || tainted.has(name));
   }
   return out;
 }
@@ -105,7 +105,8 @@ function maskChanges(kind: Kind, changes: AttributeChange[], tainted: ReadonlySe
   const facts = kindFacts(kind);
   return changes.map((change) => {
     const name = String(change.path[0]);
-    const sensitive = change.sensitive || tainted.has(name) || (facts[name]?.sensitive ?? false);
+    const fact = facts[name];
+    const sensitive = change.sensitive || tainted.has(name) || (fact ? sensitiveAnywhere(fact) : false);
     return { path: change.path, before: display(change.before, sensitive), after: display(change.after, sensitive), forceNew: change.forceNew, sensitive };
   });
 }
@@ -134,7 +135,7 @@ function driftChanges(kind: Kind, entry: StateEntry, liveSpec: Spec, salt: strin
       }
       continue;
     }
-    if (!valuesEqual(facts, recorded, current)) changes.push({ path: [name], before: recorded, after: current, forceNew: false, sensitive: facts.sensitive });
+    if (!valuesEqual(facts, recorded, current)) changes.push({ path: [name], before: recorded, after: current, forceNew: false, sensitive: sensitiveAnywhere(facts) });
   }
   return changes;
 }
@@ -280,7 +281,8 @@ export function buildPlan(input: PlanInput): PlanResult {
         const attribute = issue.path.join(".");
         const top = String(issue.path[0] ?? "");
         const value = evaluated.attributes[top];
-        const sensitive = facts[top]?.sensitive || evaluated.sensitive.has(top);
+        const fact = facts[top];
+        const sensitive = (fact ? sensitiveAnywhere(fact) : false) || evaluated.sensitive.has(top);
         const message = sensitive ? SENSITIVE_ISSUE : issue.message;
         diagnostics.push(
           error(`Invalid ${attribute || "declaration"} for ${safeLabel(kind, { ...raw } as Spec, evaluated.sensitive, address)}`, {

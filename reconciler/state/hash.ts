@@ -2,7 +2,7 @@
 // HMACs for sensitive values so the state can prove "unchanged" without holding the secret.
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import type { z } from "zod";
-import { factsOf } from "../../provider/kinds/attributes.js";
+import { factsOf, sensitiveAnywhere } from "../../provider/kinds/attributes.js";
 import type { KindSchema, Spec } from "../../provider/kinds/kind.js";
 import type { SensitiveHash } from "./model.js";
 
@@ -42,7 +42,7 @@ export function protectSpec(kind: KindSchema, spec: Spec, salt: string, alsoSens
     if (value === undefined) continue;
     const facts = factsOf(schema);
     if (facts.writeOnly) continue;
-    out[name] = facts.sensitive || alsoSensitive.has(name) ? sensitiveHash(salt, value) : value;
+    out[name] = sensitiveAnywhere(facts) || alsoSensitive.has(name) ? sensitiveHash(salt, value) : value;
   }
   return out;
 }

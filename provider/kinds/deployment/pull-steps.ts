@@ -95,7 +95,8 @@ export function pullStepAttributes() {
     directory: text("(set_working_directory, run_shell_script, pip_install_requirements) The directory to work in."),
     repository: text("(git_clone) The URL of the repository to clone."),
     branch: text("(git_clone) The branch to clone; the repository's default branch when not set."),
-    access_token: text("(git_clone) An access token for the repository; prefer credentials, which keeps it in a block."),
+    // Sensitive here though not in the official schema: a token must never reach a plan or a state file.
+    access_token: attr.string({ description: "(git_clone) An access token for the repository; prefer credentials, which keeps it in a block.", optional: true, sensitive: true }),
     include_submodules: flag("(git_clone) Whether to clone the repository's submodules too."),
     bucket: text("(pull_from_s3, pull_from_gcs) The bucket the files are in."),
     container: text("(pull_from_azure_blob_storage) The container the files are in."),
