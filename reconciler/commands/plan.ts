@@ -76,10 +76,12 @@ function progress(ctx: CommandContext) {
 }
 
 export async function applyCommand(ctx: CommandContext, dirArg: string | undefined, flags: ApplyFlags): Promise<number> {
-  const dir = resolve(ctx.cwd, dirArg ?? ".");
+  // A saved plan knows the directory it was made from; an explicit DIR still wins.
+  const saved = flags.plan ? await readSavedPlan(resolve(ctx.cwd, flags.plan)).catch((caught: unknown) => caught as Error) : undefined;
+  const dir = resolve(ctx.cwd, dirArg ?? (saved && !(saved instanceof Error) ? saved.dir : "."));
   const engine = engineFor(ctx, dir);
   return guarded(ctx, engine, async () => {
-    const saved = flags.plan ? await readSavedPlan(resolve(ctx.cwd, flags.plan)) : undefined;
+    if (saved instanceof Error) throw saved;
     const { warnings } = await engine.load();
     const state = await engine.openState();
     const operation = flags.destroy ? "destroy" : "apply";

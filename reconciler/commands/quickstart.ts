@@ -14,6 +14,13 @@ import { guarded, withLock } from "./run.js";
 
 export const QUICKSTART_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "examples", "quickstart");
 
+/**
+ * The quickstart stack's one secret: a sensitive variable (SecretValue.fromEnvironment), so its
+ * value is in neither main.ts nor cdk.tf.json. Unless given (TF_VAR_, --var, a tfvars file
+ * beside the stack), the quickstart passes this stand-in, so `npm start` needs no setup.
+ */
+export const QUICKSTART_SECRET = { variable: "slack_webhook_url", placeholder: "https://hooks.slack.com/services/T000/B000/XXXXXXXX" } as const;
+
 export async function quickstartCommand(ctx: CommandContext): Promise<number> {
   let server: DevServer | undefined;
   let run = ctx;
@@ -25,6 +32,10 @@ export async function quickstartCommand(ctx: CommandContext): Promise<number> {
   // A fresh state for the embedded devserver; beside the working directory for a real server.
   const stateDir = server ? mkdtempSync(join(tmpdir(), "prefect-gitops-quickstart-")) : join(ctx.cwd, ".prefect-gitops");
   run = { ...run, options: { ...run.options, state: run.options.state ?? join(stateDir, "quickstart.state.json") } };
+  // Lowest precedence of the ways to give a variable: tfvars files and --var still win.
+  const secretEnv = `TF_VAR_${QUICKSTART_SECRET.variable}`;
+  const placeholderSecret = run.env[secretEnv] === undefined && run.options.vars[QUICKSTART_SECRET.variable] === undefined;
+  if (placeholderSecret) run = { ...run, env: { ...run.env, [secretEnv]: QUICKSTART_SECRET.placeholder } };
   const engine = engineFor(run, QUICKSTART_DIR);
   const shown = relative(ctx.cwd, QUICKSTART_DIR) || QUICKSTART_DIR;
   const { bold, green, dim } = ctx.style;
@@ -33,6 +44,7 @@ export async function quickstartCommand(ctx: CommandContext): Promise<number> {
       const settings = await engine.settings();
       ctx.out(bold(`prefect-gitops quickstart: ${shown} -> ${settings.baseUrl}`));
       ctx.out(dim(server ? "No PREFECT_API_URL is set, so a local Prefect-compatible devserver was started for this run." : `Using PREFECT_API_URL from the environment.`));
+      if (placeholderSecret) ctx.out(dim(`${secretEnv} is not set, so the secret block "etl-alerts" gets a placeholder value; set it to store your own.`));
       ctx.out("");
       await engine.load();
       const state = await engine.openState();
@@ -65,10 +77,10 @@ export async function quickstartCommand(ctx: CommandContext): Promise<number> {
         if (!drift.clean) return EXIT_ERROR;
 
         ctx.out(`\n${bold("What to try next")}`);
-        const target = server ? `PREFECT_API_URL=${server.url} ` : "";
         const lines = [
           `Read the stack:            ${join(shown, "main.ts")}`,
           `Run your own devserver:    npm run devserver -- --port 4200 --data-dir .devserver`,
+          `Give the stack its secret: export ${secretEnv}=https://hooks.slack.com/services/...  (plan, apply and drift need it)`,
           `Plan it yourself:          PREFECT_API_URL=http://127.0.0.1:4200/api npm run cli -- plan ${shown}`,
           `Apply, then change a schedule in main.ts and plan again to see an in-place update.`,
           `Change something in Prefect by hand and run: npm run cli -- drift ${shown}`,
@@ -76,7 +88,7 @@ export async function quickstartCommand(ctx: CommandContext): Promise<number> {
           `More stacks:               examples/ (environments, event-chain, alerts, webhook, hcl)`,
         ];
         for (const line of lines) ctx.out(`  ${line}`);
-        if (server) ctx.out(dim(`\n  (This run's devserver at ${target.trim() || server.url} stops now; its state file was ${run.options.state}.)`));
+        if (server) ctx.out(dim(`\n  (This run's devserver at ${server.url} stops now; its state file was ${run.options.state}.)`));
         return EXIT_OK;
       });
     });

@@ -144,6 +144,14 @@ describe("saved plans", () => {
     expect(result.stderr).toContain("is stale: it was made for");
   });
 
+  it("applies a saved plan from another directory, using the directory the plan was made in", async () => {
+    const { dir, name } = await savedChange();
+    const elsewhere = workdir();
+    const result = await cli(elsewhere, ws(), ["apply", "--plan", join(dir, "change.plan.json"), "--state", join(dir, "prefect-gitops.state.json")]);
+    expect(result.code, output(result)).toBe(0);
+    expect((await variablesNamed(ws(), name)).map((live) => live.value)).toEqual(["second"]);
+  });
+
   it("refuses a file that is not a saved plan", async () => {
     const { dir } = await savedChange();
     writeFileSync(join(dir, "change.plan.json"), JSON.stringify({ format: "something-else" }));
