@@ -11,11 +11,11 @@ terraform {
 # The connection comes from the environment (PREFECT_API_URL, PREFECT_API_KEY) unless set here.
 provider "prefect" {}
 
+# A secret: no default (it would be written here in clear text); give it when the plan runs.
 variable "slack_webhook_url" {
   description = "Where failure notifications go (set TF_VAR_slack_webhook_url)."
   type        = string
   sensitive   = true
-  default     = "https://hooks.slack.com/services/T000/B000/XXXXXXXX"
 }
 
 locals {
