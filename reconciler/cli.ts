@@ -8,6 +8,7 @@ import { applyCommand, planCommand } from "./commands/plan.js";
 import { driftCommand } from "./commands/drift.js";
 import { importAllCommand } from "./commands/import-all.js";
 import { importCommand } from "./commands/import.js";
+import { outputCommand } from "./commands/output.js";
 import { quickstartCommand } from "./commands/quickstart.js";
 import { stateCommand } from "./commands/state.js";
 import { validateCommand } from "./commands/validate.js";
@@ -186,6 +187,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       }
       return run(() => (flags.all ? importAllCommand(context(), address, dir === undefined ? id : `${id} ${dir}`, flags) : importCommand(context(), address, id, dir)))();
     });
+
+  program
+    .command("output [name] [dir]")
+    .description("show the configuration's outputs from the state (sensitive ones are never shown)")
+    .option("--json", "machine-readable output")
+    .action((name: string | undefined, dir: string | undefined, flags: { json?: boolean }) => run(() => outputCommand(context(), name, dir, flags))());
 
   const state = program.command("state").description("inspect or edit the state");
   for (const [name, description] of [

@@ -9,7 +9,8 @@ import { createKindContext } from "../provider/kinds/runtime.js";
 import { applyPlan, type ApplyEvent, type ApplyResult } from "./apply/apply.js";
 import type { AppRunner } from "./config/cdktf.js";
 import { configurationLayout, emptyConfig, loadConfig } from "./config/load.js";
-import { resolveConfig, type ProviderSettings, type ResolvedConfig } from "./config/resolve.js";
+import { evaluateOutputs, resolveConfig, type OutputValue, type ProviderSettings, type ResolvedConfig } from "./config/resolve.js";
+import { isSensitiveHash } from "./state/hash.js";
 import { DiagnosticsError, error, throwIfErrors, type Diagnostic } from "./diagnostics.js";
 import type { PlanMode } from "./plan/model.js";
 import { buildPlan, type LiveInventory, type PlanResult } from "./plan/plan.js";
@@ -42,6 +43,8 @@ export interface EngineOptions {
   now?: () => Date;
   /** A directory without configuration loads as one that declares nothing (import --all writes the first). */
   allowEmpty?: boolean;
+  /** Offline validation: variables without a value are known later instead of missing. */
+  offline?: boolean;
 }
 
 export interface Loaded {
@@ -81,7 +84,7 @@ export class Engine {
       this.options.allowEmpty && configurationLayout(this.options.dir) === "none"
         ? { model: emptyConfig(this.options.dir), diagnostics: [] }
         : await loadConfig(this.options.dir, { runner: this.options.runner, stack: this.options.stack });
-    const resolved = resolveConfig(model, { vars: this.options.vars, env: this.options.env });
+    const resolved = resolveConfig(model, { vars: this.options.vars, env: this.options.env, missingAsUnknown: this.options.offline });
     const all = [...diagnostics, ...resolved.diagnostics];
     throwIfErrors(all);
     this.loaded = { config: resolved.config!, warnings: all.filter((d) => d.severity === "warning") };
@@ -185,6 +188,19 @@ export class Engine {
       onEvent: options.onEvent,
       now: () => this.now,
     });
+  }
+
+  /** The configuration's outputs, from what the state records (sensitive values never in clear). */
+  async outputs(state: StateStore): Promise<OutputValue[]> {
+    const { config } = await this.load();
+    return evaluateOutputs(
+      config,
+      {
+        declared: () => ({ found: false }),
+        known: (address) => state.document.resources[address]?.values,
+      },
+      isSensitiveHash,
+    );
   }
 
   async close(): Promise<void> {

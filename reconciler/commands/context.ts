@@ -46,7 +46,7 @@ export function logs(ctx: CommandContext, level: LogLevel): boolean {
 }
 
 /** The engine for a configuration directory, with the global options applied. */
-export function engineFor(ctx: CommandContext, dir: string, extra: Pick<EngineOptions, "allowEmpty"> = {}): Engine {
+export function engineFor(ctx: CommandContext, dir: string, extra: Pick<EngineOptions, "allowEmpty" | "offline"> = {}): Engine {
   const debug = logs(ctx, "debug");
   return new Engine({
     ...extra,

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { ApplyEvent } from "../apply/apply.js";
 import { formatDiagnostic } from "../diagnostics.js";
 import { hasChanges, hasErrors, type Action, type PlanMode } from "../plan/model.js";
-import { renderPlanText } from "../plan/render-text.js";
+import { renderOutputs, renderPlanText } from "../plan/render-text.js";
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
 import { guarded, readSavedPlan, staleness, withLock, writeSavedPlan } from "./run.js";
 
@@ -131,6 +131,8 @@ export async function applyCommand(ctx: CommandContext, dirArg: string | undefin
       }
       const verb = flags.destroy ? "Destroy" : "Apply";
       ctx.out(ctx.style.bold(ctx.style.green(`\n${verb} complete! Resources: ${imported ? `${imported} imported, ` : ""}${add} added, ${change} changed, ${destroy} destroyed.`)));
+      const outputs = flags.destroy ? "" : renderOutputs(await engine.outputs(state), ctx.style);
+      if (outputs) ctx.out(`\n${outputs}`);
       return EXIT_OK;
     });
   });

@@ -11,7 +11,7 @@ import { guarded } from "./run.js";
 
 export async function validateCommand(ctx: CommandContext, dirArg: string | undefined, flags: { json?: boolean }): Promise<number> {
   const dir = resolve(ctx.cwd, dirArg ?? ".");
-  const engine = engineFor(ctx, dir);
+  const engine = engineFor(ctx, dir, { offline: true });
   return guarded(ctx, engine, async () => {
     const { config, warnings } = await engine.load();
     // The connection is not needed, but when it is configured it tells whether Cloud-only kinds fit.

@@ -45,6 +45,11 @@ export interface ResolveOptions {
   vars?: Record<string, string>;
   /** The environment, for TF_VAR_* (the CLI passes process.env). */
   env?: Record<string, string | undefined>;
+  /**
+   * Treat variables without a value as known later instead of refusing them (validate, like
+   * Terraform's, needs no secrets: CI can check a stack without its credentials).
+   */
+  missingAsUnknown?: boolean;
 }
 
 export function instanceAddress(type: string, name: string, key?: string | number): string {
@@ -128,6 +133,10 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
       }
     } catch (caught) {
       diagnostics.push(error(`Invalid value for variable "${name}"`, { file: block.location.file, line: block.location.line, detail: (caught as Error).message }));
+      continue;
+    }
+    if (!found && options.missingAsUnknown) {
+      variables.set(name, { value: { $unknown: `var.${name}` }, sensitive: block.sensitive });
       continue;
     }
     if (!found) {
@@ -346,7 +355,7 @@ export function evaluateInstance(
   return { attributes, sensitive, diagnostics };
 }
 
-function makeScope(config: ResolvedConfig, instance: ResourceInstance, values: InstanceValues): EvalScope {
+function makeScope(config: ResolvedConfig, instance: ResourceInstance | undefined, values: InstanceValues): EvalScope {
   const modes = new Map<string, "single" | "count" | "for_each">();
   for (const block of config.model.resources) modes.set(`${block.type}.${block.name}`, block.count !== undefined ? "count" : block.forEach !== undefined ? "for_each" : "single");
   const locals = new Map<string, Evaluation>();
@@ -390,10 +399,40 @@ function makeScope(config: ResolvedConfig, instance: ResourceInstance, values: I
       return value === undefined ? null : value;
     },
     resourceMode: (type, name) => modes.get(`${type}.${name}`),
-    each: instance.each,
-    count: instance.count,
+    each: instance?.each,
+    count: instance?.count,
   };
   return scope;
+}
+
+export interface OutputValue {
+  name: string;
+  value: unknown;
+  /** Declared sensitive, or derived from a sensitive value: never printed. */
+  sensitive: boolean;
+  /** The value could not be computed (it refers to something not created). */
+  error?: string;
+}
+
+/**
+ * The configuration's outputs, evaluated against known values. A value is sensitive when the
+ * output says so, when it uses a sensitive variable, or when it holds a value the state keeps
+ * only as a hash (`isProtected`).
+ */
+export function evaluateOutputs(config: ResolvedConfig, values: InstanceValues, isProtected: (value: unknown) => boolean): OutputValue[] {
+  const scope = makeScope(config, undefined, values);
+  const holdsProtected = (value: unknown): boolean =>
+    isProtected(value) || (Array.isArray(value) ? value.some(holdsProtected) : !!value && typeof value === "object" && Object.values(value).some(holdsProtected));
+  return [...config.model.outputs.values()]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((output) => {
+      try {
+        const result = evaluateRaw(output.value, scope);
+        return { name: output.name, value: result.value, sensitive: output.sensitive || result.sensitive || holdsProtected(result.value) };
+      } catch (caught) {
+        return { name: output.name, value: undefined, sensitive: output.sensitive, error: (caught as Error).message };
+      }
+    });
 }
 
 /** For messages: where an instance is declared. */

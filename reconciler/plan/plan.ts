@@ -625,8 +625,11 @@ export function buildPlan(input: PlanInput): PlanResult {
 }
 
 /** A label for messages that never shows a value derived from a sensitive variable. */
-function safeLabel(kind: Kind, spec: Spec, tainted: ReadonlySet<string>, address: string): string {
-  return tainted.size ? `${kind.title} ${address}` : kind.label(spec);
+function safeLabel(kind: Kind, spec: Spec, tainted: ReadonlySet<string>, _address: string): string {
+  if (!tainted.size) return kind.label(spec);
+  const masked: Spec = { ...spec };
+  for (const name of tainted) masked[name] = SENSITIVE;
+  return kind.label(masked);
 }
 
 const SENSITIVE_ISSUE =

@@ -151,3 +151,14 @@ export function renderPlanText(plan: Plan, style: Style = NO_COLOR): string {
   for (const diagnostic of warnings) out.push("", style.yellow(formatDiagnostic(diagnostic)));
   return out.join("\n").trimEnd();
 }
+
+/** Outputs after an apply, Terraform-style; sensitive values are never shown. */
+export function renderOutputs(outputs: { name: string; value: unknown; sensitive: boolean; error?: string }[], style: Style = NO_COLOR): string {
+  if (!outputs.length) return "";
+  const width = Math.max(...outputs.map((output) => output.name.length));
+  const lines = outputs.map((output) => {
+    const shown = output.error ? style.yellow(`(not known: ${output.error})`) : output.sensitive ? "(sensitive value)" : formatValue(output.value);
+    return `${output.name.padEnd(width)} = ${shown}`;
+  });
+  return [style.bold(style.green("Outputs:")), "", ...lines].join("\n");
+}

@@ -1,0 +1,34 @@
+// output [NAME]: the configuration's outputs from what the state records. Sensitive outputs are
+// never printed, not even with --json.
+import { resolve } from "node:path";
+import { renderOutputs } from "../plan/render-text.js";
+import { EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
+import { guarded } from "./run.js";
+
+export async function outputCommand(ctx: CommandContext, name: string | undefined, dirArg: string | undefined, flags: { json?: boolean }): Promise<number> {
+  const dir = resolve(ctx.cwd, dirArg ?? ".");
+  const engine = engineFor(ctx, dir);
+  return guarded(ctx, engine, async () => {
+    const state = await engine.openState();
+    const outputs = await engine.outputs(state);
+    const chosen = name === undefined ? outputs : outputs.filter((output) => output.name === name);
+    if (name !== undefined && !chosen.length) {
+      ctx.err(ctx.style.red(`Error: no output named "${name}" (outputs: ${outputs.map((output) => output.name).join(", ") || "none"}).`));
+      return EXIT_ERROR;
+    }
+    if (flags.json) {
+      const shown = Object.fromEntries(chosen.map((output) => [output.name, { value: output.sensitive || output.error ? null : output.value, sensitive: output.sensitive, ...(output.error ? { error: output.error } : {}) }]));
+      ctx.out(JSON.stringify(name === undefined ? shown : shown[name], null, 2));
+    } else if (name !== undefined) {
+      const [output] = chosen;
+      if (output?.error) {
+        ctx.err(ctx.style.red(`Error: output "${name}" is not known: ${output.error}`));
+        return EXIT_ERROR;
+      }
+      ctx.out(output?.sensitive ? "(sensitive value)" : typeof output?.value === "string" ? output.value : JSON.stringify(output?.value, null, 2));
+    } else {
+      ctx.out(chosen.length ? renderOutputs(chosen, ctx.style) : "The configuration declares no outputs.");
+    }
+    return EXIT_OK;
+  });
+}
