@@ -72,11 +72,11 @@ resource "prefect_deployment" "nightly" {
 }
 
 resource "prefect_deployment" "backfill" {
-  name             = "backfill"
-  flow_id          = prefect_flow.etl.id
-  work_pool_name   = prefect_work_pool.etl.name
-  work_queue_name  = prefect_work_queue.critical.name
-  entrypoint       = "flows/etl.py:etl"
+  name              = "backfill"
+  flow_id           = prefect_flow.etl.id
+  work_pool_name    = prefect_work_pool.etl.name
+  work_queue_name   = prefect_work_queue.critical.name
+  entrypoint        = "flows/etl.py:etl"
   concurrency_limit = 1
   parameters = jsonencode({
     source = "s3://raw/events"

@@ -355,9 +355,32 @@ export function evaluateInstance(
   return { attributes, sensitive, diagnostics };
 }
 
+interface ConfigIndex {
+  modes: Map<string, "single" | "count" | "for_each">;
+  byAddress: Map<string, ResourceInstance>;
+  byBlock: Map<string, ResourceInstance[]>;
+}
+
+/** Lookups derived from a configuration, built once per configuration (not per evaluation). */
+const indexes = new WeakMap<ResolvedConfig, ConfigIndex>();
+
+function indexOf(config: ResolvedConfig): ConfigIndex {
+  let index = indexes.get(config);
+  if (!index) {
+    index = { modes: new Map(), byAddress: new Map(), byBlock: new Map() };
+    for (const block of config.model.resources) index.modes.set(`${block.type}.${block.name}`, block.count !== undefined ? "count" : block.forEach !== undefined ? "for_each" : "single");
+    for (const instance of config.instances) {
+      index.byAddress.set(instance.address, instance);
+      const key = `${instance.type}.${instance.name}`;
+      index.byBlock.set(key, [...(index.byBlock.get(key) ?? []), instance]);
+    }
+    indexes.set(config, index);
+  }
+  return index;
+}
+
 function makeScope(config: ResolvedConfig, instance: ResourceInstance | undefined, values: InstanceValues): EvalScope {
-  const modes = new Map<string, "single" | "count" | "for_each">();
-  for (const block of config.model.resources) modes.set(`${block.type}.${block.name}`, block.count !== undefined ? "count" : block.forEach !== undefined ? "for_each" : "single");
+  const { modes, byAddress, byBlock } = indexOf(config);
   const locals = new Map<string, Evaluation>();
   const scope: EvalScope = {
     variable(name) {
@@ -379,9 +402,9 @@ function makeScope(config: ResolvedConfig, instance: ResourceInstance | undefine
       const address = instanceAddress(type, name, key);
       const [attribute, ...rest] = path;
       if (typeof attribute !== "string") throw new ExpressionError(`refer to an attribute by name`, text);
-      const target = config.instances.find((candidate) => candidate.address === address);
+      const target = byAddress.get(address);
       if (!target) {
-        const available = config.instances.filter((candidate) => candidate.type === type && candidate.name === name).map((candidate) => candidate.address);
+        const available = (byBlock.get(`${type}.${name}`) ?? []).map((candidate) => candidate.address);
         throw new ExpressionError(`there is no instance ${address}`, text, available.length ? `instances: ${available.join(", ")}` : undefined);
       }
       const declared = values.declared(address, attribute);

@@ -97,11 +97,28 @@ export function indexHclLines(text: string): Map<string, BlockLines> {
  */
 export function indexJsonLines(text: string, document: Record<string, unknown>): Map<string, BlockLines> {
   const index = new Map<string, BlockLines>();
-  const lines = text.split("\n");
+  // Every object key's lines, found in one pass; `find` is then a binary search (a scan per key
+  // from its parent's line would be quadratic in the number of resources).
+  const keyLines = new Map<string, number[]>();
+  text.split("\n").forEach((line, lineIndex) => {
+    for (const match of line.matchAll(/"((?:[^"\\]|\\.)*)"\s*:/g)) {
+      const key = match[1] ?? "";
+      const found = keyLines.get(key);
+      if (!found) keyLines.set(key, [lineIndex]);
+      else if (found[found.length - 1] !== lineIndex) found.push(lineIndex);
+    }
+  });
   const find = (key: string, from: number): number => {
-    const needle = `"${key}"`;
-    for (let i = from; i < lines.length; i++) if (lines[i]?.includes(needle)) return i;
-    return -1;
+    const found = keyLines.get(JSON.stringify(key).slice(1, -1));
+    if (!found) return -1;
+    let low = 0;
+    let high = found.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((found[middle] ?? 0) < from) low = middle + 1;
+      else high = middle;
+    }
+    return low < found.length ? (found[low] ?? -1) : -1;
   };
   const blocks = (section: string, depthLabels: number) => {
     const top = find(section, 0);

@@ -262,15 +262,25 @@ describe(TYPE, () => {
  */
 function unstableServer(queues: { id: string; name: string; work_pool_name: string }[]) {
   let request = 0;
-  const pools = [...new Set(queues.map((queue) => queue.work_pool_name))].map((name) => ({ id: name, name, type: "process", is_paused: false, base_job_template: {} }));
+  const pools = [...new Set(queues.map((queue) => queue.work_pool_name))].map((name) => ({
+    id: name,
+    name,
+    type: "process",
+    is_paused: false,
+    base_job_template: {},
+    default_queue_id: queues.find((queue) => queue.work_pool_name === name && queue.name === "default")?.id ?? null,
+  }));
   const client = {
     settings: {},
-    async query(path: string, body: { offset?: number; limit?: number; work_queues?: { name?: { any_?: string[] } } }) {
+    async query(path: string, body: { offset?: number; limit?: number; work_queues?: { name?: { any_?: string[] }; id?: { any_?: string[] } } }) {
       const wanted = body.work_queues?.name?.any_;
+      const ids = body.work_queues?.id?.any_;
       const page = <T>(items: T[]) => items.slice(body.offset ?? 0, (body.offset ?? 0) + (body.limit ?? PAGE_SIZE));
       if (path === "/work_pools/filter") return page(pools);
       const inPool = /^\/work_pools\/([^/]+)\/queues\/filter$/.exec(path);
-      const matching = queues.filter((queue) => (!wanted || wanted.includes(queue.name)) && (!inPool || queue.work_pool_name === decodeURIComponent(inPool[1]!)));
+      const matching = queues.filter(
+        (queue) => (!wanted || wanted.includes(queue.name)) && (!ids || ids.includes(queue.id)) && (!inPool || queue.work_pool_name === decodeURIComponent(inPool[1]!)),
+      );
       const descending = request++ % 2 === 1;
       return page([...matching].sort((a, b) => a.name.localeCompare(b.name) || (descending ? b.id.localeCompare(a.id) : a.id.localeCompare(b.id))));
     },
@@ -288,8 +298,14 @@ describe(`${TYPE} list against a server whose name sort has unstable ties`, () =
     expect(listed.map((live) => live.id).sort()).toEqual(all.map((live) => live.id).sort());
   });
 
-  it("reads a group of 200 or more same-named queues pool by pool", async () => {
+  it("reads 200 or more pools' default queues by their ids, in pages", async () => {
     const all = Array.from({ length: PAGE_SIZE + 5 }, (_, pool) => queue(pool, "default")).concat(Array.from({ length: 50 }, (_, i) => queue(i, "zz-late")));
+    const listed = await kind.list(unstableServer(all));
+    expect(listed.map((live) => live.id).sort()).toEqual(all.map((live) => live.id).sort());
+  });
+
+  it("reads a group of 200 or more same-named queues other than default pool by pool", async () => {
+    const all = Array.from({ length: PAGE_SIZE + 5 }, (_, pool) => queue(pool, "critical")).concat(Array.from({ length: 50 }, (_, i) => queue(i, "zz-late")));
     const listed = await kind.list(unstableServer(all));
     expect(listed.map((live) => live.id).sort()).toEqual(all.map((live) => live.id).sort());
   });

@@ -62,6 +62,15 @@ async function listQueues(ctx: KindContext): Promise<WorkQueue[]> {
 /** The queue called `name` in each pool (names are unique within a pool). */
 async function namedInEveryPool(ctx: KindContext, name: string): Promise<WorkQueueResponse[]> {
   const pools = await listWorkPools(ctx);
+  if (name === DEFAULT_QUEUE_NAME) {
+    // Every pool names its default queue by id: pages of 200 ids instead of a request per pool.
+    const ids = pools.map((pool) => pool.default_queue_id).filter((id): id is string => typeof id === "string");
+    const pages: WorkQueueResponse[][] = [];
+    for (let start = 0; start < ids.length; start += PAGE_SIZE) {
+      pages.push(await ctx.client.query<WorkQueueResponse[]>("/work_queues/filter", { work_queues: { id: { any_: ids.slice(start, start + PAGE_SIZE) } }, limit: PAGE_SIZE }));
+    }
+    return pages.flat();
+  }
   const answers = await Promise.all(
     pools.map((pool) => orUndefined(ctx.client.query<WorkQueueResponse[]>(`${queuesPath(pool.name)}/filter`, { work_queues: { name: { any_: [name] } }, limit: 1 }))),
   );
