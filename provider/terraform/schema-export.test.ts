@@ -3,11 +3,39 @@
 // except the differences listed (with their reasons) in schema-differences.ts.
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import { factsOf, type AttributeFacts } from "../kinds/attributes.js";
+import type { KindSchema } from "../kinds/kind.js";
 import { KIND_SCHEMAS } from "../kinds/schemas.js";
 import { SCHEMA_DIFFERENCES, type SchemaDifference } from "./schema-differences.js";
 import { PROVIDER_SOURCE, providerSchemaJson, type AttributeJson } from "./schema-export.js";
 
 const OFFICIAL = new URL("../../../shared/terraform-provider/prefect-provider-schema.json", import.meta.url);
+const ANNOTATIONS = new URL("../../../shared/terraform-provider/prefect-provider-annotations.json", import.meta.url);
+
+/** A default as the annotations print it (`stringdefault.StaticString('{}')`), as our facts hold it. */
+function literal(text: string, format: string | undefined): unknown {
+  if (/\[\]\)*$/.test(text)) return [];
+  const value = /Static\w+\((.*)\)$/.exec(text)?.[1] ?? "";
+  if (value === "True" || value === "False") return value === "True";
+  if (/^'.*'$/.test(value)) return format === "json" ? JSON.parse(value.slice(1, -1)) : value.slice(1, -1);
+  return Number(value);
+}
+
+/** Every attribute of a kind by dotted path (nested attributes included), with its facts. */
+function factsByPath(attributes: Record<string, z.ZodType>, prefix = ""): [string, AttributeFacts][] {
+  return Object.entries(attributes).flatMap(([name, schema]) => {
+    const facts = factsOf(schema);
+    return [[prefix + name, facts] as [string, AttributeFacts], ...factsByPath(facts.nested ?? {}, `${prefix}${name}.`)];
+  });
+}
+
+interface Annotation {
+  force_new?: boolean;
+  default?: string;
+  format?: string;
+  use_state_for_unknown?: boolean;
+}
 const FLAGS = ["required", "optional", "computed", "sensitive", "write_only"] as const;
 
 interface OfficialAttribute {
@@ -76,6 +104,31 @@ describe.skipIf(!existsSync(OFFICIAL))("the exported Terraform schema matches th
     const stale = SCHEMA_DIFFERENCES.filter((entry) => !actual.some((difference) => difference.path === entry.path && difference.kind === entry.kind) && entry.kind !== "version");
     expect(stale).toEqual([]);
   });
+
+  it.each(KIND_SCHEMAS.map((kind) => [kind.type, kind] as const))(
+    "%s: force-new, defaults, formats and kept-prior values as the official annotations say, at every nesting level",
+    (type, kind: KindSchema) => {
+      const annotations = (JSON.parse(readFileSync(ANNOTATIONS, "utf8")).resource[type] ?? {}) as Record<string, Annotation>;
+      const ours = factsByPath(kind.attributes as Record<string, z.ZodType>).map(([path, facts]) => ({
+        path,
+        forceNew: facts.forceNew,
+        default: facts.default,
+        format: facts.format,
+        stable: facts.stable,
+      }));
+      const theirs = ours.map(({ path }) => {
+        const note = annotations[path] ?? {};
+        return {
+          path,
+          forceNew: note.force_new === true,
+          default: note.default === undefined ? undefined : literal(note.default, note.format),
+          format: note.format,
+          stable: note.use_state_for_unknown === true,
+        };
+      });
+      expect(ours).toEqual(theirs);
+    },
+  );
 
   it("gives every listed difference a reason", () => {
     expect(SCHEMA_DIFFERENCES.filter((entry) => entry.reason.trim().length < 20)).toEqual([]);

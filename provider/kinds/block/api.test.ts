@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { EXTERNAL_API_URL, useApiTarget, type ApiTarget } from "../../../test/support/target.js";
@@ -12,7 +11,6 @@ import { BlockDataError, UnknownBlockTypeError } from "./errors.js";
 import type { BlockSpec } from "./schema.js";
 
 const TYPE = "prefect_block";
-const official = new URL("../../../../shared/terraform-provider/", import.meta.url);
 
 /** Distinctive secrets: not even a piece of one may show up in an error or a masked change. */
 const MARK = "s3cr3t";
@@ -469,34 +467,6 @@ describe(TYPE, () => {
     expect(spec.data_wo_version).toBeUndefined();
   });
 
-  it.skipIf(!existsSync(official))("has exactly the official provider's attributes, flags, defaults and force-new fields", () => {
-    const schema = JSON.parse(readFileSync(new URL("prefect-provider-schema.json", official), "utf8"));
-    const annotations = JSON.parse(readFileSync(new URL("prefect-provider-annotations.json", official), "utf8")).resource[TYPE] ?? {};
-    const resource = schema.provider_schemas["registry.terraform.io/prefecthq/prefect"].resource_schemas[TYPE];
-    expect(kind.version).toBe(resource.version);
-    const ours = attributeFactsOf(kind);
-    expect(Object.keys(ours).sort()).toEqual(Object.keys(resource.block.attributes).sort());
-    for (const [name, theirs] of Object.entries(resource.block.attributes as Record<string, Record<string, unknown>>)) {
-      const facts = ours[name]!;
-      const note = (annotations[name] ?? {}) as { force_new?: boolean; default?: string; format?: string; use_state_for_unknown?: boolean };
-      expect({ name, type: facts.tfType, required: facts.required, optional: facts.optional, computed: facts.computed, sensitive: facts.sensitive, writeOnly: facts.writeOnly }).toEqual({
-        name,
-        type: theirs.type,
-        required: theirs.required === true,
-        optional: theirs.optional === true,
-        computed: theirs.computed === true,
-        sensitive: theirs.sensitive === true,
-        writeOnly: theirs.write_only === true,
-      });
-      expect({ name, forceNew: facts.forceNew, default: facts.default, format: facts.format, stable: facts.stable }).toEqual({
-        name,
-        forceNew: note.force_new === true,
-        default: undefined,
-        format: note.format,
-        stable: note.use_state_for_unknown === true,
-      });
-    }
-  });
 });
 
 describe.skipIf(EXTERNAL_API_URL !== undefined && !/\/accounts\/[^/]+\/workspaces\//.test(EXTERNAL_API_URL))(`${TYPE} in a Prefect Cloud workspace`, () => {

@@ -4,7 +4,6 @@ import { declare, expectNoChanges, runLifecycle } from "../../../test/support/ki
 import { EXTERNAL_API_URL, useApiTarget } from "../../../test/support/target.js";
 import { diffSpec } from "../compare.js";
 import { deploymentKind } from "../deployment/api.js";
-import { expectOfficialSchema, OFFICIAL_SCHEMA_PRESENT } from "../deployment/official-schema.testing.js";
 import { parseSpec, type KindContext } from "../kind.js";
 import { createKindContext } from "../runtime.js";
 import { deploymentScheduleKind as kind, type DeploymentSchedule } from "./api.js";
@@ -249,7 +248,4 @@ describe("prefect_deployment_schedule", () => {
     expect(parseSpec(kind, { deployment_id: deploymentId, cron }).ok).toBe(true);
   });
 
-  it.skipIf(!OFFICIAL_SCHEMA_PRESENT)("has exactly the official provider's attributes, flags, defaults and force-new fields", () => {
-    expectOfficialSchema(kind);
-  });
 });

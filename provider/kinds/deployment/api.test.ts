@@ -6,7 +6,6 @@ import { diffSpec } from "../compare.js";
 import { parseSpec, type KindContext } from "../kind.js";
 import { createKindContext } from "../runtime.js";
 import { deploymentKind as kind, EMPTY_JOB_VARIABLES_REASON, updateBodies, type Deployment } from "./api.js";
-import { expectOfficialSchema, OFFICIAL_SCHEMA_PRESENT } from "./official-schema.testing.js";
 import type { DeploymentSpec } from "./schema.js";
 
 const TYPE = "prefect_deployment";
@@ -398,7 +397,4 @@ describe(TYPE, () => {
     expect(spec.concurrency_limit).toBeUndefined();
   });
 
-  it.skipIf(!OFFICIAL_SCHEMA_PRESENT)("has exactly the official provider's attributes, flags, nested attributes, defaults and force-new fields", () => {
-    expectOfficialSchema(kind);
-  });
 });

@@ -1,15 +1,13 @@
-import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { useApiTarget } from "../../../test/support/target.js";
 import { PAGE_SIZE } from "../../client/paginate.js";
 import { diffSpec } from "../compare.js";
-import { attributeFactsOf, parseSpec } from "../kind.js";
+import { parseSpec } from "../kind.js";
 import { createKindContext } from "../runtime.js";
 import { flowKind as kind } from "./api.js";
 
 const TYPE = "prefect_flow";
-const official = new URL("../../../../shared/terraform-provider/", import.meta.url);
 
 describe(TYPE, () => {
   const target = useApiTarget();
@@ -113,32 +111,4 @@ describe(TYPE, () => {
     expect(diffSpec(kind, declare(kind, { name: "b" }), kind.toSpec(live as never))).toMatchObject([{ path: ["name"], forceNew: true }]);
   });
 
-  it.skipIf(!existsSync(official))("has exactly the official provider's attributes, flags, defaults and force-new fields", () => {
-    const schema = JSON.parse(readFileSync(new URL("prefect-provider-schema.json", official), "utf8"));
-    const annotations = JSON.parse(readFileSync(new URL("prefect-provider-annotations.json", official), "utf8")).resource[TYPE] ?? {};
-    const resource = schema.provider_schemas["registry.terraform.io/prefecthq/prefect"].resource_schemas[TYPE];
-    expect(kind.version).toBe(resource.version);
-    const ours = attributeFactsOf(kind);
-    expect(Object.keys(ours).sort()).toEqual(Object.keys(resource.block.attributes).sort());
-    for (const [name, theirs] of Object.entries(resource.block.attributes as Record<string, Record<string, unknown>>)) {
-      const facts = ours[name]!;
-      const note = (annotations[name] ?? {}) as { force_new?: boolean; default?: string; format?: string; use_state_for_unknown?: boolean };
-      expect({ name, type: facts.tfType, required: facts.required, optional: facts.optional, computed: facts.computed, sensitive: facts.sensitive }).toEqual({
-        name,
-        type: theirs.type,
-        required: theirs.required === true,
-        optional: theirs.optional === true,
-        computed: theirs.computed === true,
-        sensitive: theirs.sensitive === true,
-      });
-      expect({ name, forceNew: facts.forceNew, default: facts.default, format: facts.format, stable: facts.stable }).toEqual({
-        name,
-        forceNew: note.force_new === true,
-        // The only official default here is the empty tag set.
-        default: note.default === undefined ? undefined : /NewSetValue\(types\.StringType, \[\]\)/.test(note.default) ? [] : note.default,
-        format: note.format,
-        stable: note.use_state_for_unknown === true,
-      });
-    }
-  });
 });

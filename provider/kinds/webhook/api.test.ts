@@ -1,15 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { EXTERNAL_API_URL, useApiTarget } from "../../../test/support/target.js";
 import { diffSpec } from "../compare.js";
-import { attributeFactsOf, parseSpec } from "../kind.js";
+import { parseSpec } from "../kind.js";
 import { CLOCK_SKEW_MS, webhookKind as kind, webhookMadeBy, type Webhook } from "./api.js";
 import type { WebhookSpec } from "./schema.js";
 
 const TYPE = "prefect_webhook";
-const official = new URL("../../../../shared/terraform-provider/", import.meta.url);
 const CLOUD_URL = /\/api\/accounts\/[^/]+\/workspaces\/[^/]+\/?$/;
 const notCloud =
   EXTERNAL_API_URL !== undefined && !CLOUD_URL.test(EXTERNAL_API_URL)
@@ -191,35 +189,4 @@ describe(`${TYPE} declarations and create recovery (no server)`, () => {
     expect(issues.map((issue) => issue.message).join("\n")).toMatch(message);
   });
 
-  it.skipIf(!existsSync(official))("has exactly the official provider's attributes, flags, defaults and force-new fields", () => {
-    const schema = JSON.parse(readFileSync(new URL("prefect-provider-schema.json", official), "utf8"));
-    const annotations = JSON.parse(readFileSync(new URL("prefect-provider-annotations.json", official), "utf8")).resource[TYPE] ?? {};
-    const resource = schema.provider_schemas["registry.terraform.io/prefecthq/prefect"].resource_schemas[TYPE];
-    expect(kind.version).toBe(resource.version);
-    const ours = attributeFactsOf(kind);
-    expect(Object.keys(ours).sort()).toEqual(Object.keys(resource.block.attributes).sort());
-    const literal = (text: string): unknown => {
-      const value = /Static\w+\((.*)\)$/.exec(text)?.[1] ?? "";
-      return value === "True" ? true : value === "False" ? false : /^'.*'$/.test(value) ? value.slice(1, -1) : Number(value);
-    };
-    for (const [name, theirs] of Object.entries(resource.block.attributes as Record<string, Record<string, unknown>>)) {
-      const facts = ours[name]!;
-      const note = (annotations[name] ?? {}) as { force_new?: boolean; default?: string; format?: string; use_state_for_unknown?: boolean };
-      expect({ name, type: facts.tfType, required: facts.required, optional: facts.optional, computed: facts.computed, sensitive: facts.sensitive }).toEqual({
-        name,
-        type: theirs.type,
-        required: theirs.required === true,
-        optional: theirs.optional === true,
-        computed: theirs.computed === true,
-        sensitive: theirs.sensitive === true,
-      });
-      expect({ name, forceNew: facts.forceNew, default: facts.default, format: facts.format, stable: facts.stable }).toEqual({
-        name,
-        forceNew: note.force_new === true,
-        default: note.default === undefined ? undefined : literal(note.default),
-        format: note.format,
-        stable: note.use_state_for_unknown === true,
-      });
-    }
-  });
 });

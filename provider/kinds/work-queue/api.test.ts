@@ -1,17 +1,15 @@
-import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { EXTERNAL_API_URL, useApiTarget } from "../../../test/support/target.js";
 import type { PrefectClient } from "../../client/client.js";
 import { PAGE_SIZE } from "../../client/paginate.js";
 import { diffSpec } from "../compare.js";
-import { attributeFactsOf, parseSpec, type KindContext } from "../kind.js";
+import { parseSpec, type KindContext } from "../kind.js";
 import { createKindContext } from "../runtime.js";
 import { workPoolKind, type WorkPool } from "../work-pool/api.js";
 import { workQueueKind as kind, type WorkQueue } from "./api.js";
 
 const TYPE = "prefect_work_queue";
-const official = new URL("../../../../shared/terraform-provider/", import.meta.url);
 
 /** Requests a client sent that create something (POST other than read-only filters). */
 const creates = (client: PrefectClient): string[] =>
@@ -223,37 +221,6 @@ describe(TYPE, () => {
     expect(issues.map((issue) => issue.message).join("\n")).toMatch(message);
   });
 
-  it.skipIf(!existsSync(official))("has exactly the official provider's attributes, flags, defaults and force-new fields", () => {
-    const schema = JSON.parse(readFileSync(new URL("prefect-provider-schema.json", official), "utf8"));
-    const annotations = JSON.parse(readFileSync(new URL("prefect-provider-annotations.json", official), "utf8")).resource[TYPE] ?? {};
-    const resource = schema.provider_schemas["registry.terraform.io/prefecthq/prefect"].resource_schemas[TYPE];
-    expect(kind.version).toBe(resource.version);
-    const ours = attributeFactsOf(kind);
-    expect(Object.keys(ours).sort()).toEqual(Object.keys(resource.block.attributes).sort());
-    const literal = (text: string): unknown => {
-      const value = /Static\w+\((.*)\)$/.exec(text)?.[1] ?? "";
-      return value === "True" ? true : value === "False" ? false : /^'.*'$/.test(value) ? value.slice(1, -1) : Number(value);
-    };
-    for (const [name, theirs] of Object.entries(resource.block.attributes as Record<string, Record<string, unknown>>)) {
-      const facts = ours[name]!;
-      const note = (annotations[name] ?? {}) as { force_new?: boolean; default?: string; format?: string; use_state_for_unknown?: boolean };
-      expect({ name, type: facts.tfType, required: facts.required, optional: facts.optional, computed: facts.computed, sensitive: facts.sensitive }).toEqual({
-        name,
-        type: theirs.type,
-        required: theirs.required === true,
-        optional: theirs.optional === true,
-        computed: theirs.computed === true,
-        sensitive: theirs.sensitive === true,
-      });
-      expect({ name, forceNew: facts.forceNew, default: facts.default, format: facts.format, stable: facts.stable }).toEqual({
-        name,
-        forceNew: note.force_new === true,
-        default: note.default === undefined ? undefined : literal(note.default),
-        format: note.format,
-        stable: note.use_state_for_unknown === true,
-      });
-    }
-  });
 });
 
 /**
