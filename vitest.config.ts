@@ -6,6 +6,7 @@ export default defineConfig({
     exclude: ["**/node_modules/**", "**/cdktf.out/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    env: { CHECKPOINT_DISABLE: "1" },
+    // CDKTF's libraries run `terraform version` when loaded; no CLI config file means a warning.
+    env: { CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" },
   },
 });
