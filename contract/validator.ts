@@ -45,6 +45,7 @@ interface OperationObject {
 }
 
 const DOC_ID = "prefect.json";
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The OpenAPI document of the Cloud dialect (OSS routes + Cloud additions), for code generation. */
 export function cloudContractDocument(): Record<string, unknown> {
@@ -302,6 +303,26 @@ export class Contract {
     return current;
   }
 
+  /** Whether a schema takes UUID strings (directly, or as one branch of an anyOf). */
+  private isUuid(variant: Variant, node: SchemaNode): boolean {
+    const schema = this.resolve(variant, node);
+    if (schema.format === "uuid") return true;
+    const alternatives = (schema.anyOf ?? schema.oneOf) as SchemaNode[] | undefined;
+    return alternatives?.some((branch) => this.resolve(variant, branch).format === "uuid") ?? false;
+  }
+
+  /** pydantic parses UUIDs: whatever the case sent, the server holds and answers them in lower case. */
+  private normalized(variant: Variant, node: SchemaNode, value: unknown): unknown {
+    if (typeof value === "string" && UUID_TEXT.test(value) && this.isUuid(variant, node)) return value.toLowerCase();
+    const schema = this.resolve(variant, node);
+    const branches = [schema, ...(((schema.anyOf ?? schema.oneOf) as SchemaNode[] | undefined) ?? []).map((branch) => this.resolve(variant, branch))];
+    const items = branches.find((branch) => branch.items && typeof branch.items === "object")?.items as SchemaNode | undefined;
+    if (Array.isArray(value) && items && this.isUuid(variant, items)) {
+      return value.map((item) => (typeof item === "string" && UUID_TEXT.test(item) ? item.toLowerCase() : item));
+    }
+    return value;
+  }
+
   /** Fill schema defaults into a value that already validated, following the branch that matches, as pydantic does. */
   private fill(variant: Variant, node: SchemaNode, value: unknown): void {
     const schema = this.resolve(variant, node);
@@ -335,7 +356,10 @@ export class Contract {
         const fallback = this.resolve(variant, property).default;
         if (fallback !== undefined) record[key] = structuredClone(fallback);
       }
-      if (record[key] !== undefined) this.fill(variant, property, record[key]);
+      if (record[key] !== undefined) {
+        record[key] = this.normalized(variant, property, record[key]);
+        this.fill(variant, property, record[key]);
+      }
     }
     const extra = schema.additionalProperties;
     if (extra && typeof extra === "object") {

@@ -221,8 +221,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       const operation = router === api ? contract.match(method, path) : undefined;
       if (operation && !found.route.options.rawBody) {
         for (const [name, value] of Object.entries(found.params)) {
-          if (paramFormat(contract, method, found.route.template, name) === "uuid" && !UUID.test(value)) {
-            throw unprocessable([{ type: "uuid_parsing", loc: ["path", name], msg: "Input should be a valid UUID", input: value }], body ?? null);
+          if (paramFormat(contract, method, found.route.template, name) === "uuid") {
+            if (!UUID.test(value)) throw unprocessable([{ type: "uuid_parsing", loc: ["path", name], msg: "Input should be a valid UUID", input: value }], body ?? null);
+            // The server parses ids: any case addresses the same object.
+            found.params[name] = value.toLowerCase();
           }
         }
         if (operation.requestSchema !== undefined) {

@@ -206,7 +206,7 @@ describe("deployment routes", () => {
     expect(await limits(api)).toEqual([]);
   });
 
-  it("links a shared global limit by id and leaves it in place when the deployment goes", async () => {
+  it("links a shared global limit by id, and deletes that limit with the deployment (as the real server does)", async () => {
     const api = workspace();
     const flowId = await flowIn(api);
     const shared = (await api.post<{ id: string }>("/v2/concurrency_limits/", { name: "shared", limit: 3 })).body;
@@ -217,8 +217,12 @@ describe("deployment routes", () => {
       body: { exception_detail: [{ msg: expect.stringContaining("cannot have both a concurrency limit and a global concurrency limit") }] },
     });
     expect(await deploy(api, { name: "dangling", flow_id: flowId, global_concurrency_limit_id: randomUUID() })).toMatchObject({ status: 409 });
+    const unlinked = (await deploy(api, { name: "unlinked", flow_id: flowId, global_concurrency_limit_id: shared.id })).body;
+    expect((await api.patch(`/deployments/${unlinked.id}`, { global_concurrency_limit_id: null })).status).toBe(204);
+    await api.delete(`/deployments/${unlinked.id}`);
+    expect((await limits(api)).map((limit) => limit.name), "unlinking first keeps the shared limit").toEqual(["shared"]);
     await api.delete(`/deployments/${deployment.id}`);
-    expect((await limits(api)).map((limit) => limit.name)).toEqual(["shared"]);
+    expect(await limits(api), "models/deployments._delete_related_concurrency_limit").toEqual([]);
   });
 
   it("deletes a deployment and the limit it made, then answers 404", async () => {

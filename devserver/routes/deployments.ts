@@ -144,8 +144,10 @@ function ownLimitName(deploymentId: string): string {
 /** Delete the limit backing a deployment's concurrency, if the deployment made it. */
 function dropOwnLimit(ws: Workspace, deployment: DeploymentEntity): void {
   const limit = linkedLimit(linksOf(ws), deployment);
-  // A shared limit linked with global_concurrency_limit_id belongs to its owner, not to us.
-  if (limit && limit.name === ownLimitName(deployment.id)) concurrencyLimits(ws).delete(limit.id);
+  // As the real server does (models/deployments._delete_related_concurrency_limit): whatever
+  // limit the deployment links is deleted, a shared one linked with global_concurrency_limit_id
+  // included. Clients that must keep a shared limit unlink it first.
+  if (limit) concurrencyLimits(ws).delete(limit.id);
 }
 
 /**

@@ -217,3 +217,17 @@ describe("work queue routes", () => {
     expect((await api.post("/work_queues/", { name: "legacy" })).status).toBe(409);
   });
 });
+
+describe("work queue priorities through the global route", () => {
+  const ctx = useDevServer();
+
+  it("are written as sent, without renumbering the pool's other queues (as models/work_queues.update_work_queue does)", async () => {
+    const api = rawApi(ctx.server.url);
+    await api.post("/work_pools/", { name: "global-route-pool" });
+    const second = await api.post<{ id: string; priority: number }>("/work_pools/global-route-pool/queues", { name: "second" });
+    expect(second.body.priority).toBe(2);
+    expect((await api.patch(`/work_queues/${second.body.id}`, { priority: 1 })).status).toBe(204);
+    const queues = await api.post<{ name: string; priority: number }[]>("/work_pools/global-route-pool/queues/filter", {});
+    expect(Object.fromEntries(queues.body.map((queue) => [queue.name, queue.priority]))).toEqual({ default: 1, second: 1 });
+  });
+});

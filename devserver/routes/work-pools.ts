@@ -252,8 +252,12 @@ export function legacyQueue(ctx: RequestContext, name: string): WorkQueueEntity 
   return workQueues(ctx.workspace).getByKey(`${pool.id}/${name}`) ?? createQueue(ctx, pool, { name, priority: 1 });
 }
 
-/** Apply a WorkQueueUpdate to a queue: status follows pausing, priorities stay unique. */
-function updateQueue(ctx: RequestContext, queue: WorkQueueEntity, body: Body): void {
+/**
+ * Apply a WorkQueueUpdate. Through the pool's route a new priority renumbers the other queues
+ * (models/workers.update_work_queue); the global `/work_queues/{id}` route writes the number as
+ * it is (models/work_queues.update_work_queue), duplicates included.
+ */
+function updateQueue(ctx: RequestContext, queue: WorkQueueEntity, body: Body, renumber: boolean): void {
   const next: WorkQueueEntity = { ...queue, ...stamp(ctx, queue) };
   if (typeof body.name === "string" && body.name !== queue.name) {
     if (workQueues(ctx.workspace).getByKey(`${queue.work_pool_id ?? ""}/${body.name}`)) throw conflict(INTEGRITY_CONFLICT);
@@ -271,8 +275,9 @@ function updateQueue(ctx: RequestContext, queue: WorkQueueEntity, body: Body): v
       next.status = ctx.now.getTime() - polled <= RECENT_POLL_MS ? "READY" : "NOT_READY";
     }
   }
+  if (typeof body.priority === "number" && !renumber) next.priority = body.priority;
   putQueue(ctx.workspace, next);
-  if (typeof body.priority === "number") settlePriorities(ctx, queue.work_pool_id ?? "", new Map([[queue.id, body.priority]]));
+  if (typeof body.priority === "number" && renumber) settlePriorities(ctx, queue.work_pool_id ?? "", new Map([[queue.id, body.priority]]));
 }
 
 /** The queue of a pool by name, or Prefect's 404 for it. */
@@ -363,7 +368,7 @@ export function registerWorkPoolsRoutes(router: Router): void {
   router.patch("/work_pools/{work_pool_name}/queues/{name}", (ctx) => {
     const poolName = ctx.params.work_pool_name ?? "";
     findPool(ctx.workspace, poolName);
-    updateQueue(ctx, poolQueue(ctx.workspace, poolName, ctx.params.name ?? ""), ctx.sent as Body);
+    updateQueue(ctx, poolQueue(ctx.workspace, poolName, ctx.params.name ?? ""), ctx.sent as Body, true);
     return noContent();
   });
 
@@ -422,7 +427,7 @@ export function registerWorkPoolsRoutes(router: Router): void {
     const queue = workQueues(ctx.workspace).get(ctx.params.id ?? "");
     // Prefect formats Python's builtin `id` into this message, not the queue id.
     if (!queue) throw notFound("Work Queue <built-in function id> not found");
-    updateQueue(ctx, queue, ctx.sent as Body);
+    updateQueue(ctx, queue, ctx.sent as Body, false);
     return noContent();
   });
 

@@ -282,6 +282,21 @@ describe(TYPE, () => {
     }
   });
 
+  it("never deletes a shared concurrency limit with a deployment linked to it (Prefect deletes the linked limit)", async () => {
+    const ctx = target.context();
+    const flowId = await makeFlow(ctx, target.name("gcl-delete-flow"));
+    const shared = await ctx.client.post<{ id: string }>("/v2/concurrency_limits/", { name: target.name("shared-kept"), limit: 5 });
+    try {
+      const created = await kind.create(ctx, declare(kind, { name: target.name("gcl-delete"), flow_id: flowId, global_concurrency_limit_id: shared.id }));
+      expect(created.global_concurrency_limit).toMatchObject({ id: shared.id });
+      await kind.delete(ctx, created.id, created);
+      expect(await kind.read(ctx, created.id)).toBeUndefined();
+      expect((await ctx.client.get<{ id: string; limit: number }>(`/v2/concurrency_limits/${shared.id}`)).limit).toBe(5);
+    } finally {
+      await ctx.client.delete(`/v2/concurrency_limits/${shared.id}`).catch(() => undefined);
+    }
+  });
+
   it("finds a deployment by flow and name, and reads a deleted one as undefined", async () => {
     const ctx = target.context();
     const flowId = await makeFlow(ctx, target.name("find-flow"));

@@ -232,7 +232,14 @@ export const deploymentKind: Kind<DeploymentSpec, Deployment> = {
 
   update,
 
-  delete: async (ctx, id) => {
+  delete: async (ctx, id, prior) => {
+    // Prefect deletes whatever concurrency limit a deleted deployment links, a shared one too
+    // (models/deployments._delete_related_concurrency_limit): unlink a limit that is not the
+    // deployment's own first, so deleting a deployment never deletes an object it does not own.
+    const live = prior ?? (await deploymentKind.read(ctx, id));
+    if (live?.global_concurrency_limit && !ownLimit(live)) {
+      await orUndefined(ctx.client.patch(`/deployments/${id}`, { global_concurrency_limit_id: null }));
+    }
     await deleteIgnoringMissing(ctx.client.delete(`/deployments/${id}`));
     ctx.forget(DEPLOYMENTS_MEMO);
   },
