@@ -86,6 +86,32 @@ function display(value: unknown, sensitive: boolean): unknown {
   return value;
 }
 
+/**
+ * A nested attribute whose children include sensitive ones (a pull step's access token): only
+ * those children are masked, so the rest stays readable in the plan.
+ */
+function displayNested(facts: AttributeFacts, value: unknown): unknown {
+  if (facts.sensitive) return display(value, true);
+  if (!facts.nested || value === null || value === undefined || isUnknown(value) || typeof value !== "object") return display(value, false);
+  const maskOne = (item: unknown): unknown => {
+    if (!item || typeof item !== "object" || isUnknown(item)) return display(item, false);
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(item as Record<string, unknown>)) {
+      const schema = facts.nested?.[key];
+      out[key] = schema ? displayNested(factsOf(schema), child) : display(child, false);
+    }
+    return out;
+  };
+  return Array.isArray(value) ? value.map(maskOne) : maskOne(value);
+}
+
+/** How an attribute's value is shown: masked whole, masked in its sensitive parts, or as it is. */
+function shown(facts: AttributeFacts | undefined, value: unknown, tainted: boolean): unknown {
+  if (tainted || !facts) return display(value, tainted);
+  if (facts.sensitive) return display(value, true);
+  return sensitiveAnywhere(facts) ? displayNested(facts, value) : display(value, false);
+}
+
 function maskSpec(kind: Kind, spec: Spec | undefined, tainted: ReadonlySet<string>, computedUnknown = false): Record<string, unknown> | undefined {
   if (!spec) return undefined;
   const out: Record<string, unknown> = {};
@@ -96,7 +122,7 @@ function maskSpec(kind: Kind, spec: Spec | undefined, tainted: ReadonlySet<strin
       continue;
     }
     if (facts.writeOnly) continue;
-    out[name] = display(value, sensitiveAnywhere(facts) || tainted.has(name));
+    out[name] = shown(facts, value, tainted.has(name));
   }
   return out;
 }
@@ -107,7 +133,8 @@ function maskChanges(kind: Kind, changes: AttributeChange[], tainted: ReadonlySe
     const name = String(change.path[0]);
     const fact = facts[name];
     const sensitive = change.sensitive || tainted.has(name) || (fact ? sensitiveAnywhere(fact) : false);
-    return { path: change.path, before: display(change.before, sensitive), after: display(change.after, sensitive), forceNew: change.forceNew, sensitive };
+    const masked = (value: unknown) => (change.path.length === 1 ? shown(fact, value, tainted.has(name)) : display(value, sensitive));
+    return { path: change.path, before: masked(change.before), after: masked(change.after), forceNew: change.forceNew, sensitive };
   });
 }
 
