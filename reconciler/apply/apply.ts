@@ -74,8 +74,11 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     known: (address) => known.get(address),
   };
 
-  const upserts = plan.changes.filter((change) => change.action !== "delete" && change.action !== "forget" && (change.action !== "no-op" || change.importing || plan.mode === "refresh-only" || input.instances.has(change.address)));
-  const removals = plan.changes.filter((change) => change.action === "delete" || change.action === "forget");
+  // Every declared object goes through the upsert waves (a no-op refreshes its state entry
+  // without calling Prefect); deletions run afterwards in reverse dependency order.
+  const isRemoval = (change: ResourceChange) => change.action === "delete" || change.action === "forget";
+  const upserts = plan.changes.filter((change) => !isRemoval(change));
+  const removals = plan.changes.filter(isRemoval);
 
   const entryFor = (planned: PlannedInstance, live: unknown, spec: Spec): StateEntry => {
     const { kind } = planned;

@@ -8,7 +8,7 @@ import { suggest, type Kind, type Spec } from "../../provider/kinds/kind.js";
 import { checkDeclaration, containsPending } from "../../provider/kinds/validate.js";
 import { evaluateInstance, instanceReferences, type InstanceValues, type ResolvedConfig, type ResourceInstance } from "../config/resolve.js";
 import { error, warning, type Diagnostic } from "../diagnostics.js";
-import { canonicalJson, isSensitiveHash, protectSpec, sensitiveHash, sha256, specHash } from "../state/hash.js";
+import { canonicalJson, isSensitiveHash, protectSpec, sensitiveHash, sha256 } from "../state/hash.js";
 import type { StateDocument, StateEntry } from "../state/model.js";
 import { findCycle, topologicalOrder, type DependencyGraph } from "./graph.js";
 import { KNOWN_AFTER_APPLY, PLAN_FORMAT, SENSITIVE, summarize, type DriftEntry, type Plan, type PlanMode, type PlannedAttributeChange, type ResourceChange } from "./model.js";
@@ -312,7 +312,7 @@ export function buildPlan(input: PlanInput): PlanResult {
         const sensitive = (fact ? sensitiveAnywhere(fact) : false) || evaluated.sensitive.has(top);
         const message = sensitive ? SENSITIVE_ISSUE : issue.message;
         diagnostics.push(
-          error(`Invalid ${attribute || "declaration"} for ${safeLabel(kind, { ...raw } as Spec, evaluated.sensitive, address)}`, {
+          error(`Invalid ${attribute || "declaration"} for ${safeLabel(kind, { ...raw } as Spec, evaluated.sensitive)}`, {
             file: instance.block.location.file,
             line: instance.block.attributeLines[top] ?? instance.block.location.line,
             address,
@@ -327,7 +327,7 @@ export function buildPlan(input: PlanInput): PlanResult {
     }
     const spec: Spec = { ...checked.spec };
     for (const [name, ref] of unknownAttributes) spec[name] = { $unknown: ref };
-    const label = safeLabel(kind, spec, evaluated.sensitive, address);
+    const label = safeLabel(kind, spec, evaluated.sensitive);
     // account_id/workspace_id on a resource may only repeat the provider's workspace: one run
     // talks to one workspace. Once checked they say nothing more than the provider does.
     let wrongWorkspace = false;
@@ -548,7 +548,7 @@ export function buildPlan(input: PlanInput): PlanResult {
       continue;
     }
     diagnostics.push(
-      error(`${safeLabel(item.kind, item.spec, item.tainted, address)} is declared twice`, {
+      error(`${safeLabel(item.kind, item.spec, item.tainted)} is declared twice`, {
         file: item.instance.block.location.file,
         line: item.instance.block.location.line,
         address,
@@ -652,7 +652,7 @@ export function buildPlan(input: PlanInput): PlanResult {
 }
 
 /** A label for messages that never shows a value derived from a sensitive variable. */
-function safeLabel(kind: Kind, spec: Spec, tainted: ReadonlySet<string>, _address: string): string {
+function safeLabel(kind: Kind, spec: Spec, tainted: ReadonlySet<string>): string {
   if (!tainted.size) return kind.label(spec);
   const masked: Spec = { ...spec };
   for (const name of tainted) masked[name] = SENSITIVE;
@@ -673,9 +673,4 @@ function safeIdentity(kind: Kind, spec: Spec): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The salted hash of a declared spec (what the state records as applied). */
-export function appliedHash(spec: Spec, salt: string): string {
-  return specHash(spec, salt);
 }
