@@ -49,7 +49,7 @@ interface ScenarioResult {
 }
 
 /** 10,000 objects of every kind the devserver keeps (the queues include each pool's `default` one). */
-export function mixFor(total: number): Mix {
+function mixFor(total: number): Mix {
   const scale = total / 10_000;
   const n = (count: number) => Math.max(1, Math.round(count * scale));
   return {

@@ -18,7 +18,7 @@ import { startServerProcess, type ServerProcess } from "./support/server.js";
 const CLOUD_API_KEY = "pnu_bench_devserver";
 
 /** 1,000 objects: every kind, schedules counted (they are resources of their own), queues besides the pools' `default` ones. */
-export function listMix(total: number): Mix {
+function listMix(total: number): Mix {
   const scale = total / 1000;
   const n = (count: number) => Math.max(1, Math.round(count * scale));
   return {

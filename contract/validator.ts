@@ -314,17 +314,22 @@ export class Contract {
   /** pydantic parses UUIDs: whatever the case sent, the server holds and answers them in lower case. */
   private normalized(variant: Variant, node: SchemaNode, value: unknown): unknown {
     if (typeof value === "string" && UUID_TEXT.test(value) && this.isUuid(variant, node)) return value.toLowerCase();
+    // Runs for every property of every request body: only arrays need the schema's branches.
+    if (!Array.isArray(value)) return value;
     const schema = this.resolve(variant, node);
     const branches = [schema, ...(((schema.anyOf ?? schema.oneOf) as SchemaNode[] | undefined) ?? []).map((branch) => this.resolve(variant, branch))];
     const items = branches.find((branch) => branch.items && typeof branch.items === "object")?.items as SchemaNode | undefined;
-    if (Array.isArray(value) && items && this.isUuid(variant, items)) {
+    if (items && this.isUuid(variant, items)) {
       return value.map((item) => (typeof item === "string" && UUID_TEXT.test(item) ? item.toLowerCase() : item));
     }
     return value;
   }
 
-  /** Fill schema defaults into a value that already validated, following the branch that matches, as pydantic does. */
-  private fill(variant: Variant, node: SchemaNode, value: unknown): void {
+  /**
+   * Parse a value that already validated as pydantic does, following the branch that matches:
+   * UUIDs normalized and, unless `defaults` is false, defaults filled in place.
+   */
+  private fill(variant: Variant, node: SchemaNode, value: unknown, defaults = true): void {
     const schema = this.resolve(variant, node);
     const alternatives = (schema.anyOf ?? schema.oneOf) as SchemaNode[] | undefined;
     if (alternatives) {
@@ -335,35 +340,35 @@ export class Contract {
           variant.branches.set(branch, validate);
         }
         if (validate(value)) {
-          this.fill(variant, branch, value);
+          this.fill(variant, branch, value, defaults);
           break;
         }
       }
     }
-    for (const part of (schema.allOf as SchemaNode[] | undefined) ?? []) this.fill(variant, part, value);
+    for (const part of (schema.allOf as SchemaNode[] | undefined) ?? []) this.fill(variant, part, value, defaults);
     if (Array.isArray(value)) {
       const items = schema.items as SchemaNode | undefined;
-      if (items && typeof items === "object") for (const item of value) this.fill(variant, items, item);
+      if (items && typeof items === "object") for (const item of value) this.fill(variant, items, item, defaults);
       return;
     }
     if (value === null || typeof value !== "object") return;
     const record = value as Record<string, unknown>;
     const properties = (schema.properties ?? {}) as Record<string, SchemaNode>;
     for (const [key, property] of Object.entries(properties)) {
-      if (record[key] === undefined && "default" in property && property.default !== undefined) {
+      if (defaults && record[key] === undefined && "default" in property && property.default !== undefined) {
         record[key] = structuredClone(property.default);
-      } else if (record[key] === undefined && "default" in this.resolve(variant, property)) {
+      } else if (defaults && record[key] === undefined && "default" in this.resolve(variant, property)) {
         const fallback = this.resolve(variant, property).default;
         if (fallback !== undefined) record[key] = structuredClone(fallback);
       }
       if (record[key] !== undefined) {
         record[key] = this.normalized(variant, property, record[key]);
-        this.fill(variant, property, record[key]);
+        this.fill(variant, property, record[key], defaults);
       }
     }
     const extra = schema.additionalProperties;
     if (extra && typeof extra === "object") {
-      for (const key of Object.keys(record)) if (!(key in properties)) this.fill(variant, extra as SchemaNode, record[key]);
+      for (const key of Object.keys(record)) if (!(key in properties)) this.fill(variant, extra as SchemaNode, record[key], defaults);
     }
   }
 
@@ -420,9 +425,10 @@ export class Contract {
   /**
    * Validate a request body against the operation's declared body schema. With `lax`, the
    * body is parsed as the server parses it: numbers accepted for durations and, once valid,
-   * defaults filled in place.
+   * UUIDs normalized and defaults filled in place; `sent`, a copy of the body as sent, gets the
+   * same parsing without defaults.
    */
-  validateRequest(method: string, template: string, body: unknown, options: { lax?: boolean } = {}): ContractResult {
+  validateRequest(method: string, template: string, body: unknown, options: { lax?: boolean; sent?: unknown } = {}): ContractResult {
     const op = this.doc.paths[template]?.[method.toLowerCase()];
     if (!op) throw new Error(`The contract has no operation ${method.toUpperCase()} ${template}.`);
     const schema = op.requestBody?.content?.["application/json"]?.schema;
@@ -430,7 +436,12 @@ export class Contract {
     const lax = options.lax ?? false;
     const validate = this.compile(`request:${method}:${template}`, schema, lax);
     if (validate(body)) {
-      if (lax) this.fill(this.variant(true), absolutizeRefs(laxDurations(schema)) as SchemaNode, body);
+      if (lax) {
+        const node = absolutizeRefs(laxDurations(schema)) as SchemaNode;
+        // The body as sent (what updates write) is parsed too, without defaults.
+        if (options.sent !== undefined) this.fill(this.variant(true), node, options.sent, false);
+        this.fill(this.variant(true), node, body);
+      }
       return { ok: true };
     }
     return { ok: false, issues: toIssues(validate.errors ?? [], body, ["body"]) };

@@ -22,9 +22,12 @@ export type VariableEntity = Stored<Schemas["Variable"]>;
 export type ConcurrencyLimitEntity = Stored<Schemas["ConcurrencyLimitV2"]>;
 /** An active lease on global concurrency limits. */
 export interface LeaseEntity extends Entity {
+  /** Every limit named at acquisition, inactive ones included, as the server records them. */
   limit_ids: string[];
   slots: number;
   expires_at: string;
+  /** When the slots were taken: a release reports the time held as occupancy. */
+  created?: string;
   holder?: unknown;
 }
 export type AutomationEntity = Stored<Schemas["Automation"]>;

@@ -46,6 +46,21 @@ export function matches(value: unknown, criteria: Criteria | null | undefined): 
   return true;
 }
 
+/** Combine the results of a filter's criteria with its `operator` (`and_` unless `or_`); no criteria at all match everything. */
+export function combine(operator: unknown, results: readonly boolean[]): boolean {
+  if (results.length === 0) return true;
+  return operator === "or_" ? results.some(Boolean) : results.every(Boolean);
+}
+
+/**
+ * SQL `ILIKE '%pattern%'` without an escape character, as Prefect's `like_` filters run it:
+ * case-insensitive containment where `%` is any run and `_` any one character.
+ */
+export function likePattern(pattern: string): RegExp {
+  const body = [...pattern].map((char) => (char === "%" ? ".*" : char === "_" ? "." : char.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("");
+  return new RegExp(body, "is");
+}
+
 /** The criteria object at `body[group][field]`, if given. */
 export function criteriaAt(body: unknown, group: string, field: string): Criteria | undefined {
   const section = (body as Record<string, unknown> | undefined)?.[group] as Record<string, unknown> | null | undefined;
@@ -99,6 +114,11 @@ export function sortBy<T>(items: T[], sort: unknown, keys: Record<string, SortKe
     const order = left < right ? -1 : left > right ? 1 : 0;
     return descending ? -order : order;
   });
+}
+
+/** Sort by name, ascending: the fixed order of the lists that take no sort enum. */
+export function sortByName<T extends { name?: string | null }>(items: T[]): T[] {
+  return sortBy(items, "NAME_ASC", { NAME_ASC: (item) => item.name });
 }
 
 /** Timestamps as Prefect serializes them (ISO 8601, UTC, microseconds). */

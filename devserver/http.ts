@@ -33,6 +33,11 @@ export function conflict(detail: string): HttpError {
   return new HttpError(409, { detail });
 }
 
+/** 409 as a Prefect server's IntegrityError handler answers any unique, foreign key or NOT NULL violation, whatever the object. */
+export function integrityConflict(): HttpError {
+  return conflict("Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.");
+}
+
 /** 422 as FastAPI+Prefect answer a body that fails the schema. */
 export function unprocessable(issues: ContractIssue[], requestBody: unknown): HttpError {
   return new HttpError(422, {
@@ -40,6 +45,24 @@ export function unprocessable(issues: ContractIssue[], requestBody: unknown): Ht
     exception_detail: issues,
     request_body: requestBody,
   });
+}
+
+/** A pydantic `ValueError` raised by a validator: "Value error, " before the message, the exception in `ctx` (serialized as `{}`). */
+export function valueErrorIssue(loc: (string | number)[], message: string, input: unknown): ContractIssue & { ctx: { error: Record<string, never> } } {
+  return { type: "value_error", loc, msg: `Value error, ${message}`, input, ctx: { error: {} } };
+}
+
+/** 422 for one pydantic `ValueError` (see valueErrorIssue). */
+export function valueError(loc: (string | number)[], message: string, input: unknown, requestBody: unknown): HttpError {
+  return unprocessable([valueErrorIssue(loc, message, input)], requestBody);
+}
+
+/** A UUID as the server's path and body parsing accepts one (any letter case). */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** 422 for a path parameter that is not a UUID, as FastAPI answers it. */
+export function invalidUuidParam(name: string, input: string, requestBody: unknown): HttpError {
+  return unprocessable([{ type: "uuid_parsing", loc: ["path", name], msg: "Input should be a valid UUID", input }], requestBody);
 }
 
 /** 422 for one field, with a pydantic-style issue. */

@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { Contract, type Dialect } from "../contract/validator.js";
 import { registerAdminRoutes } from "./admin.js";
 import { FaultInjector, type FaultConfig } from "./faults.js";
-import { HttpError, unprocessable, type Reply } from "./http.js";
+import { HttpError, invalidUuidParam, unprocessable, UUID_PATTERN, type Reply } from "./http.js";
 import { RequestCounter } from "./metrics.js";
 import { Router, type RequestContext, type ServerServices } from "./router.js";
 import { API_ROUTE_MODULES, ROOT_ROUTE_MODULES } from "./routes/index.js";
@@ -88,8 +88,6 @@ function safeEqual(a: string, b: string): boolean {
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const host = options.host ?? "127.0.0.1";
@@ -214,7 +212,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
           else throw unprocessable([{ type: "json_invalid", loc: ["body", 0], msg: "JSON decode error", input: {}, ...{ ctx: { error: (error as Error).message } } }], rawBody);
         }
       }
-      const sent = body === undefined ? {} : structuredClone(body);
+      let sent: unknown = body === undefined ? {} : structuredClone(body);
       // Observers see the body as the client sent it, before defaults are filled.
       exchange.requestBody = body === undefined ? undefined : structuredClone(body);
       const contract = contracts[dialect];
@@ -222,14 +220,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       if (operation && !found.route.options.rawBody) {
         for (const [name, value] of Object.entries(found.params)) {
           if (paramFormat(contract, method, found.route.template, name) === "uuid") {
-            if (!UUID.test(value)) throw unprocessable([{ type: "uuid_parsing", loc: ["path", name], msg: "Input should be a valid UUID", input: value }], body ?? null);
+            if (!UUID_PATTERN.test(value)) throw invalidUuidParam(name, value, body ?? null);
             // The server parses ids: any case addresses the same object.
             found.params[name] = value.toLowerCase();
           }
         }
         if (operation.requestSchema !== undefined) {
           if (body === undefined) body = {};
-          const result = contract.validateRequest(method, found.route.template, body, { lax: true });
+          if (sent === undefined) sent = {};
+          const result = contract.validateRequest(method, found.route.template, body, { lax: true, sent });
           if (!result.ok) throw unprocessable(result.issues, body);
         }
       }

@@ -19,3 +19,18 @@ describe("ids in any letter case", () => {
     expect(filtered.body.map((found) => found.id)).toEqual([flow.body.id]);
   });
 });
+
+describe("ids in any letter case in update bodies", () => {
+  const ctx = useDevServer();
+
+  it("link the same object through PATCH, which writes only what was sent", async () => {
+    const api = rawApi(ctx.server.url);
+    const flow = await api.post<{ id: string }>("/flows/", { name: "uuid-case-patch" });
+    const deployment = await api.post<{ id: string }>("/deployments/", { name: "d", flow_id: flow.body.id });
+    const limit = await api.post<{ id: string }>("/v2/concurrency_limits/", { name: "uuid-case-limit", limit: 2 });
+    const patched = await api.patch(`/deployments/${deployment.body.id}`, { global_concurrency_limit_id: limit.body.id.toUpperCase() });
+    expect(patched.status).toBe(204);
+    const read = await api.get<{ global_concurrency_limit: { id: string } | null }>(`/deployments/${deployment.body.id}`);
+    expect(read.body.global_concurrency_limit?.id).toBe(limit.body.id);
+  });
+});

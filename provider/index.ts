@@ -26,12 +26,12 @@ export {
   Schedule,
   type CronScheduleOptions,
   type DeploymentScheduleProps,
-  type IntervalDuration,
   type IntervalScheduleOptions,
   type ScheduleAttributes,
   type ScheduleOptions,
 } from "./kinds/deployment-schedule/construct.js";
 export { SecretValue, type SecretFromEnvironmentOptions } from "./constructs/secret-value.js";
+export type { DurationLike, DurationParts } from "./constructs/duration.js";
 export {
   Action,
   Trigger,
@@ -39,8 +39,6 @@ export {
   type CallWebhookOptions,
   type ChangeFlowRunStateOptions,
   type CompoundTriggerOptions,
-  type DurationLike,
-  type DurationParts,
   type EventTriggerOptions,
   type FlowRunStateName,
   type FlowRunStateTriggerOptions,

@@ -130,15 +130,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         : undefined,
     };
   };
-  const run = (work: () => Promise<number>) => async () => {
-    exitCode = await work();
+  const run = async (work: Promise<number>) => {
+    exitCode = await work;
   };
 
   program
     .command("validate [dir]")
     .description("check the configuration offline: schema, references, cycles, duplicates")
     .option("--json", "machine-readable output")
-    .action((dir: string | undefined, flags: { json?: boolean }) => run(() => validateCommand(context(), dir, flags))());
+    .action((dir: string | undefined, flags: { json?: boolean }) => run(validateCommand(context(), dir, flags)));
 
   program
     .command("plan [dir]")
@@ -149,7 +149,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option("--refresh-only", "only compare the state with the live objects")
     .option("--destroy", "plan the deletion of everything the state owns")
     .option("--adopt", "take over existing objects that match a declaration")
-    .action((dir: string | undefined, flags) => run(() => planCommand(context(), dir, flags))());
+    .action((dir: string | undefined, flags) => run(planCommand(context(), dir, flags)));
 
   program
     .command("apply [dir]")
@@ -159,20 +159,20 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option("--parallelism <n>", "operations at once within a wave", positiveInt, 10)
     .option("--adopt", "take over existing objects that match a declaration")
     .option("--refresh-only", "only update the state from the live objects")
-    .action((dir: string | undefined, flags) => run(() => applyCommand(context(), dir, flags))());
+    .action((dir: string | undefined, flags) => run(applyCommand(context(), dir, flags)));
 
   program
     .command("destroy [dir]")
     .description("delete every object the state owns")
     .option("--auto-approve", "do not ask for approval")
     .option("--parallelism <n>", "operations at once within a wave", positiveInt, 10)
-    .action((dir: string | undefined, flags) => run(() => applyCommand(context(), dir, { ...flags, destroy: true }))());
+    .action((dir: string | undefined, flags) => run(applyCommand(context(), dir, { ...flags, destroy: true })));
 
   program
     .command("drift [dir]")
     .description("read-only audit: live vs declared and live vs last applied (exit 0 clean, 2 drift, 1 error)")
     .option("--json", "machine-readable output")
-    .action((dir: string | undefined, flags) => run(() => driftCommand(context(), dir, flags))());
+    .action((dir: string | undefined, flags) => run(driftCommand(context(), dir, flags)));
 
   program
     .command("import [address] [id] [dir]")
@@ -185,14 +185,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         exitCode = EXIT_ERROR;
         return;
       }
-      return run(() => (flags.all ? importAllCommand(context(), address, dir === undefined ? id : `${id} ${dir}`, flags) : importCommand(context(), address, id, dir)))();
+      return run(flags.all ? importAllCommand(context(), address, dir === undefined ? id : `${id} ${dir}`, flags) : importCommand(context(), address, id, dir));
     });
 
   program
     .command("output [name] [dir]")
     .description("show the configuration's outputs from the state (sensitive ones are never shown)")
     .option("--json", "machine-readable output")
-    .action((name: string | undefined, dir: string | undefined, flags: { json?: boolean }) => run(() => outputCommand(context(), name, dir, flags))());
+    .action((name: string | undefined, dir: string | undefined, flags: { json?: boolean }) => run(outputCommand(context(), name, dir, flags)));
 
   const state = program.command("state").description("inspect or edit the state");
   for (const [name, description] of [
@@ -208,14 +208,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       .action((...args: unknown[]) => {
         const address = name === "list" ? undefined : (args[0] as string);
         const flags = (name === "list" ? args[0] : args[1]) as { dir?: string; json?: boolean };
-        return run(() => stateCommand(context(), name, address, flags))();
+        return run(stateCommand(context(), name, address, flags));
       });
   }
 
   program
     .command("quickstart")
     .description("apply the quickstart stack to PREFECT_API_URL, or to a devserver it starts")
-    .action(() => run(() => quickstartCommand(context()))());
+    .action(() => run(quickstartCommand(context())));
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -70,6 +70,7 @@ export function providerConnection(provider: ProviderSettings): ClientOptions {
 export class Engine {
   private client?: PrefectClient;
   private loaded?: Loaded;
+  private resolved?: ClientSettings;
 
   constructor(readonly options: EngineOptions) {}
 
@@ -91,13 +92,15 @@ export class Engine {
     return this.loaded;
   }
 
-  /** The connection settings: provider block, then environment, then profile. */
+  /** The connection settings: provider block, then environment, then profile (read once: a plan asks several times). */
   async settings(): Promise<ClientSettings> {
+    if (this.resolved) return this.resolved;
     const { config } = await this.load();
     const fromProvider = providerConnection(config.provider);
     const explicit = { ...fromProvider, ...this.options.connection };
     try {
-      return resolveSettings(explicit, { env: this.options.env });
+      this.resolved = resolveSettings(explicit, { env: this.options.env });
+      return this.resolved;
     } catch (caught) {
       if (caught instanceof ConfigurationError) {
         throw new DiagnosticsError([error(caught.message, { file: config.model.provider?.location.file, line: config.model.provider?.location.line, detail: "Configure the connection in the provider \"prefect\" block, with PREFECT_API_URL / PREFECT_API_KEY, or with a Prefect profile." })]);

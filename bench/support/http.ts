@@ -1,6 +1,7 @@
 // A raw JSON client over one undici Pool: what the benchmarks load data and generate traffic
 // with. Deliberately thinner than PrefectClient (no retries, no concurrency limiter), so that
 // the devserver's numbers are the server's and not the client's.
+import pLimit from "p-limit";
 import { Pool } from "undici";
 
 export interface Answer<T = unknown> {
@@ -45,16 +46,8 @@ export class RawApi {
   }
 }
 
-/** Run `work` for every item with at most `concurrency` in flight; results in item order. */
-export async function inParallel<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
+/** Run `work` for every item with at most `concurrency` (rounded down, at least 1) in flight; results in item order. */
+export function inParallel<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const limit = pLimit(Math.max(1, Math.floor(concurrency)));
+  return Promise.all(items.map((item, index) => limit(() => work(item, index))));
 }

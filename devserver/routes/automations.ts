@@ -5,8 +5,8 @@
 // and the resource that owns it (`owner_resource`, used to replace a deployment's triggers).
 import { Contract } from "../../contract/validator.js";
 import { automations, type AutomationEntity } from "../collections.js";
-import { page, sortBy, timestamp, found } from "../filters.js";
-import { HttpError, created, noContent, ok, unprocessable, type Reply } from "../http.js";
+import { combine, page, sortBy, timestamp, found } from "../filters.js";
+import { HttpError, created, invalidUuidParam, noContent, ok, unprocessable, UUID_PATTERN, type Reply } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 import type { Entity, Workspace } from "../store.js";
 import { jobVariableProblems } from "./automation-job-variables.js";
@@ -23,7 +23,6 @@ interface RelationsEntity extends Entity {
 const relations = (ws: Workspace) => ws.collection<RelationsEntity>("automation_related_resources");
 
 const NOT_FOUND = "Automation not found";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UPDATABLE: (keyof AutomationFields)[] = ["name", "description", "enabled", "tags", "trigger", "actions", "actions_on_trigger", "actions_on_resolve"];
 
 const isObject = (value: unknown): value is Json => value !== null && typeof value === "object" && !Array.isArray(value);
@@ -49,7 +48,7 @@ function parseAutomation(ctx: RequestContext, body: Json, update: boolean): Auto
  */
 function ownBody(ctx: RequestContext): { body: Json; sent: Set<string> } {
   const id = ctx.params.id ?? "";
-  if (!UUID.test(id)) throw unprocessable([{ type: "uuid_parsing", loc: ["path", "id"], msg: "Input should be a valid UUID", input: id }], ctx.body ?? null);
+  if (!UUID_PATTERN.test(id)) throw invalidUuidParam("id", id, ctx.body ?? null);
   const body = ctx.body === undefined ? {} : ctx.body;
   const sent = new Set(isObject(body) ? Object.keys(body) : []);
   const result = Contract.load(ctx.dialect).validateRequest(ctx.method, ctx.template, body, { lax: true });
@@ -104,9 +103,6 @@ interface AutomationFilterBody {
   created?: { before_?: string | null } | null;
   tags?: { operator?: "and_" | "or_"; all_?: string[] | null; any_?: string[] | null; is_null_?: boolean | null } | null;
 }
-
-const combine = (operator: string | undefined, checks: boolean[]): boolean =>
-  checks.length === 0 || (operator === "or_" ? checks.some(Boolean) : checks.every(Boolean));
 
 /** Prefect's AutomationFilter: each given sub-filter is one condition (true when it has no criteria), joined by `operator`. */
 function filterPredicate(filter: AutomationFilterBody | null | undefined): (automation: AutomationEntity) => boolean {

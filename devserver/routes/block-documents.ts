@@ -4,11 +4,11 @@
 import { withSystemBlocks as seeded } from "../catalog/seed.js";
 import { blockDocuments, blockSchemas, blockTypes, type BlockDocumentEntity } from "../collections.js";
 import { page, sortBy, timestamp } from "../filters.js";
-import { conflict, created, HttpError, noContent, notFound, ok } from "../http.js";
+import { conflict, created, HttpError, integrityConflict, noContent, notFound, ok, valueError } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 import { selectBlockDocuments, type BlockDocumentQuery } from "./block-filters.js";
-import { deleteDocument, integrityConflict, queryBoolean, saveDocument, valueError } from "./block-records.js";
-import { blockDocumentView, flatten, OBFUSCATED, secretFieldsOf, unflatten, ViewCache } from "./block-views.js";
+import { deleteDocument, queryBoolean, saveDocument } from "./block-records.js";
+import { blockDocumentView, flatten, forEachSecretLeaf, OBFUSCATED, secretFieldsOf, unflatten, ViewCache } from "./block-views.js";
 
 type Data = Record<string, unknown>;
 type References = NonNullable<BlockDocumentEntity["block_document_references"]>;
@@ -101,24 +101,12 @@ function createBlockDocument(ctx: RequestContext) {
  * `********`; Prefect keeps the stored secret wherever the update carries the obfuscated value.
  */
 function keepStoredSecrets(update: Data, current: Data, secretFields: readonly string[]): Data {
-  const currentLeaves = flatten(current);
   const updateLeaves = flatten(structuredClone(update));
-  const at = (leaves: ReturnType<typeof flatten>, path: string[]) => leaves.find((leaf) => JSON.stringify(leaf.path) === JSON.stringify(path));
-  for (const field of secretFields) {
-    const path = field.split(".");
-    const stored = at(currentLeaves, path);
-    if (stored && stored.value !== null && stored.value !== undefined) {
-      const sent = at(updateLeaves, path);
-      if (sent && sent.value === OBFUSCATED) sent.value = stored.value;
-    } else if (path.includes("*")) {
-      const prefix = path.slice(0, path.indexOf("*"));
-      for (const sent of updateLeaves) {
-        if (sent.value !== OBFUSCATED || sent.path.length < prefix.length || !prefix.every((key, index) => sent.path[index] === key)) continue;
-        const original = at(currentLeaves, sent.path);
-        if (original) sent.value = original.value;
-      }
-    }
-  }
+  forEachSecretLeaf(flatten(current), secretFields, (stored) => {
+    const key = JSON.stringify(stored.path);
+    const sent = updateLeaves.find((leaf) => JSON.stringify(leaf.path) === key);
+    if (sent && sent.value === OBFUSCATED) sent.value = stored.value;
+  });
   return unflatten(updateLeaves);
 }
 

@@ -10,6 +10,7 @@ import {
   type BlockSchemaEntity,
   type BlockTypeEntity,
 } from "../collections.js";
+import { combine, likePattern } from "../filters.js";
 import type { Workspace } from "../store.js";
 
 type Schemas = components["schemas"];
@@ -17,20 +18,9 @@ export type BlockTypeFilter = Schemas["BlockTypeFilter"];
 export type BlockSchemaFilter = Schemas["BlockSchemaFilter"];
 export type BlockDocumentFilter = Schemas["BlockDocumentFilter"];
 
-/** SQL `ILIKE '%pattern%'`: case-insensitive containment where `%` and `_` are wildcards. */
-export function likeMatches(value: string | null | undefined, pattern: string): boolean {
-  if (value === null || value === undefined) return false;
-  const wildcard = (char: string) => (char === "%" ? ".*" : char === "_" ? "." : char.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const body = [...pattern].map(wildcard).join("");
-  return new RegExp(body, "is").test(value);
-}
+const likeMatches = (value: string | null | undefined, pattern: string): boolean => value !== null && value !== undefined && likePattern(pattern).test(value);
 
 const anyOf = (value: unknown, candidates: readonly unknown[] | null | undefined): boolean => candidates === null || candidates === undefined || candidates.includes(value);
-
-function combine(operator: string | undefined, results: boolean[]): boolean {
-  if (results.length === 0) return true;
-  return operator === "or_" ? results.some(Boolean) : results.every(Boolean);
-}
 
 /** Whether a block type passes a `BlockTypeFilter` (name `like_`, slug `any_`). */
 export function blockTypeMatches(type: BlockTypeEntity, filter: BlockTypeFilter | null | undefined): boolean {

@@ -1,7 +1,6 @@
 // Stored block types, schemas and documents: how they are built, how block documents keep
 // track of who references them, and what deleting one takes with it (the real server's
 // foreign keys all cascade: type -> schemas -> documents -> references).
-import type { ContractIssue } from "../../contract/validator.js";
 import { blockSchemaChecksum } from "../catalog/checksum.js";
 import {
   blockDocuments,
@@ -12,7 +11,7 @@ import {
   type BlockTypeEntity,
 } from "../collections.js";
 import { timestamp } from "../filters.js";
-import { HttpError, unprocessable } from "../http.js";
+import { unprocessable } from "../http.js";
 import type { RequestContext } from "../router.js";
 import type { Workspace } from "../store.js";
 
@@ -85,19 +84,6 @@ export function newestFirst(schemas: BlockSchemaEntity[]): BlockSchemaEntity[] {
     .map((schema, index) => ({ schema, index }))
     .sort((a, b) => (a.schema.created === b.schema.created ? b.index - a.index : (a.schema.created ?? "") < (b.schema.created ?? "") ? 1 : -1))
     .map(({ schema }) => schema);
-}
-
-/** 409 as the server's IntegrityError handler answers a foreign key or unique violation. */
-export function integrityConflict(): HttpError {
-  return new HttpError(409, {
-    detail: "Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.",
-  });
-}
-
-/** 422 for a pydantic `ValueError` raised by a validator (the message gets pydantic's "Value error, " prefix). */
-export function valueError(loc: (string | number)[], message: string, input: unknown, requestBody: unknown): HttpError {
-  const issue: ContractIssue & { ctx: Record<string, unknown> } = { type: "value_error", loc, msg: `Value error, ${message}`, input, ctx: { error: {} } };
-  return unprocessable([issue], requestBody);
 }
 
 const TRUE_WORDS = new Set(["1", "true", "t", "yes", "y", "on"]);

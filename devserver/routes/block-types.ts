@@ -2,11 +2,11 @@
 import type { components } from "../../contract/wire.gen.js";
 import { installProtectedBlocks, withSystemBlocks as seeded } from "../catalog/seed.js";
 import { blockDocuments, blockSchemas, blockTypes, type BlockTypeEntity } from "../collections.js";
-import { page, timestamp } from "../filters.js";
-import { conflict, created, HttpError, noContent, notFound, ok } from "../http.js";
+import { page, sortByName, timestamp } from "../filters.js";
+import { conflict, created, HttpError, noContent, notFound, ok, valueError } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 import { blockSchemaMatches, blockTypeMatches, selectBlockDocuments, type BlockSchemaFilter, type BlockTypeFilter } from "./block-filters.js";
-import { deleteType, newBlockType, queryBoolean, valueError, type BlockTypeInput } from "./block-records.js";
+import { deleteType, newBlockType, queryBoolean, type BlockTypeInput } from "./block-records.js";
 import { blockDocumentView, blockTypeView, ViewCache } from "./block-views.js";
 
 type BlockTypeUpdate = components["schemas"]["BlockTypeUpdate"];
@@ -74,9 +74,7 @@ function readBlockTypes(ctx: RequestContext) {
   const withSchema = body.block_schemas
     ? new Set(blockSchemas(ws).filter((schema) => blockSchemaMatches(schema, body.block_schemas)).map((schema) => schema.block_type_id))
     : undefined;
-  const matching = blockTypes(ws)
-    .filter((type) => blockTypeMatches(type, body.block_types) && (!withSchema || withSchema.has(type.id)))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const matching = sortByName(blockTypes(ws).filter((type) => blockTypeMatches(type, body.block_types) && (!withSchema || withSchema.has(type.id))));
   return ok(page(matching, ctx).map(blockTypeView));
 }
 
@@ -85,9 +83,9 @@ function readDocumentsOfType(ctx: RequestContext) {
   const ws = ctx.workspace;
   const type = blockTypes(ws).getByKey(ctx.params.slug ?? "");
   if (!type) throw notFound("Block type not found");
-  const documents = selectBlockDocuments(ws, {
-    block_documents: { operator: "and_", block_type_id: { any_: [type.id] }, is_anonymous: { eq_: false } },
-  }).sort((a, b) => ((a.name ?? "") < (b.name ?? "") ? -1 : (a.name ?? "") > (b.name ?? "") ? 1 : 0));
+  const documents = sortByName(
+    selectBlockDocuments(ws, { block_documents: { operator: "and_", block_type_id: { any_: [type.id] }, is_anonymous: { eq_: false } } }),
+  );
   const cache = new ViewCache(ws);
   return ok(documents.map((document) => blockDocumentView(ws, document, includeSecrets, cache)));
 }

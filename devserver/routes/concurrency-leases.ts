@@ -3,19 +3,11 @@
 // expired leases every few seconds; the devserver does the same lazily, whenever a concurrency
 // route runs, from the request's clock. Pure functions of the leases and "now", so expiry is
 // tested with explicit times instead of waiting the 60 s minimum lease duration.
+import type { LeaseEntity } from "../collections.js";
 import { timestamp } from "../filters.js";
 
 /** What a stored lease carries (the `concurrency_leases` collection). */
-export interface Lease {
-  id: string;
-  /** Every limit named at acquisition, inactive ones included, as the server records them. */
-  limit_ids: string[];
-  slots: number;
-  expires_at: string;
-  /** When the slots were taken: a release reports the time held as occupancy. */
-  created?: string;
-  holder?: unknown;
-}
+export type Lease = LeaseEntity;
 
 /** Bounds a Prefect server puts on `lease_duration`, in seconds. */
 export const LEASE_DURATION_SECONDS = { min: 60, max: 86_400, default: 300 } as const;

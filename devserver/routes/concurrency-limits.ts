@@ -3,21 +3,19 @@
 // plain slot counting by names (`/increment`, `/decrement`) and slots held under a lease
 // (`/increment-with-lease`, `/leases/{id}/renew`, `/decrement-with-lease`). Limits that
 // deployments own (`deployment:<id>`) live in the same collection and are listed like any other.
+import type { components } from "../../contract/wire.gen.js";
 import { concurrencyLimits, leases, type ConcurrencyLimitEntity, type LeaseEntity } from "../collections.js";
-import { badRequest, conflict, created, HttpError, noContent, ok, type Reply } from "../http.js";
-import { found, page, stamp, timestamp } from "../filters.js";
+import { badRequest, created, HttpError, integrityConflict, noContent, ok, type Reply } from "../http.js";
+import { found, page, sortByName, stamp, timestamp } from "../filters.js";
 import type { RequestContext, Router } from "../router.js";
 import type { Collection } from "../store.js";
 import { LEASE_DURATION_SECONDS, leaseExpiry, leaseOccupancySeconds, partitionLeases, renewLease } from "./concurrency-leases.js";
 import { acquireSlots, pythonFloat, releaseSlots } from "./concurrency-slots.js";
 
-const NOT_FOUND = "Concurrency Limit not found";
-/** A Prefect server answers a unique or NOT NULL violation with this, whatever the object. */
-const INTEGRITY_CONFLICT =
-  "Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.";
-const LEASE_GONE = "Lease not found - it may have expired or been revoked";
+type GlobalConcurrencyLimitResponse = components["schemas"]["GlobalConcurrencyLimitResponse"];
 
-type StoredLease = LeaseEntity & { created?: string };
+const NOT_FOUND = "Concurrency Limit not found";
+const LEASE_GONE = "Lease not found - it may have expired or been revoked";
 
 interface SlotsBody {
   slots: number;
@@ -57,8 +55,8 @@ function fullView(limit: ConcurrencyLimitEntity): Record<string, unknown> {
   };
 }
 
-/** `GlobalConcurrencyLimitResponse`: what reads answer (no denied slots, no occupancy). */
-function readView(limit: ConcurrencyLimitEntity): Record<string, unknown> {
+/** `GlobalConcurrencyLimitResponse`: what reads answer (no denied slots, no occupancy), and what a deployment embeds. */
+export function limitResponse(limit: ConcurrencyLimitEntity): GlobalConcurrencyLimitResponse {
   const l = withDefaults(limit);
   return {
     id: l.id,
@@ -98,7 +96,7 @@ function findLimit(collection: Collection<ConcurrencyLimitEntity>, idOrName: str
 /** Give a lease's slots back on the limits it still names (deleted limits are skipped, inactive ones left alone). */
 function releaseLeaseSlots(
   limits: Collection<ConcurrencyLimitEntity>,
-  lease: StoredLease,
+  lease: LeaseEntity,
   now: Date,
   stampNow: string,
   occupancySeconds: number,
@@ -111,10 +109,10 @@ function releaseLeaseSlots(
 }
 
 /** Earliest expiry among a workspace's leases, so the lazy sweep skips work until one can have run out. */
-const nextExpiry = new WeakMap<Collection<StoredLease>, number>();
+const nextExpiry = new WeakMap<Collection<LeaseEntity>, number>();
 
 /** Make the sweep look again no later than `expiresAt` (a lease was taken, or renewed for less than it had left). */
-function noteExpiry(leaseCollection: Collection<StoredLease>, expiresAt: string): void {
+function noteExpiry(leaseCollection: Collection<LeaseEntity>, expiresAt: string): void {
   const next = nextExpiry.get(leaseCollection);
   if (next !== undefined) nextExpiry.set(leaseCollection, Math.min(next, Date.parse(expiresAt)));
 }
@@ -124,7 +122,7 @@ function noteExpiry(leaseCollection: Collection<StoredLease>, expiresAt: string)
  * repossessor does (with the time held reported as occupancy), and forget those leases.
  */
 function releaseExpiredLeases(ctx: RequestContext): void {
-  const leaseCollection = leases(ctx.workspace) as Collection<StoredLease>;
+  const leaseCollection = leases(ctx.workspace);
   const next = nextExpiry.get(leaseCollection);
   if (next !== undefined && ctx.now.getTime() <= next) return;
   const { expired, nextExpiry: earliest } = partitionLeases(leaseCollection.all(), ctx.now);
@@ -193,7 +191,7 @@ function createLimit(ctx: RequestContext): Reply {
     slot_decay_per_second: number;
   };
   const collection = concurrencyLimits(ctx.workspace);
-  if (collection.getByKey(body.name)) throw conflict(INTEGRITY_CONFLICT);
+  if (collection.getByKey(body.name)) throw integrityConflict();
   const { id, created: createdAt, updated } = stamp(ctx);
   const limit: ConcurrencyLimitEntity = {
     id,
@@ -221,11 +219,11 @@ function updateLimit(ctx: RequestContext): Reply {
   for (const field of UPDATABLE) {
     if (!(field in body)) continue;
     // Only fields sent are written; an explicit null hits a NOT NULL column.
-    if (body[field] === null) throw conflict(INTEGRITY_CONFLICT);
+    if (body[field] === null) throw integrityConflict();
     changes[field] = body[field];
   }
   const name = changes.name as string | undefined;
-  if (name !== undefined && name !== current.name && collection.getByKey(name)) throw conflict(INTEGRITY_CONFLICT);
+  if (name !== undefined && name !== current.name && collection.getByKey(name)) throw integrityConflict();
   collection.put({ ...current, ...changes, updated: timestamp(ctx.now) } as ConcurrencyLimitEntity);
   return noContent();
 }
@@ -236,15 +234,13 @@ export function registerConcurrencyLimitsRoutes(router: Router): void {
 
   router.post("/v2/concurrency_limits/filter", (ctx) => {
     releaseExpiredLeases(ctx);
-    const all = concurrencyLimits(ctx.workspace).all();
-    all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return ok(page(all, ctx).map(readView));
+    return ok(page(sortByName(concurrencyLimits(ctx.workspace).all()), ctx).map(limitResponse));
   });
 
   router.get("/v2/concurrency_limits/{id_or_name}", (ctx) => {
     releaseExpiredLeases(ctx);
     const limit = found(findLimit(concurrencyLimits(ctx.workspace), ctx.params.id_or_name ?? ""), NOT_FOUND);
-    return ok(readView(limit));
+    return ok(limitResponse(limit));
   });
 
   router.patch("/v2/concurrency_limits/{id_or_name}", updateLimit);
@@ -261,8 +257,8 @@ export function registerConcurrencyLimitsRoutes(router: Router): void {
   router.post("/v2/concurrency_limits/increment-with-lease", (ctx) => {
     const body = ctx.body as SlotsBody;
     const named = acquire(ctx, body);
-    const leaseCollection = leases(ctx.workspace) as Collection<StoredLease>;
-    const lease: StoredLease = {
+    const leaseCollection = leases(ctx.workspace);
+    const lease: LeaseEntity = {
       id: ctx.services.newId(),
       limit_ids: named.map((limit) => limit.id),
       slots: body.slots,
@@ -289,7 +285,7 @@ export function registerConcurrencyLimitsRoutes(router: Router): void {
 
   router.post("/v2/concurrency_limits/decrement-with-lease", (ctx) => {
     releaseExpiredLeases(ctx);
-    const leaseCollection = leases(ctx.workspace) as Collection<StoredLease>;
+    const leaseCollection = leases(ctx.workspace);
     const lease = leaseCollection.get(String((ctx.body as { lease_id: string }).lease_id).toLowerCase());
     // An unknown (or already released) lease is not an error: releasing is idempotent.
     if (!lease) return noContent();
@@ -301,7 +297,7 @@ export function registerConcurrencyLimitsRoutes(router: Router): void {
 
   router.post("/v2/concurrency_limits/leases/{lease_id}/renew", (ctx) => {
     releaseExpiredLeases(ctx);
-    const leaseCollection = leases(ctx.workspace) as Collection<StoredLease>;
+    const leaseCollection = leases(ctx.workspace);
     const lease = leaseCollection.get((ctx.params.lease_id ?? "").toLowerCase());
     if (!lease) throw new HttpError(410, { detail: LEASE_GONE });
     const renewed = renewLease(lease, ctx.now, (ctx.body as { lease_duration?: number }).lease_duration ?? LEASE_DURATION_SECONDS.default);

@@ -2,7 +2,7 @@
 // WorkPoolFilter, WorkQueueFilter) as predicates. Each filter combines the criteria it was
 // given with its `operator` (`and_` by default, `or_` on request); criteria left out or null
 // do not take part, and a filter with no criteria matches everything, as on Prefect.
-import { matches, type Criteria } from "../filters.js";
+import { combine, matches, type Criteria } from "../filters.js";
 import type { DeploymentEntity, FlowEntity, WorkPoolEntity, WorkQueueEntity } from "../collections.js";
 
 type FilterBody = Record<string, unknown> | null | undefined;
@@ -12,11 +12,9 @@ function criteria(filter: FilterBody, field: string): Criteria | undefined {
   return value && typeof value === "object" ? (value as Criteria) : undefined;
 }
 
-/** Combine the results of the criteria that were given, with the filter's `operator`. */
-function combine(filter: FilterBody, results: (boolean | undefined)[]): boolean {
-  const given = results.filter((result): result is boolean => result !== undefined);
-  if (!given.length) return true;
-  return filter?.operator === "or_" ? given.some(Boolean) : given.every(Boolean);
+/** Combine the results of the criteria that were given (`undefined`: left out), with the filter's `operator`. */
+function combineGiven(filter: FilterBody, results: (boolean | undefined)[]): boolean {
+  return combine(filter?.operator, results.filter((result): result is boolean => result !== undefined));
 }
 
 /** Tags criteria: `all_` (every tag present), `any_` (at least one), `is_null_` (no tags at all). */
@@ -26,7 +24,7 @@ function tagsMatch(tags: readonly string[] | null | undefined, tagCriteria: Crit
   if (Array.isArray(tagCriteria.all_)) parts.push(tagCriteria.all_.every((tag) => have.includes(tag as string)));
   if (Array.isArray(tagCriteria.any_)) parts.push(tagCriteria.any_.some((tag) => have.includes(tag as string)));
   if (typeof tagCriteria.is_null_ === "boolean") parts.push((have.length === 0) === tagCriteria.is_null_);
-  return combine(tagCriteria, parts);
+  return combineGiven(tagCriteria, parts);
 }
 
 /** Prefect's `like_` is a case-insensitive substring match (`ILIKE '%value%'`). */
@@ -60,9 +58,9 @@ export function flowMatches(flow: FlowEntity, filter: FilterBody, hasDeployments
   const name = criteria(filter, "name");
   const tags = criteria(filter, "tags");
   const deployment = criteria(filter, "deployment");
-  return combine(filter, [
-    id ? combine(null, [anyOf(flow.id, id), notAnyOf(flow.id, id)]) : undefined,
-    name ? combine(null, [anyOf(flow.name, name), like(flow.name, name.like_)]) : undefined,
+  return combineGiven(filter, [
+    id ? combineGiven(null, [anyOf(flow.id, id), notAnyOf(flow.id, id)]) : undefined,
+    name ? combineGiven(null, [anyOf(flow.name, name), like(flow.name, name.like_)]) : undefined,
     tags ? tagsMatch(flow.tags, tags) : undefined,
     deployment && typeof deployment.is_null_ === "boolean" ? !hasDeployments(flow.id) === deployment.is_null_ : undefined,
   ]);
@@ -86,9 +84,9 @@ export function deploymentMatches(deployment: DeploymentEntity, factsOf: () => D
   const queueName = criteria(filter, "work_queue_name");
   const limit = criteria(filter, "concurrency_limit");
   const facts = either || queueName || limit ? factsOf() : undefined;
-  return combine(filter, [
-    id ? combine(null, [anyOf(deployment.id, id), notAnyOf(deployment.id, id)]) : undefined,
-    name ? combine(null, [anyOf(deployment.name, name), like(deployment.name, name.like_)]) : undefined,
+  return combineGiven(filter, [
+    id ? combineGiven(null, [anyOf(deployment.id, id), notAnyOf(deployment.id, id)]) : undefined,
+    name ? combineGiven(null, [anyOf(deployment.name, name), like(deployment.name, name.like_)]) : undefined,
     either && typeof either.like_ === "string" ? Boolean(like(deployment.name, either.like_) || like(facts?.flowName, either.like_)) : undefined,
     paused && typeof paused.eq_ === "boolean" ? deployment.paused === paused.eq_ : undefined,
     tags ? tagsMatch(deployment.tags, tags) : undefined,
@@ -100,7 +98,7 @@ export function deploymentMatches(deployment: DeploymentEntity, factsOf: () => D
 /** A WorkPoolFilter as a predicate. */
 export function workPoolMatches(pool: WorkPoolEntity, filter: FilterBody): boolean {
   if (!given(filter)) return true;
-  return combine(filter, [anyOf(pool.id, criteria(filter, "id")), anyOf(pool.name, criteria(filter, "name")), anyOf(pool.type, criteria(filter, "type"))]);
+  return combineGiven(filter, [anyOf(pool.id, criteria(filter, "id")), anyOf(pool.name, criteria(filter, "name")), anyOf(pool.type, criteria(filter, "type"))]);
 }
 
 /** A WorkQueueFilter as a predicate (`name.startswith_` is case-insensitive, like Prefect's ILIKE). */
@@ -108,10 +106,10 @@ export function workQueueMatches(queue: WorkQueueEntity, filter: FilterBody): bo
   if (!given(filter)) return true;
   const name = criteria(filter, "name");
   const prefixes = name && Array.isArray(name.startswith_) ? (name.startswith_ as string[]) : undefined;
-  return combine(filter, [
+  return combineGiven(filter, [
     anyOf(queue.id, criteria(filter, "id")),
     name
-      ? combine(null, [
+      ? combineGiven(null, [
           anyOf(queue.name, name),
           prefixes ? prefixes.some((prefix) => queue.name.toLowerCase().startsWith(prefix.toLowerCase())) : undefined,
         ])

@@ -17,10 +17,11 @@ import {
   type WorkQueueEntity,
 } from "../collections.js";
 import { found, page, paginate, sortBy, stamp, timestamp } from "../filters.js";
-import { HttpError, conflict, created, noContent, ok } from "../http.js";
+import { HttpError, conflict, created, integrityConflict, noContent, ok } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 import type { Collection, Workspace } from "../store.js";
 import { asksForRuns, deploymentMatches, flowMatches, given, workPoolMatches, workQueueMatches, type DeploymentFacts } from "./deployment-filters.js";
+import { limitResponse } from "./concurrency-limits.js";
 import { schemaViolation } from "./deployment-json-schema.js";
 import {
   bodyProblem,
@@ -30,8 +31,9 @@ import {
   type DeploymentScheduleEntity,
   type ScheduleChanges,
   type ScheduleDraft,
+  type ScheduleSpec,
 } from "./schedule-validation.js";
-import { DEFAULT_AGENT_WORK_POOL_NAME, INTEGRITY_CONFLICT, legacyQueue, poolNotFound, queueForDeployment } from "./work-pools.js";
+import { DEFAULT_AGENT_WORK_POOL_NAME, legacyQueue, poolNotFound, queueForDeployment } from "./work-pools.js";
 
 type Body = Record<string, unknown>;
 type LimitView = NonNullable<DeploymentEntity["global_concurrency_limit"]>;
@@ -86,20 +88,6 @@ function linkedLimit(links: Links, deployment: DeploymentEntity): ConcurrencyLim
   return id ? links.limits.get(id) : undefined;
 }
 
-/** A v2 limit as a deployment embeds it (GlobalConcurrencyLimitResponse). */
-function limitView(limit: ConcurrencyLimitEntity): LimitView {
-  return {
-    id: limit.id,
-    created: limit.created,
-    updated: limit.updated,
-    active: limit.active ?? true,
-    name: limit.name,
-    limit: limit.limit,
-    active_slots: limit.active_slots ?? 0,
-    slot_decay_per_second: limit.slot_decay_per_second ?? 0,
-  };
-}
-
 /** Newest first, as Prefect orders a deployment's schedules (`updated` descending). */
 function newestFirst(schedules: DeploymentScheduleEntity[]): DeploymentScheduleEntity[] {
   return [...schedules].sort((a, b) => String(b.updated).localeCompare(String(a.updated)));
@@ -128,7 +116,7 @@ export function deploymentResponse(links: Links, deployment: DeploymentEntity): 
     ...deployment,
     schedules: newestFirst(deployment.schedules ?? []),
     concurrency_limit: null,
-    global_concurrency_limit: limit ? limitView(limit) : null,
+    global_concurrency_limit: limit ? limitResponse(limit) : null,
     work_queue_id: queue ? queue.id : null,
     work_queue_name: queue ? queue.name : (deployment.work_queue_name ?? null),
     work_pool_name: pool ? pool.name : null,
@@ -163,23 +151,23 @@ function applyConcurrencyLimit(ctx: RequestContext, deployment: DeploymentEntity
   }
   const collection = concurrencyLimits(ws);
   if (current) {
-    if (current.limit === requested) return limitView(current);
-    return limitView(collection.put({ ...current, limit: requested, updated: timestamp(ctx.now) }));
+    if (current.limit === requested) return limitResponse(current);
+    return limitResponse(collection.put({ ...current, limit: requested, updated: timestamp(ctx.now) }));
   }
   const name = ownLimitName(deployment.id);
   const leftover = collection.getByKey(name);
   const limit: ConcurrencyLimitEntity = leftover
     ? { ...leftover, limit: requested, updated: timestamp(ctx.now) }
     : { ...stamp(ctx), active: true, name, limit: requested, active_slots: 0, denied_slots: 0, slot_decay_per_second: 0, avg_slot_occupancy_seconds: 2 };
-  return limitView(collection.put(limit));
+  return limitResponse(collection.put(limit));
 }
 
 /** The limit a `global_concurrency_limit_id` links to; an unknown id fails the foreign key. */
 function linkLimit(ws: Workspace, id: unknown): LimitView | null {
   if (id === null || id === undefined) return null;
   const limit = concurrencyLimits(ws).get(id as string);
-  if (!limit) throw conflict(INTEGRITY_CONFLICT);
-  return limitView(limit);
+  if (!limit) throw integrityConflict();
+  return limitResponse(limit);
 }
 
 /** Delete a deployment with its schedules and the limit backing its concurrency. */
@@ -209,7 +197,7 @@ function newSchedules(ctx: RequestContext, deploymentId: string, drafts: Schedul
 /** Slugs are unique per deployment (a partial unique index on Prefect): a clash fails it. */
 function checkSlugsUnique(schedules: DeploymentScheduleEntity[]): void {
   const slugs = schedules.map((schedule) => schedule.slug).filter((slug): slug is string => Boolean(slug));
-  if (new Set(slugs).size !== slugs.length) throw conflict(INTEGRITY_CONFLICT);
+  if (new Set(slugs).size !== slugs.length) throw integrityConflict();
 }
 
 function patchSchedule(ctx: RequestContext, schedule: DeploymentScheduleEntity, changes: ScheduleChanges): DeploymentScheduleEntity {
@@ -263,7 +251,7 @@ function upsertDeployment(ctx: RequestContext): DeploymentEntity {
   }
   // The flow is a foreign key: a missing one fails the insert, before anything is kept.
   const flow = flows(ws).get(body.flow_id as string);
-  if (!flow) throw conflict(INTEGRITY_CONFLICT);
+  if (!flow) throw integrityConflict();
   const linked = "global_concurrency_limit_id" in body ? linkLimit(ws, body.global_concurrency_limit_id) : undefined;
 
   let queue: WorkQueueEntity | undefined;
@@ -327,6 +315,11 @@ function upsertDeployment(ctx: RequestContext): DeploymentEntity {
   return collection.put(deployment);
 }
 
+/** A schedule update that brings its own schedule, as the draft of a new schedule row. */
+function draftOf(change: ScheduleChanges, schedule: ScheduleSpec): ScheduleDraft {
+  return { schedule, active: change.active ?? true, max_scheduled_runs: change.max_scheduled_runs ?? null, parameters: change.parameters, slug: change.slug ?? null, replaces: null };
+}
+
 /**
  * Schedules sent to `PATCH /deployments/{id}`: when every schedule sent and every schedule
  * stored has a slug, schedules are matched by slug (or renamed through `replaces`) and updated
@@ -337,11 +330,7 @@ function updatedSchedules(ctx: RequestContext, deployment: DeploymentEntity, cha
   const stored = deployment.schedules ?? [];
   const slugged = changes.length > 0 && changes.every((change) => change.slug !== undefined) && stored.length > 0 && stored.every((schedule) => schedule.slug);
   if (!slugged) {
-    const drafts = changes.flatMap((change) =>
-      change.schedule
-        ? [{ schedule: change.schedule, active: change.active ?? true, max_scheduled_runs: change.max_scheduled_runs ?? null, parameters: change.parameters, slug: change.slug ?? null, replaces: null }]
-        : [],
-    );
+    const drafts = changes.flatMap((change) => (change.schedule ? [draftOf(change, change.schedule)] : []));
     return newSchedules(ctx, deployment.id, drafts);
   }
   const replaced = changes.map((change) => change.replaces).filter((slug): slug is string => Boolean(slug));
@@ -354,7 +343,7 @@ function updatedSchedules(ctx: RequestContext, deployment: DeploymentEntity, cha
     if (target) {
       result.set(target.id, patchSchedule(ctx, target, change));
     } else if (change.schedule) {
-      toCreate.push({ schedule: change.schedule, active: change.active ?? true, max_scheduled_runs: change.max_scheduled_runs ?? null, parameters: change.parameters, slug: change.slug ?? null, replaces: null });
+      toCreate.push(draftOf(change, change.schedule));
     } else {
       throw new HttpError(422, { detail: "Unable to create new deployment schedules without a schedule configuration." });
     }
@@ -391,7 +380,7 @@ function updateDeployment(ctx: RequestContext, existing: DeploymentEntity): void
     if (violation) throw conflict(`Error updating deployment: ${violation}`);
   }
   // `parameters` is a NOT NULL column: an explicit null fails the update.
-  if (body.parameters === null) throw conflict(INTEGRITY_CONFLICT);
+  if (body.parameters === null) throw integrityConflict();
   const linked = "global_concurrency_limit_id" in body ? linkLimit(ws, body.global_concurrency_limit_id) : undefined;
 
   const deployment: DeploymentEntity = { ...existing, ...stamp(ctx, existing) };

@@ -5,14 +5,11 @@
 // id or by name, and filters on id, name and tags.
 import type { ContractIssue } from "../../contract/validator.js";
 import { variables, type VariableEntity } from "../collections.js";
-import { matches, page, sortBy, stamp, timestamp, found, type Criteria } from "../filters.js";
-import { conflict, created, noContent, ok, unprocessable, type Reply } from "../http.js";
+import { combine, likePattern, matches, page, sortBy, stamp, timestamp, found, type Criteria } from "../filters.js";
+import { created, integrityConflict, noContent, ok, unprocessable, valueErrorIssue, type Reply } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 
 const NOT_FOUND = "Variable not found.";
-/** A Prefect server answers a unique or NOT NULL violation with this, whatever the object. */
-const INTEGRITY_CONFLICT =
-  "Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.";
 
 /** Prefect's rule for variable names; the empty name passes it, as on the server. */
 const NAME_RULE = /^[a-z0-9_-]*$/;
@@ -37,26 +34,14 @@ interface FilterBody {
   sort?: string;
 }
 
-/** A pydantic `value_error` issue as FastAPI renders it (the exception in `ctx` serializes as `{}`). */
-function valueError(field: string, message: string, input: unknown): ContractIssue {
-  const issue: ContractIssue & { ctx: { error: Record<string, never> } } = {
-    type: "value_error",
-    loc: ["body", field],
-    msg: `Value error, ${message}`,
-    input,
-    ctx: { error: {} },
-  };
-  return issue;
-}
-
 /** The checks the server's validators add to the schema, every failure reported at once. */
 function checkFields(fields: VariableFields, requestBody: unknown): void {
   const issues: ContractIssue[] = [];
   if (typeof fields.name === "string" && !NAME_RULE.test(fields.name)) {
-    issues.push(valueError("name", "Variable name must only contain lowercase letters, numbers, and dashes or underscores.", fields.name));
+    issues.push(valueErrorIssue(["body", "name"], "Variable name must only contain lowercase letters, numbers, and dashes or underscores.", fields.name));
   }
   if (fields.value !== undefined && fields.value !== null && Buffer.byteLength(JSON.stringify(fields.value)) > MAX_VALUE_LENGTH) {
-    issues.push(valueError("value", `Variable value must be less than ${MAX_VALUE_LENGTH} characters`, fields.value));
+    issues.push(valueErrorIssue(["body", "value"], `Variable value must be less than ${MAX_VALUE_LENGTH} characters`, fields.value));
   }
   if (issues.length) throw unprocessable(issues, requestBody);
 }
@@ -73,41 +58,29 @@ function view(variable: VariableEntity): Record<string, unknown> {
   };
 }
 
-/** SQL `ILIKE '%pattern%'` without an escape character (SQLite's LIKE): `%` is any run, `_` any one character. */
-function likeMatcher(pattern: string): RegExp {
-  const body = [...pattern].map((char) => (char === "%" ? ".*" : char === "_" ? "." : char.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("");
-  return new RegExp(`^.*${body}.*$`, "is");
-}
-
-/** Combine criteria results with a filter's `operator`; no criteria at all matches everything. */
-function combine(results: boolean[], operator: "and_" | "or_" | undefined): boolean {
-  if (!results.length) return true;
-  return operator === "or_" ? results.some(Boolean) : results.every(Boolean);
-}
-
 /** The predicate a `variables` filter body describes. */
 function variableFilter(body: FilterBody): (variable: VariableEntity) => boolean {
   const filter = body.variables;
   if (!filter) return () => true;
-  const like = typeof filter.name?.like_ === "string" ? likeMatcher(filter.name.like_) : undefined;
+  const like = typeof filter.name?.like_ === "string" ? likePattern(filter.name.like_) : undefined;
   const ids = filter.id?.any_ != null ? new Set(filter.id.any_.map((id) => String(id).toLowerCase())) : undefined;
   return (variable) => {
     const results: boolean[] = [];
-    if (filter.id) results.push(combine(ids ? [ids.has(variable.id)] : [], "and_"));
+    if (filter.id) results.push(combine("and_", ids ? [ids.has(variable.id)] : []));
     if (filter.name) {
       const name: boolean[] = [];
       if (filter.name.any_ != null) name.push(filter.name.any_.includes(variable.name));
       if (like) name.push(like.test(variable.name));
-      results.push(combine(name, "and_"));
+      results.push(combine("and_", name));
     }
     if (filter.tags) {
       const tags = variable.tags ?? [];
       const checks: boolean[] = [];
       if (filter.tags.all_ != null) checks.push(matches(tags, { all_: filter.tags.all_ }));
       if (filter.tags.is_null_ != null) checks.push(filter.tags.is_null_ === (tags.length === 0));
-      results.push(combine(checks, filter.tags.operator));
+      results.push(combine(filter.tags.operator, checks));
     }
-    return combine(results, filter.operator);
+    return combine(filter.operator, results);
   };
 }
 
@@ -135,7 +108,7 @@ function createVariable(ctx: RequestContext): Reply {
   const body = ctx.body as { name: string; value: VariableValue; tags?: string[] };
   checkFields(body, ctx.body);
   const collection = variables(ctx.workspace);
-  if (collection.getByKey(body.name)) throw conflict(INTEGRITY_CONFLICT);
+  if (collection.getByKey(body.name)) throw integrityConflict();
   const variable: VariableEntity = { ...stamp(ctx), name: body.name, value: body.value, tags: body.tags ?? [] };
   collection.put(variable);
   return created(view(variable));
@@ -147,9 +120,9 @@ function updateVariable(ctx: RequestContext, current: VariableEntity | undefined
   checkFields(body, ctx.body);
   const variable = found(current, NOT_FOUND);
   // An explicit null lands in a NOT NULL column.
-  if (("name" in body && body.name === null) || ("tags" in body && body.tags === null)) throw conflict(INTEGRITY_CONFLICT);
+  if (("name" in body && body.name === null) || ("tags" in body && body.tags === null)) throw integrityConflict();
   const collection = variables(ctx.workspace);
-  if (typeof body.name === "string" && body.name !== variable.name && collection.getByKey(body.name)) throw conflict(INTEGRITY_CONFLICT);
+  if (typeof body.name === "string" && body.name !== variable.name && collection.getByKey(body.name)) throw integrityConflict();
   const next: VariableEntity = { ...variable, updated: timestamp(ctx.now) };
   if (typeof body.name === "string") next.name = body.name;
   if ("value" in body) next.value = body.value ?? null;

@@ -2,6 +2,7 @@
 // and JSON-encoding values, the Jinja2 filters and tests nunjucks has no counterpart for,
 // Prefect's `from_cloud_event`, and the `jinja2-humanize-extension` filters Prefect Cloud
 // loads. Pure functions; webhook-template.ts registers them on the environment.
+import { UUID_PATTERN } from "../http.js";
 
 /** Keyword arguments as nunjucks passes them: a trailing object marked `__keywords`. */
 interface Keywords {
@@ -267,8 +268,6 @@ export const JINJA_TESTS: Record<string, (value: unknown, ...args: unknown[]) =>
   sequence: (value) => typeof value === "string" || Array.isArray(value) || isPlainObject(value),
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** CloudEvents attributes carried in `ce-*` headers (binary content mode). */
 function cloudEventFromHeaders(body: unknown, headers: Record<string, unknown>): Record<string, unknown> | undefined {
   const attributes: Record<string, unknown> = {};
@@ -300,7 +299,7 @@ export function fromCloudEvent(body: unknown, headers: unknown): string {
     payload: { data: data ?? null, cloudevents: metadata },
   };
   if (typeof metadata.time === "string") event.occurred = metadata.time;
-  if (typeof metadata.id === "string" && UUID.test(metadata.id)) event.id = metadata.id;
+  if (typeof metadata.id === "string" && UUID_PATTERN.test(metadata.id)) event.id = metadata.id;
   return JSON.stringify(event);
 }
 

@@ -10,14 +10,13 @@ import { randomBytes } from "node:crypto";
 import { Contract } from "../../contract/validator.js";
 import { webhooks, type WebhookEntity } from "../collections.js";
 import { criteriaAt, found, matches, page, sortBy, stamp, timestamp } from "../filters.js";
-import { created, HttpError, invalidField, noContent, ok, unprocessable, type Reply } from "../http.js";
+import { created, HttpError, invalidField, invalidUuidParam, noContent, ok, unprocessable, UUID_PATTERN, type Reply } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 import type { Workspace } from "../store.js";
 import { eventFromRendered, InvalidEventError, templateBody, templateHeaders } from "./webhook-event.js";
 import { renderTemplate, TemplateError, templateProblem } from "./webhook-template.js";
 
 const CLOUD_ONLY = { cloudOnly: true } as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every HTTP method Prefect Cloud accepts on a webhook endpoint. */
 const HOOK_METHODS = ["GET", "HEAD", "DELETE", "POST", "PUT", "PATCH"];
@@ -69,7 +68,7 @@ function fieldsOf(body: WebhookFields): WebhookFields {
 function readHook(ctx: RequestContext): WebhookEntity {
   const id = ctx.params.id ?? "";
   // Routes outside the contract (PATCH, rotate) get no path check from the server.
-  if (!UUID.test(id)) throw unprocessable([{ type: "uuid_parsing", loc: ["path", "id"], msg: "Input should be a valid UUID", input: id }], ctx.body ?? null);
+  if (!UUID_PATTERN.test(id)) throw invalidUuidParam("id", id, ctx.body ?? null);
   return found(webhooks(ctx.workspace).get(id), "Webhook not found.");
 }
 
@@ -83,8 +82,8 @@ function createWebhook(ctx: RequestContext): Reply {
   const hook: WebhookEntity = { ...stamp(ctx), ...fields, slug: newSlug(ctx) };
   // Cloud answers with the account and workspace ids; the devserver only has them when the
   // Cloud prefix was addressed with real UUIDs.
-  if (ctx.cloud && UUID.test(ctx.cloud.accountId)) hook.account = ctx.cloud.accountId.toLowerCase();
-  if (ctx.cloud && UUID.test(ctx.cloud.workspaceId)) hook.workspace = ctx.cloud.workspaceId.toLowerCase();
+  if (ctx.cloud && UUID_PATTERN.test(ctx.cloud.accountId)) hook.account = ctx.cloud.accountId.toLowerCase();
+  if (ctx.cloud && UUID_PATTERN.test(ctx.cloud.workspaceId)) hook.workspace = ctx.cloud.workspaceId.toLowerCase();
   return created(webhooks(ctx.workspace).put(hook));
 }
 
@@ -146,14 +145,6 @@ export function registerWebhooksRoutes(router: Router): void {
   router.post("/webhooks/{id}/rotate", rotateWebhook, CLOUD_ONLY);
 }
 
-/** The request body exactly as received, which server.ts hands to `rawBody` routes. */
-function rawBodyOf(ctx: RequestContext): string {
-  const raw = (ctx as RequestContext & { rawBody?: unknown }).rawBody;
-  if (typeof raw === "string") return raw;
-  // Without the raw text, a JSON body is all that can have arrived: write it back out.
-  return ctx.body === undefined ? "" : JSON.stringify(ctx.body);
-}
-
 /**
  * Azure Event Grid proves endpoint ownership with a SubscriptionValidation event; Prefect
  * Cloud answers it with the validation code instead of producing an event.
@@ -185,7 +176,7 @@ function invokeWebhook(ctx: RequestContext): Reply {
     throw new HttpError(401, { detail: "This webhook requires an API key: send Authorization: Bearer <service account API key>." });
   }
 
-  const rawBody = rawBodyOf(ctx);
+  const rawBody = ctx.rawBody;
   const headers = templateHeaders(ctx.headers);
   const body = templateBody(rawBody, ctx.headers["content-type"]);
   const validation = eventGridValidation(ctx, body);

@@ -4,8 +4,8 @@
 // reserved. The global `/work_queues` routes see every queue of every pool; their by-name
 // lookup only sees the legacy `default-agent-pool`.
 import { workPools, workQueues, type WorkPoolEntity, type WorkQueueEntity } from "../collections.js";
-import { found, page, stamp, timestamp } from "../filters.js";
-import { HttpError, conflict, created, invalidField, noContent, notFound, ok } from "../http.js";
+import { found, page, sortByName, stamp, timestamp } from "../filters.js";
+import { HttpError, conflict, created, integrityConflict, invalidField, noContent, notFound, ok } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 import type { Collection, Workspace } from "../store.js";
 import { given, workPoolMatches, workQueueMatches } from "./deployment-filters.js";
@@ -17,8 +17,6 @@ export const DEFAULT_AGENT_WORK_POOL_NAME = "default-agent-pool";
 const DEFAULT_QUEUE_DESCRIPTION = "The work pool's default queue.";
 /** A queue whose last poll is at most this old counts as ready when it is resumed. */
 const RECENT_POLL_MS = 60_000;
-/** Prefect's answer when a unique or foreign key constraint fails without a dedicated check. */
-export const INTEGRITY_CONFLICT = "Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.";
 
 /** `Work pool "x" not found.`, Prefect's 404 for every pool looked up by name. */
 export function poolNotFound(name: string): HttpError {
@@ -260,7 +258,7 @@ export function legacyQueue(ctx: RequestContext, name: string): WorkQueueEntity 
 function updateQueue(ctx: RequestContext, queue: WorkQueueEntity, body: Body, renumber: boolean): void {
   const next: WorkQueueEntity = { ...queue, ...stamp(ctx, queue) };
   if (typeof body.name === "string" && body.name !== queue.name) {
-    if (workQueues(ctx.workspace).getByKey(`${queue.work_pool_id ?? ""}/${body.name}`)) throw conflict(INTEGRITY_CONFLICT);
+    if (workQueues(ctx.workspace).getByKey(`${queue.work_pool_id ?? ""}/${body.name}`)) throw integrityConflict();
     next.name = body.name;
   }
   if (body.description !== undefined) next.description = body.description as string | null;
@@ -290,9 +288,7 @@ function poolQueue(ws: Workspace, poolName: string, queueName: string): WorkQueu
 
 function matchingPools(ctx: RequestContext): WorkPoolEntity[] {
   const filter = (ctx.body as Body | undefined)?.work_pools as Body | null | undefined;
-  return workPools(ctx.workspace)
-    .filter((pool) => workPoolMatches(pool, filter))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return sortByName(workPools(ctx.workspace).filter((pool) => workPoolMatches(pool, filter)));
 }
 
 /** Register the work pool and work queue routes (`/work_pools/...`, `/work_queues/...`). */
@@ -407,9 +403,7 @@ export function registerWorkPoolsRoutes(router: Router): void {
 
   router.post("/work_queues/filter", (ctx) => {
     const filter = (ctx.body as Body | undefined)?.work_queues as Body | null | undefined;
-    const queues = workQueues(ctx.workspace)
-      .filter((queue) => !given(filter) || workQueueMatches(queue, filter))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const queues = sortByName(workQueues(ctx.workspace).filter((queue) => !given(filter) || workQueueMatches(queue, filter)));
     return ok(page(queues, ctx).map(queueResponse));
   });
 
@@ -436,7 +430,7 @@ export function registerWorkPoolsRoutes(router: Router): void {
     const pool = workPools(ctx.workspace).get(queue.work_pool_id ?? "");
     // This route deletes without the pool-queue route's check: the default queue's foreign key
     // refuses, and Prefect reports the integrity error.
-    if (pool?.default_queue_id === queue.id) throw conflict(INTEGRITY_CONFLICT);
+    if (pool?.default_queue_id === queue.id) throw integrityConflict();
     removeQueue(ctx.workspace, queue);
     return noContent();
   });

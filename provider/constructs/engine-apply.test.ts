@@ -4,8 +4,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, workdir, type CliResult } from "../../test/support/cli.js";
-import { useDevServer } from "../../test/support/devserver.js";
+import { runCli, workdir } from "../../test/support/cli.js";
+import { CLOUD_API_KEY, useDevServer } from "../../test/support/devserver.js";
+import { output } from "../../test/support/engine.js";
 import { rawApi } from "../../test/support/http.js";
 import { App, TerraformStack, TerraformVariable } from "../cdk.js";
 import { Deployment as DeploymentL1 } from "../generated/prefect/deployment/index.js";
@@ -36,8 +37,6 @@ function synthesize(dir: string, build: (stack: TerraformStack) => void): string
   app.synth();
   return readFileSync(join(dir, "cdktf.out", "stacks", "prefect", "cdk.tf.json"), "utf8");
 }
-
-const output = (result: CliResult): string => `${result.stdout}\n${result.stderr}`;
 
 /** Everything the engine keeps on disk for `dir`. */
 function stateText(dir: string): string {
@@ -157,7 +156,7 @@ describe("constructs applied by the engine", () => {
         actions: [Action.doNothing()],
       });
     });
-    const env = { PREFECT_API_URL: dev.server.cloudUrl(), PREFECT_API_KEY: "pnu_devserver_test_key" };
+    const env = { PREFECT_API_URL: dev.server.cloudUrl(), PREFECT_API_KEY: CLOUD_API_KEY };
     const apply = await runCli(["apply", "--auto-approve", "--no-color", dir], { cwd: dir, env });
     expect(apply.code, output(apply)).toBe(0);
 

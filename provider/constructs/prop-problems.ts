@@ -2,10 +2,10 @@
 // someone reading a synth error wrote camelCase props (`concurrencyLimit`, `pullSteps[0].branch`).
 // These helpers restate the kind's problems in the props' words, the rules staying the kind's.
 import type { KindSchema } from "../kinds/kind.js";
-import { kindProblems } from "./support.js";
+import { kindIssues } from "./support.js";
 
 /** snake_case -> camelCase. */
-function camel(name: string): string {
+export function camel(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 }
 
@@ -20,16 +20,13 @@ function propPath(path: string, names: Readonly<Record<string, string>>): string
 }
 
 /**
- * The problems the engine would report for these Terraform attributes (see `kindProblems`),
+ * The problems the engine would report for these Terraform attributes (see `kindIssues`),
  * each starting with the prop it comes from: `names` maps an attribute (or an attribute path)
  * to its prop where the prop is not simply the camelCase attribute (`is_paused` -> `paused`).
  */
 export function propProblems(kind: KindSchema, attributes: Record<string, unknown>, names: Readonly<Record<string, string>> = {}): string[] {
-  return kindProblems(kind, attributes).map((problem) => {
-    const colon = problem.indexOf(": ");
-    if (colon < 0) return problem;
-    const path = problem.slice(0, colon);
-    const message = problem.slice(colon + 2);
-    return path === "" ? message : `${propPath(path, names)}: ${message}`;
+  return kindIssues(kind, attributes).map((issue) => {
+    const path = issue.path.join(".");
+    return path === "" ? issue.message : `${propPath(path, names)}: ${issue.message}`;
   });
 }

@@ -103,7 +103,7 @@ export class PrefectProvider extends Construct {
       accountId: props.accountId,
       workspaceId: props.workspaceId,
       basicAuthKey: basicAuthKey?.value,
-      customHeaders: props.customHeaders === undefined ? undefined : jsonAttribute(props.customHeaders),
+      customHeaders: jsonAttribute(props.customHeaders),
       csrfEnabled: props.csrfEnabled,
       profile: props.profile,
       profileFile: props.profileFile,

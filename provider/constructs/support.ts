@@ -4,8 +4,8 @@
 import type { ZodType } from "zod";
 import { Fn, Token, type Construct } from "../cdk.js";
 import { factsOf } from "../kinds/attributes.js";
-import type { KindSchema } from "../kinds/kind.js";
-import { checkDeclaration } from "../kinds/validate.js";
+import type { KindSchema, SpecIssue } from "../kinds/kind.js";
+import { checkDeclaration, placeholder } from "../kinds/validate.js";
 
 /** Whether a value is (or encodes) a CDK token not resolved until synth. */
 export function isToken(value: unknown): boolean {
@@ -31,18 +31,23 @@ export function validateAtSynth(construct: Construct, check: () => string[]): vo
 }
 
 /**
- * Problems the engine would report for these Terraform attributes (snake_case names, the
- * official provider's), with tokens standing in for values known later. Each message starts
- * with the attribute path.
+ * The issues the engine would report for these Terraform attributes (snake_case names, the
+ * official provider's), with tokens standing in for values known later; a sensitive
+ * attribute's issue never shows its value.
  */
-export function kindProblems(kind: KindSchema, attributes: Record<string, unknown>): string[] {
+export function kindIssues(kind: KindSchema, attributes: Record<string, unknown>): SpecIssue[] {
   const defined = Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined));
   const sensitive = new Set(Object.keys(defined).filter((name) => isSensitive(kind, name)));
-  return checkDeclaration(kind, defined, isToken).issues.map((issue) => {
-    const path = issue.path.join(".");
-    const message = sensitive.has(String(issue.path[0])) ? "is not valid (the value is sensitive and not shown)" : issue.message;
-    return `${path}: ${message}`;
-  });
+  return checkDeclaration(kind, defined, isToken).issues.map((issue) =>
+    sensitive.has(String(issue.path[0])) ? { path: issue.path, message: "is not valid (the value is sensitive and not shown)" } : issue,
+  );
+}
+
+/** The value the kind's rules take in place of an attribute's value known only later (a UUID for an id, ...). */
+export function standIn(kind: KindSchema, attribute: string): unknown {
+  const schema = (kind.attributes as Record<string, ZodType>)[attribute];
+  if (!schema) throw new Error(`${kind.type} has no attribute ${attribute}`);
+  return placeholder(factsOf(schema));
 }
 
 /** A sensitive attribute's value never appears in a message. */
@@ -53,8 +58,12 @@ function isSensitive(kind: KindSchema, name: string): boolean {
 
 /**
  * A JSON-valued attribute (parameters, job variables, base job template...): a plain JSON
- * string, or `jsonencode(...)` when the value refers to other constructs.
+ * string, or `jsonencode(...)` when the value refers to other constructs; undefined (a prop
+ * left out) stays undefined.
  */
-export function jsonAttribute(value: unknown): string {
+export function jsonAttribute(value: NonNullable<unknown> | null): string;
+export function jsonAttribute(value: unknown): string | undefined;
+export function jsonAttribute(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
   return containsToken(value) ? Fn.jsonencode(value) : JSON.stringify(value);
 }

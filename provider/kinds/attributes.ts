@@ -152,10 +152,14 @@ function jsonDocument(shape: "object" | "any", sensitive = false) {
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID in any case, as Prefect takes ids. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Sets are kept sorted and without duplicates, so two equal sets are equal values. */
-const sortedUnique = (values: string[]): string[] => [...new Set(values)].sort();
+/**
+ * A set of strings as declarations hold it (none: empty): sorted and without duplicates, so two
+ * equal sets are equal values. Live sets are mapped with it too.
+ */
+export const sortedUnique = (values: readonly string[] | null | undefined): string[] => [...new Set(values ?? [])].sort();
 
 export const attr = {
   string(options: AttrOptions<string>): z.ZodType {
@@ -209,21 +213,24 @@ export const attr = {
   },
 };
 
+/** A `check` that takes only the `allowed` values, naming them all: `oneOf("a posture", POSTURES)`. */
+export function oneOf(what: string, allowed: readonly string[]): (value: string) => string | undefined {
+  return (value) => (allowed.includes(value) ? undefined : `"${value}" is not ${what}; use one of ${allowed.map((option) => `"${option}"`).join(", ")}`);
+}
+
 /** The usual computed attributes every Prefect object has. */
 export const commonComputed = {
   id: () => attr.string({ description: "The object's id (UUID).", computed: true, format: "uuid", stable: true }),
   created: () => attr.string({ description: "When the object was created (RFC 3339).", computed: true, format: "rfc3339", stable: true }),
   updated: () => attr.string({ description: "When the object was last updated (RFC 3339).", computed: true, format: "rfc3339" }),
-  accountId: () => attr.string({ description: "Prefect Cloud account id (defaults to the provider's).", optional: true, forceNew: true, format: "uuid" }),
-  workspaceId: () => attr.string({ description: "Prefect Cloud workspace id (defaults to the provider's).", optional: true, forceNew: true, format: "uuid" }),
 };
 
 /**
- * `account_id` / `workspace_id` with the same facts as `commonComputed.accountId()` and
- * `workspaceId()`, compared so that a configuration written for the official provider plans
- * cleanly: undeclared, the object lives wherever the provider points (whatever it reads back
- * with); declared, it must be the account or workspace the object was read from (UUIDs compare
- * case-insensitively). The kind's live model carries the ids its client reads from.
+ * `account_id` / `workspace_id` (optional, force-new UUIDs), compared so that a configuration
+ * written for the official provider plans cleanly: undeclared, the object lives wherever the
+ * provider points (whatever it reads back with); declared, it must be the account or workspace
+ * the object was read from (UUIDs compare case-insensitively). The kind's live model carries
+ * the ids its client reads from (runtime.ts `cloudScopeOf`).
  */
 export function cloudScope(what: "account" | "workspace"): z.ZodType {
   return attr.string({

@@ -24,6 +24,9 @@ export interface AttributeChange {
   sensitive: boolean;
 }
 
+/** Whether a value is a JSON object (not null, not a list). */
+export const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
 /** Deep equality of JSON values (object key order does not matter). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -46,7 +49,7 @@ function setEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** An empty value for "not declared" comparisons: null, empty set/list/map, empty JSON object. */
+/** Not set: undefined, or Terraform's null. */
 function isEmpty(value: unknown): boolean {
   return value === undefined || value === null;
 }
@@ -57,14 +60,8 @@ export function valuesEqual(facts: AttributeFacts, declared: unknown, live: unkn
   if (isEmpty(declared) && isEmpty(live)) return true;
   if (facts.nested) return nestedEqual(facts, declared, live);
   if (typeof facts.compare === "function") return facts.compare(declared, live);
-  switch (facts.compare) {
-    case "set":
-      return setEqual(declared ?? [], live ?? []);
-    case "json":
-      return jsonEqual(declared, live);
-    default:
-      return jsonEqual(declared, live);
-  }
+  // "exact" and "json" alike: JSON attributes are held parsed, so both are deep equality.
+  return facts.compare === "set" ? setEqual(declared, live) : jsonEqual(declared, live);
 }
 
 function nestedEqual(facts: AttributeFacts, declared: unknown, live: unknown): boolean {
@@ -112,6 +109,11 @@ export function diffSpec(kind: KindSchema, declared: Spec, actual: Spec | undefi
     changes.push({ path: [name], before: actual ? have : undefined, after: want, forceNew: facts.forceNew && actual !== undefined, sensitive: sensitiveAnywhere(facts) });
   }
   return changes;
+}
+
+/** The top-level attributes `diffSpec` finds a change in, each once: what `Kind.update` takes as `changed`. */
+export function changedAttributes(kind: KindSchema, declared: Spec, actual: Spec | undefined): string[] {
+  return [...new Set(diffSpec(kind, declared, actual).map((change) => String(change.path[0])))];
 }
 
 /**

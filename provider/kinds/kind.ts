@@ -91,9 +91,16 @@ export function specSchema(kind: KindSchema): z.ZodObject {
   return z.strictObject(kind.attributes as Record<string, z.ZodType>);
 }
 
-/** The facts of each top-level attribute. */
-export function attributeFactsOf(kind: KindSchema): Record<string, AttributeFacts> {
-  return Object.fromEntries(Object.entries(kind.attributes as Record<string, z.ZodType>).map(([name, schema]) => [name, factsOf(schema)]));
+const factsCache = new WeakMap<KindSchema, Readonly<Record<string, AttributeFacts>>>();
+
+/** The facts of each top-level attribute (worked out once per kind). */
+export function attributeFactsOf(kind: KindSchema): Readonly<Record<string, AttributeFacts>> {
+  let facts = factsCache.get(kind);
+  if (!facts) {
+    facts = Object.fromEntries(Object.entries(kind.attributes as Record<string, z.ZodType>).map(([name, schema]) => [name, factsOf(schema)]));
+    factsCache.set(kind, facts);
+  }
+  return facts;
 }
 
 export type ParseResult<S> = { ok: true; spec: S } | { ok: false; issues: SpecIssue[] };

@@ -14,7 +14,7 @@ import { workQueueKind } from "./work-queue/api.js";
 
 // The order is the apply order when nothing else decides (ARCHITECTURE.md: work pool -> queue
 // -> flow -> block -> deployment -> schedule -> automation -> webhook).
-export const KINDS: readonly Kind[] = [workPoolKind as unknown as Kind, workQueueKind as unknown as Kind, flowKind as unknown as Kind, blockKind as unknown as Kind, variableKind as unknown as Kind, globalConcurrencyLimitKind as unknown as Kind, deploymentKind as unknown as Kind, deploymentScheduleKind as unknown as Kind, automationKind as unknown as Kind, webhookKind as unknown as Kind];
+export const KINDS = [workPoolKind, workQueueKind, flowKind, blockKind, variableKind, globalConcurrencyLimitKind, deploymentKind, deploymentScheduleKind, automationKind, webhookKind] as unknown as readonly Kind[];
 
 const byType = new Map(KINDS.map((kind) => [kind.type, kind]));
 

@@ -3,7 +3,8 @@
 import type { PrefectClient } from "../client/client.js";
 import { ConflictError, isRetryable, NotFoundError } from "../client/errors.js";
 import { DEFAULT_RETRY_POLICY, retryDelay } from "../client/retry.js";
-import type { KindContext } from "./kind.js";
+import { changedAttributes } from "./compare.js";
+import type { Kind, KindContext, Spec } from "./kind.js";
 
 /** A fresh per-run context around a client. */
 export function createKindContext(client: PrefectClient): KindContext {
@@ -36,9 +37,28 @@ export async function orUndefined<T>(request: Promise<T>): Promise<T | undefined
   }
 }
 
+/**
+ * The object read again after a write to it. Gone by then, something else deleted it meanwhile:
+ * an error naming `what` ("work pool <id>"), since the write cannot be said to have happened.
+ */
+export async function readBack<L>(what: string, read: Promise<L | undefined>, when = "while it was being updated"): Promise<L> {
+  const live = await read;
+  if (live === undefined) throw new Error(`${what} disappeared ${when}`);
+  return live;
+}
+
 /** Delete, treating "already gone" as done. */
 export async function deleteIgnoringMissing(request: Promise<unknown>): Promise<void> {
   await orUndefined(request);
+}
+
+/**
+ * An object that exists already brought to a declaration in place (a create that adopts it):
+ * updated with the attributes that differ, left as it is when none does.
+ */
+export async function updateInPlace<S extends Spec, L>(ctx: KindContext, kind: Kind<S, L>, existing: L, spec: S): Promise<L> {
+  const changed = changedAttributes(kind, spec, kind.toSpec(existing));
+  return changed.length ? kind.update(ctx, kind.idOf(existing), spec, existing, changed) : existing;
 }
 
 export interface SafeCreate<L> {
@@ -62,14 +82,11 @@ export async function createSafely<L>(create: SafeCreate<L>): Promise<L> {
     try {
       return await create.attempt();
     } catch (error) {
-      if (error instanceof ConflictError) {
-        const existing = await create.lookup();
-        if (existing !== undefined) return existing;
-        throw error;
-      }
-      if (!isRetryable(error)) throw error;
+      const conflict = error instanceof ConflictError;
+      if (!conflict && !isRetryable(error)) throw error;
       const existing = await create.lookup();
       if (existing !== undefined) return existing;
+      if (conflict) throw error;
       const delay = retryDelay(error, attempt, DEFAULT_RETRY_POLICY, create.random);
       if (delay === undefined) throw error;
       await sleep(delay);

@@ -1,4 +1,4 @@
-// Every kind's schema (attributes and facts, no HTTP code), by Terraform type: what the
+// Every kind's schema (attributes and facts, no HTTP code), in apply order: what the
 // constructs, the Terraform schema export and offline validation need.
 import type { KindSchema } from "./kind.js";
 import { automationSchema } from "./automation/schema.js";
@@ -12,10 +12,4 @@ import { webhookSchema } from "./webhook/schema.js";
 import { workPoolSchema } from "./work-pool/schema.js";
 import { workQueueSchema } from "./work-queue/schema.js";
 
-export const KIND_SCHEMAS: readonly KindSchema[] = [workPoolSchema as unknown as KindSchema, workQueueSchema as unknown as KindSchema, flowSchema as unknown as KindSchema, blockSchema as unknown as KindSchema, variableSchema as unknown as KindSchema, globalConcurrencyLimitSchema as unknown as KindSchema, deploymentSchema as unknown as KindSchema, deploymentScheduleSchema as unknown as KindSchema, automationSchema as unknown as KindSchema, webhookSchema as unknown as KindSchema];
-
-const byType = new Map(KIND_SCHEMAS.map((schema) => [schema.type, schema]));
-
-export function schemaFor(type: string): KindSchema | undefined {
-  return byType.get(type);
-}
+export const KIND_SCHEMAS = [workPoolSchema, workQueueSchema, flowSchema, blockSchema, variableSchema, globalConcurrencyLimitSchema, deploymentSchema, deploymentScheduleSchema, automationSchema, webhookSchema] as unknown as readonly KindSchema[];

@@ -3,13 +3,13 @@
 // before it is sent and each outcome as soon as it succeeds, so a run killed at any point is
 // resumed by the next one without duplicates. A failed object's dependents are skipped.
 import pLimit from "p-limit";
-import { isUnknown, type AttributeChange } from "../../provider/kinds/compare.js";
-import { diffSpec, withRecordedValues } from "../../provider/kinds/compare.js";
+import { withRecordedValues } from "../../provider/kinds/compare.js";
 import { parseSpec, type Kind, type KindContext, type Spec } from "../../provider/kinds/kind.js";
+import { firstUnknown } from "../config/evaluate.js";
 import { evaluateInstance, type InstanceValues, type ResolvedConfig } from "../config/resolve.js";
 import { waves, type DependencyGraph } from "../plan/graph.js";
 import type { Plan, ResourceChange } from "../plan/model.js";
-import { kindOrder, type PlannedInstance } from "../plan/plan.js";
+import { kindOrder, knownValuesOf, plannedDiff, type PlannedInstance } from "../plan/plan.js";
 import { protectSpec, specHash } from "../state/hash.js";
 import type { StateEntry } from "../state/model.js";
 import type { StateStore } from "../state/store.js";
@@ -45,9 +45,7 @@ class ApplyError extends Error {}
 
 /** Everything declared and live known about applied objects, for evaluating dependents. */
 function knownFrom(kind: Kind, live: unknown, spec: Spec): Record<string, unknown> {
-  const known: Record<string, unknown> = { ...kind.toSpec(live) };
-  for (const [name, value] of Object.entries(spec)) if (value !== undefined && !isUnknown(value)) known[name] = value;
-  return known;
+  return knownValuesOf(kind.toSpec(live), spec);
 }
 
 export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
@@ -105,8 +103,10 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     const evaluated = evaluateInstance(config, planned.instance, values);
     if (evaluated.diagnostics.length) throw new ApplyError(evaluated.diagnostics.map((d) => `${d.summary}${d.detail ? `: ${d.detail}` : ""}`).join("; "));
     declared.set(planned.instance.address, evaluated.attributes);
-    const pending = Object.entries(evaluated.attributes).find(([, value]) => JSON.stringify(value ?? null).includes('"$unknown"'));
-    if (pending) throw new ApplyError(`${pending[0]} is still unknown (it depends on ${JSON.stringify(pending[1]).replace(/.*"\$unknown":"([^"]+)".*/, "$1")}, which was not created)`);
+    for (const [name, value] of Object.entries(evaluated.attributes)) {
+      const pending = firstUnknown(value);
+      if (pending) throw new ApplyError(`${name} is still unknown (it depends on ${pending.$unknown}, which was not created)`);
+    }
     const parsed = parseSpec(planned.kind, evaluated.attributes);
     if (!parsed.ok) throw new ApplyError(parsed.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
     // Checked against the provider's workspace at plan time; they add nothing to the spec.
@@ -164,11 +164,9 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
         live = await createRecorded(planned, spec);
         break;
       case "update": {
-        const changed: AttributeChange[] = diffSpec(kind, spec, withRecordedValues(kind, kind.toSpec(live), state.document.resources[change.address]?.values));
-        const names = [...new Set(changed.map((item) => String(item.path[0])))].filter((name) => {
-          const ignore = planned.instance.block.lifecycle.ignoreChanges;
-          return ignore !== "all" && !ignore.includes(name);
-        });
+        const liveSpec = withRecordedValues(kind, kind.toSpec(live), state.document.resources[change.address]?.values);
+        const changed = plannedDiff(kind, spec, liveSpec, planned.instance.block.lifecycle.ignoreChanges);
+        const names = [...new Set(changed.map((item) => String(item.path[0])))];
         if (names.length) live = await kind.update(ctx, kind.idOf(live), spec, live, names);
         await state.put(entryFor(planned, live, spec));
         break;

@@ -1,13 +1,10 @@
 // drift: read-only audit; exit 0 clean, 2 drift, 1 error.
-import { resolve } from "node:path";
 import { driftReport, renderDriftText } from "../drift/drift.js";
-import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
-import { guarded } from "./run.js";
+import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
+import { withEngine } from "./run.js";
 
 export async function driftCommand(ctx: CommandContext, dirArg: string | undefined, flags: { json?: boolean }): Promise<number> {
-  const dir = resolve(ctx.cwd, dirArg ?? ".");
-  const engine = engineFor(ctx, dir);
-  return guarded(ctx, engine, async () => {
+  return withEngine(ctx, dirArg, async (engine) => {
     await engine.load();
     const state = await engine.openState();
     // Read-only: no lock is taken and nothing is written.

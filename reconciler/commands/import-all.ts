@@ -8,11 +8,11 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { diffSpec } from "../../provider/kinds/compare.js";
 import { kindFor, KINDS } from "../../provider/kinds/registry.js";
 import { configurationLayout } from "../config/load.js";
-import { instanceReferences, type ResolvedConfig, type ResourceInstance } from "../config/resolve.js";
+import type { ResolvedConfig } from "../config/resolve.js";
 import { DiagnosticsError, error } from "../diagnostics.js";
 import type { Engine } from "../engine.js";
 import { generateConfiguration, terraformDocument, type GeneratedConfiguration } from "../import/generate.js";
-import { importedEntry, taintedAttributes } from "../import/state-entry.js";
+import { declaredEntry, importedEntry } from "../import/state-entry.js";
 import type { StateEntry } from "../state/model.js";
 import type { StateStore } from "../state/store.js";
 import type { LiveInventory } from "../plan/plan.js";
@@ -203,8 +203,6 @@ export async function importAllCommand(ctx: CommandContext, dirArg: string | und
 async function recordDeclared(engine: Engine, state: StateStore, live: LiveInventory, taken: Map<string, string | undefined>, config: ResolvedConfig): Promise<{ entry: StateEntry; label: string }[]> {
   const recorded: { entry: StateEntry; label: string }[] = [];
   const instances = new Map(config.instances.map((instance) => [instance.address, instance]));
-  const byBlock = new Map<string, ResourceInstance[]>();
-  for (const instance of instances.values()) byBlock.set(`${instance.type}.${instance.name}`, [...(byBlock.get(`${instance.type}.${instance.name}`) ?? []), instance]);
   for (let round = 0; round <= instances.size; round++) {
     const result = await engine.plan(state, { live });
     const found: { address: string; type: string; id: string }[] = [...result.lookalikes];
@@ -227,13 +225,7 @@ async function recordDeclared(engine: Engine, state: StateStore, live: LiveInven
       const object = live.kinds.get(type)?.byId.get(id);
       const instance = instances.get(address);
       if (!kind || object === undefined || !instance || state.document.resources[address]) continue;
-      const entry = importedEntry(kind, object, {
-        address,
-        salt: state.salt,
-        dependencies: [...instanceReferences(instance, byBlock).references],
-        sensitive: taintedAttributes(config, instance),
-        preventDestroy: instance.block.lifecycle.preventDestroy,
-      });
+      const entry = declaredEntry(config, instance, kind, object, state.salt);
       state.document.resources[address] = entry;
       recorded.push({ entry, label: kind.label(kind.toSpec(object)) });
       added++;

@@ -1,21 +1,17 @@
 // import ADDRESS ID: record an existing object under a declared address, without changing it.
-import { resolve } from "node:path";
 import { kindFor } from "../../provider/kinds/registry.js";
-import { instanceReferences, type ResourceInstance } from "../config/resolve.js";
 import { DiagnosticsError, error } from "../diagnostics.js";
-import { taintedAttributes } from "../import/state-entry.js";
-import { protectSpec, specHash } from "../state/hash.js";
-import { EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
-import { guarded, withLock } from "./run.js";
+import { declaredEntry, taintedAttributes } from "../import/state-entry.js";
+import { safeLabel } from "../plan/plan.js";
+import { EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
+import { withEngine, withLock } from "./run.js";
 
 export async function importCommand(ctx: CommandContext, address: string | undefined, id: string | undefined, dirArg: string | undefined): Promise<number> {
   if (!address || !id) {
     ctx.err(ctx.style.red("Error: import needs an ADDRESS and an ID, e.g. prefect-gitops import prefect_work_pool.etl 0b1c... (or --all)."));
     return EXIT_ERROR;
   }
-  const dir = resolve(ctx.cwd, dirArg ?? ".");
-  const engine = engineFor(ctx, dir);
-  return guarded(ctx, engine, async () => {
+  return withEngine(ctx, dirArg, async (engine) => {
     const { config } = await engine.load();
     const instance = config.instances.find((candidate) => candidate.address === address);
     const type = address.split(".")[0] ?? "";
@@ -46,25 +42,10 @@ export async function importCommand(ctx: CommandContext, address: string | undef
         ctx.err(ctx.style.red(`Error: there is no ${kind.title} with id ${id} in ${(await engine.settings()).baseUrl}.`));
         return EXIT_ERROR;
       }
-      const spec = kind.toSpec(live);
-      const byBlock = new Map<string, ResourceInstance[]>();
-      for (const candidate of config.instances) byBlock.set(`${candidate.type}.${candidate.name}`, [...(byBlock.get(`${candidate.type}.${candidate.name}`) ?? []), candidate]);
       await state.begin();
-      await state.put({
-        address,
-        type,
-        id: kind.idOf(live),
-        identity: kind.identityOf(live),
-        appliedHash: specHash(spec, state.salt),
-        // What the declaration takes from sensitive variables is kept hashed, as apply keeps it.
-        values: protectSpec(kind, spec, state.salt, taintedAttributes(config, instance)),
-        dependencies: [...instanceReferences(instance, byBlock).references],
-        preventDestroy: instance.block.lifecycle.preventDestroy || undefined,
-        schemaVersion: kind.version,
-        updatedAt: new Date().toISOString(),
-      });
+      await state.put(declaredEntry(config, instance, kind, live, state.salt));
       await state.save();
-      ctx.out(ctx.style.green(`Import successful! ${address} now manages ${kind.label(spec)} (id ${id}).`));
+      ctx.out(ctx.style.green(`Import successful! ${address} now manages ${safeLabel(kind, kind.toSpec(live), taintedAttributes(config, instance))} (id ${id}).`));
       ctx.out("Run `prefect-gitops plan` to see how it differs from the configuration.");
       return EXIT_OK;
     });

@@ -1,14 +1,12 @@
 // output [NAME]: the configuration's outputs from what the state records. Sensitive outputs are
 // never printed, not even with --json.
-import { resolve } from "node:path";
+import { SENSITIVE } from "../plan/model.js";
 import { renderOutputs } from "../plan/render-text.js";
-import { EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
-import { guarded } from "./run.js";
+import { EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
+import { withEngine } from "./run.js";
 
 export async function outputCommand(ctx: CommandContext, name: string | undefined, dirArg: string | undefined, flags: { json?: boolean }): Promise<number> {
-  const dir = resolve(ctx.cwd, dirArg ?? ".");
-  const engine = engineFor(ctx, dir);
-  return guarded(ctx, engine, async () => {
+  return withEngine(ctx, dirArg, async (engine) => {
     const state = await engine.openState();
     const outputs = await engine.outputs(state);
     const chosen = name === undefined ? outputs : outputs.filter((output) => output.name === name);
@@ -25,7 +23,7 @@ export async function outputCommand(ctx: CommandContext, name: string | undefine
         ctx.err(ctx.style.red(`Error: output "${name}" is not known: ${output.error}`));
         return EXIT_ERROR;
       }
-      ctx.out(output?.sensitive ? "(sensitive value)" : typeof output?.value === "string" ? output.value : JSON.stringify(output?.value, null, 2));
+      ctx.out(output?.sensitive ? SENSITIVE : typeof output?.value === "string" ? output.value : JSON.stringify(output?.value, null, 2));
     } else {
       ctx.out(chosen.length ? renderOutputs(chosen, ctx.style) : "The configuration declares no outputs.");
     }

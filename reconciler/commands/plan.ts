@@ -5,7 +5,7 @@ import { formatDiagnostic } from "../diagnostics.js";
 import { hasChanges, hasErrors, type Action, type PlanMode } from "../plan/model.js";
 import { renderOutputs, renderPlanText } from "../plan/render-text.js";
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
-import { guarded, readSavedPlan, staleness, withLock, writeSavedPlan } from "./run.js";
+import { guarded, readSavedPlan, staleness, withEngine, withLock, writeSavedPlan } from "./run.js";
 
 export interface PlanFlags {
   json?: boolean;
@@ -17,9 +17,7 @@ export interface PlanFlags {
 }
 
 export async function planCommand(ctx: CommandContext, dirArg: string | undefined, flags: PlanFlags): Promise<number> {
-  const dir = resolve(ctx.cwd, dirArg ?? ".");
-  const engine = engineFor(ctx, dir);
-  return guarded(ctx, engine, async () => {
+  return withEngine(ctx, dirArg, async (engine) => {
     const { warnings } = await engine.load();
     const state = await engine.openState();
     const mode: PlanMode = flags.destroy ? "destroy" : flags.refreshOnly ? "refresh-only" : "normal";

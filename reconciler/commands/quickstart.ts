@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startDevServer, type DevServer } from "../../devserver/index.js";
+import type { DevServer } from "../../devserver/index.js";
 import { driftReport, renderDriftText } from "../drift/drift.js";
 import { hasChanges, hasErrors } from "../plan/model.js";
 import { renderPlanText } from "../plan/render-text.js";
@@ -26,6 +26,8 @@ export async function quickstartCommand(ctx: CommandContext): Promise<number> {
   let run = ctx;
   const external = ctx.env.PREFECT_API_URL;
   if (!external) {
+    // Loaded only here: every other command starts without the devserver's code.
+    const { startDevServer } = await import("../../devserver/index.js");
     server = await startDevServer({ port: 0 });
     run = { ...ctx, connection: { apiUrl: server.url } };
   }

@@ -1,13 +1,14 @@
 // Shared plumbing of the commands: the lock around a run, error reporting, saved plans.
 import { readFile, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
+import { resolve } from "node:path";
 import { PrefectError } from "../../provider/client/errors.js";
 import { DiagnosticsError, formatDiagnostic } from "../diagnostics.js";
-import type { Engine } from "../engine.js";
+import type { Engine, EngineOptions } from "../engine.js";
 import { PLAN_FORMAT, type Plan } from "../plan/model.js";
 import { StateError, StateLockedError, type LockHolder, type StateLock } from "../state/model.js";
 import type { StateStore } from "../state/store.js";
-import { EXIT_ERROR, logs, type CommandContext } from "./context.js";
+import { EXIT_ERROR, engineFor, logs, type CommandContext } from "./context.js";
 
 export function lockHolder(ctx: CommandContext, operation: string): LockHolder {
   const host = hostname();
@@ -37,9 +38,8 @@ export async function withLock<T>(ctx: CommandContext, state: StateStore, operat
 export function reportFailure(ctx: CommandContext, caught: unknown): number {
   if (caught instanceof DiagnosticsError) {
     for (const diagnostic of caught.diagnostics.filter((d) => d.severity === "error")) ctx.err(ctx.style.red(formatDiagnostic(diagnostic)) + "\n");
-  } else if (caught instanceof StateLockedError) {
-    ctx.err(ctx.style.red(`Error: ${caught.message}`));
-  } else if (caught instanceof StateError || caught instanceof PrefectError) {
+  } else if (caught instanceof StateLockedError || caught instanceof StateError || caught instanceof PrefectError) {
+    // Expected failures: their message says what to do, a stack would add nothing.
     ctx.err(ctx.style.red(`Error: ${caught.message}`));
   } else {
     const error = caught instanceof Error ? caught : new Error(String(caught));
@@ -58,6 +58,12 @@ export async function guarded(ctx: CommandContext, engine: Engine, body: () => P
   } finally {
     await engine.close();
   }
+}
+
+/** `guarded`, with the engine of DIR (default: the working directory). */
+export function withEngine(ctx: CommandContext, dirArg: string | undefined, body: (engine: Engine) => Promise<number>, extra?: Pick<EngineOptions, "allowEmpty" | "offline">): Promise<number> {
+  const engine = engineFor(ctx, resolve(ctx.cwd, dirArg ?? "."), extra);
+  return guarded(ctx, engine, () => body(engine));
 }
 
 export interface SavedPlan extends Plan {

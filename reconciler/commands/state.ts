@@ -1,16 +1,14 @@
 // state list | show ADDRESS | rm ADDRESS: inspect and edit the record of what is owned.
 // These need only the state, never the configuration's validity or a connection (except the
 // workspace backend, which lives in Prefect).
-import { resolve } from "node:path";
+import { SENSITIVE } from "../plan/model.js";
 import { isSensitiveHash } from "../state/hash.js";
 import { StateStore } from "../state/store.js";
-import { EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
-import { guarded, withLock } from "./run.js";
+import { EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
+import { withEngine, withLock } from "./run.js";
 
 export async function stateCommand(ctx: CommandContext, action: "list" | "show" | "rm", address: string | undefined, flags: { dir?: string; json?: boolean }): Promise<number> {
-  const dir = resolve(ctx.cwd, flags.dir ?? ".");
-  const engine = engineFor(ctx, dir);
-  return guarded(ctx, engine, async () => {
+  return withEngine(ctx, flags.dir, async (engine) => {
     const backend = await engine.backend();
     const document = await backend.load();
     if (!document) {
@@ -34,7 +32,7 @@ export async function stateCommand(ctx: CommandContext, action: "list" | "show" 
       return EXIT_ERROR;
     }
     if (action === "show") {
-      const values = Object.fromEntries(Object.entries(entry.values).map(([name, value]) => [name, isSensitiveHash(value) ? "(sensitive value)" : value]));
+      const values = Object.fromEntries(Object.entries(entry.values).map(([name, value]) => [name, isSensitiveHash(value) ? SENSITIVE : value]));
       if (flags.json) ctx.out(JSON.stringify({ ...entry, values }, null, 2));
       else {
         ctx.out(`# ${entry.address}:`);

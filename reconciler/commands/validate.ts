@@ -1,18 +1,15 @@
 // validate: offline checks of a configuration (schema, references, cycles, duplicate
 // identities) without contacting Prefect.
-import { resolve } from "node:path";
 import { kindFor, kindTypes } from "../../provider/kinds/registry.js";
 import { formatDiagnostic } from "../diagnostics.js";
 import { hasErrors } from "../plan/model.js";
 import { buildPlan } from "../plan/plan.js";
 import { emptyState } from "../state/model.js";
-import { EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
-import { guarded } from "./run.js";
+import { EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
+import { withEngine } from "./run.js";
 
 export async function validateCommand(ctx: CommandContext, dirArg: string | undefined, flags: { json?: boolean }): Promise<number> {
-  const dir = resolve(ctx.cwd, dirArg ?? ".");
-  const engine = engineFor(ctx, dir, { offline: true });
-  return guarded(ctx, engine, async () => {
+  return withEngine(ctx, dirArg, async (engine) => {
     const { config, warnings } = await engine.load();
     // The connection is not needed, but when it is configured it tells whether Cloud-only kinds fit.
     let cloud = true;
@@ -42,5 +39,5 @@ export async function validateCommand(ctx: CommandContext, dirArg: string | unde
     if (hasErrors(plan)) return EXIT_ERROR;
     ctx.out(ctx.style.green(`Success! The configuration is valid (${config.instances.length} resource${config.instances.length === 1 ? "" : "s"}).`));
     return EXIT_OK;
-  });
+  }, { offline: true });
 }

@@ -28,10 +28,6 @@ export interface Evaluation {
   sensitive: boolean;
 }
 
-export function unknown(ref: string): UnknownValue {
-  return { $unknown: ref };
-}
-
 /** Whether a value has an unknown anywhere inside. */
 export function containsUnknown(value: unknown): boolean {
   if (isUnknown(value)) return true;
@@ -40,7 +36,8 @@ export function containsUnknown(value: unknown): boolean {
   return false;
 }
 
-function firstUnknown(value: unknown): UnknownValue | undefined {
+/** The first unknown inside a value (depth first), if any. */
+export function firstUnknown(value: unknown): UnknownValue | undefined {
   if (isUnknown(value)) return value;
   if (Array.isArray(value)) {
     for (const item of value) {

@@ -3,7 +3,7 @@
 // construct the engine does not support is refused with its file and line, never ignored.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { error, throwIfErrors, warning, type Diagnostic } from "../diagnostics.js";
+import { DiagnosticsError, error, throwIfErrors, warning, type Diagnostic } from "../diagnostics.js";
 import { synthesizeCdktfApp, type AppRunner } from "./cdktf.js";
 import type { ConfigFormat, ConfigModel, Lifecycle, SourceLocation } from "./model.js";
 import { readHclSource, readJsonSource, SourceError, type SourceDocument } from "./sources.js";
@@ -61,7 +61,7 @@ class ModelBuilder {
   readonly model: ConfigModel;
 
   constructor(dir: string, format: ConfigFormat) {
-    this.model = { dir, format, files: [], variables: new Map(), locals: new Map(), resources: [], outputs: new Map(), tfvars: {}, contents: [] };
+    this.model = emptyConfig(dir, format);
   }
 
   add(source: SourceDocument): void {
@@ -82,7 +82,7 @@ class ModelBuilder {
       }
       switch (section) {
         case "provider":
-          this.providers(value, source, at);
+          this.providers(value, at);
           break;
         case "variable":
           for (const [name, body] of Object.entries((value ?? {}) as Record<string, unknown>)) this.variable(name, bodies(body)[0] ?? {}, at(`variable.${name}`));
@@ -114,7 +114,7 @@ class ModelBuilder {
     }
   }
 
-  private providers(value: unknown, source: SourceDocument, at: (key: string) => SourceLocation): void {
+  private providers(value: unknown, at: (key: string) => SourceLocation): void {
     for (const [name, body] of Object.entries((value ?? {}) as Record<string, unknown>)) {
       const location = at(`provider.${name}`);
       if (name !== "prefect") {
@@ -130,7 +130,6 @@ class ModelBuilder {
       const { "//": _metadata, ...attributes } = block;
       this.model.provider = { attributes, location };
     }
-    void source;
   }
 
   private variable(name: string, body: Record<string, unknown>, location: SourceLocation): void {
@@ -236,12 +235,12 @@ function sourceDiagnostic(caught: unknown): Diagnostic {
 function pickStack(outdir: string, stack: string | undefined, dir: string): string {
   const stacksDir = join(outdir, "stacks");
   const stacks = existsSync(stacksDir) ? readdirSync(stacksDir).filter((name) => existsSync(join(stacksDir, name, "cdk.tf.json"))).sort() : [];
-  if (!stacks.length) throw new SourceLoadError([error(`No synthesized stack in ${relative(dir, outdir) || outdir}`, { detail: "The CDKTF app ran but wrote no cdktf.out/stacks/<stack>/cdk.tf.json: check that it calls app.synth()." })]);
+  if (!stacks.length) throw new DiagnosticsError([error(`No synthesized stack in ${relative(dir, outdir) || outdir}`, { detail: "The CDKTF app ran but wrote no cdktf.out/stacks/<stack>/cdk.tf.json: check that it calls app.synth()." })]);
   if (stack) {
-    if (!stacks.includes(stack)) throw new SourceLoadError([error(`No stack named "${stack}"`, { detail: `The app synthesized: ${stacks.join(", ")}.` })]);
+    if (!stacks.includes(stack)) throw new DiagnosticsError([error(`No stack named "${stack}"`, { detail: `The app synthesized: ${stacks.join(", ")}.` })]);
     return join(stacksDir, stack, "cdk.tf.json");
   }
-  if (stacks.length > 1) throw new SourceLoadError([error("The CDKTF app has several stacks", { detail: `Choose one with --stack: ${stacks.join(", ")}.` })]);
+  if (stacks.length > 1) throw new DiagnosticsError([error("The CDKTF app has several stacks", { detail: `Choose one with --stack: ${stacks.join(", ")}.` })]);
   return join(stacksDir, stacks[0] ?? "", "cdk.tf.json");
 }
 
@@ -257,14 +256,8 @@ export function configurationLayout(dir: string): "none" | "terraform" | "cdktf"
 }
 
 /** The model of a directory that declares nothing (yet). */
-export function emptyConfig(dir: string): ConfigModel {
-  return { dir, format: "tf.json", files: [], variables: new Map(), locals: new Map(), resources: [], outputs: new Map(), tfvars: {}, contents: [] };
-}
-
-export class SourceLoadError extends Error {
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map((d) => d.summary).join("; "));
-  }
+export function emptyConfig(dir: string, format: ConfigFormat = "tf.json"): ConfigModel {
+  return { dir, format, files: [], variables: new Map(), locals: new Map(), resources: [], outputs: new Map(), tfvars: {}, contents: [] };
 }
 
 /**
@@ -276,50 +269,45 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     throwIfErrors([error(`${dir} is not a directory`, { detail: "Give the directory holding your *.tf, *.tf.json, cdk.tf.json or cdktf.json." })]);
   }
   let builder: ModelBuilder;
-  try {
-    if (existsSync(join(dir, "cdktf.json"))) {
-      if (!options.runner) {
-        throwIfErrors([error("This directory is a CDKTF project but no app runner is available", { file: "cdktf.json", detail: "Synthesize it first (cdktf synth) and point the engine at cdktf.out/stacks/<stack>." })]);
-      }
-      const outdir = await synthesizeCdktfApp(dir, options.runner!);
-      const file = pickStack(outdir, options.stack, dir);
-      builder = new ModelBuilder(dir, "cdktf-app");
-      builder.add(readJsonSource(relative(dir, file), readFileSync(file, "utf8")));
-    } else if (existsSync(join(dir, "cdk.tf.json"))) {
-      builder = new ModelBuilder(dir, "cdk.tf.json");
-      builder.add(await readSource(dir, "cdk.tf.json"));
-    } else if (existsSync(join(dir, "cdktf.out", "stacks"))) {
-      const file = pickStack(join(dir, "cdktf.out"), options.stack, dir);
-      builder = new ModelBuilder(dir, "cdk.tf.json");
-      builder.add(readJsonSource(relative(dir, file), readFileSync(file, "utf8")));
-    } else {
-      const { hcl, json } = configFiles(dir);
-      if (!hcl.length && !json.length) {
-        throwIfErrors([error(`No configuration in ${dir}`, { detail: "Expected *.tf or *.tf.json files, a cdk.tf.json, a cdktf.out/stacks/<stack>/cdk.tf.json, or a CDKTF project (cdktf.json)." })]);
-      }
-      builder = new ModelBuilder(dir, hcl.length ? "hcl" : "tf.json");
-      const failures: Diagnostic[] = [];
-      for (const file of [...hcl, ...json]) {
-        try {
-          builder.add(await readSource(dir, file));
-        } catch (caught) {
-          failures.push(sourceDiagnostic(caught));
-        }
-      }
-      throwIfErrors(failures);
+  if (existsSync(join(dir, "cdktf.json"))) {
+    if (!options.runner) {
+      throwIfErrors([error("This directory is a CDKTF project but no app runner is available", { file: "cdktf.json", detail: "Synthesize it first (cdktf synth) and point the engine at cdktf.out/stacks/<stack>." })]);
     }
-    for (const file of tfvarsFiles(dir)) {
+    const outdir = await synthesizeCdktfApp(dir, options.runner!);
+    const file = pickStack(outdir, options.stack, dir);
+    builder = new ModelBuilder(dir, "cdktf-app");
+    builder.add(readJsonSource(relative(dir, file), readFileSync(file, "utf8")));
+  } else if (existsSync(join(dir, "cdk.tf.json"))) {
+    builder = new ModelBuilder(dir, "cdk.tf.json");
+    builder.add(await readSource(dir, "cdk.tf.json"));
+  } else if (existsSync(join(dir, "cdktf.out", "stacks"))) {
+    const file = pickStack(join(dir, "cdktf.out"), options.stack, dir);
+    builder = new ModelBuilder(dir, "cdk.tf.json");
+    builder.add(readJsonSource(relative(dir, file), readFileSync(file, "utf8")));
+  } else {
+    const { hcl, json } = configFiles(dir);
+    if (!hcl.length && !json.length) {
+      throwIfErrors([error(`No configuration in ${dir}`, { detail: "Expected *.tf or *.tf.json files, a cdk.tf.json, a cdktf.out/stacks/<stack>/cdk.tf.json, or a CDKTF project (cdktf.json)." })]);
+    }
+    builder = new ModelBuilder(dir, hcl.length ? "hcl" : "tf.json");
+    const failures: Diagnostic[] = [];
+    for (const file of [...hcl, ...json]) {
       try {
-        const source = await readSource(dir, file);
-        Object.assign(builder.model.tfvars, source.document);
-        builder.model.contents.push(source.text);
+        builder.add(await readSource(dir, file));
       } catch (caught) {
-        throwIfErrors([sourceDiagnostic(caught)]);
+        failures.push(sourceDiagnostic(caught));
       }
     }
-  } catch (caught) {
-    if (caught instanceof SourceLoadError) throwIfErrors(caught.diagnostics);
-    throw caught;
+    throwIfErrors(failures);
+  }
+  for (const file of tfvarsFiles(dir)) {
+    try {
+      const source = await readSource(dir, file);
+      Object.assign(builder.model.tfvars, source.document);
+      builder.model.contents.push(source.text);
+    } catch (caught) {
+      throwIfErrors([sourceDiagnostic(caught)]);
+    }
   }
   const diagnostics = builder.diagnostics;
   if (!builder.model.resources.length) diagnostics.push(warning("The configuration declares no resources", { detail: "A plan of it deletes every object the state owns; use destroy for that." }));

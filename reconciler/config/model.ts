@@ -76,10 +76,3 @@ export interface ConfigModel {
   /** The text of every file read, for the configuration hash a saved plan is checked against. */
   contents: string[];
 }
-
-/** Where to point a person: `main.tf line 12`, `cdk.tf.json`. */
-export function where(location: SourceLocation | undefined, line?: number): string {
-  if (!location) return "the configuration";
-  const at = line ?? location.line;
-  return at ? `${location.file} line ${at}` : location.file;
-}

@@ -5,7 +5,7 @@ import { error, type Diagnostic } from "../diagnostics.js";
 import { canonicalJson, sha256 } from "../state/hash.js";
 import { evaluateRaw, isUnknown, type EvalScope, type Evaluation } from "./evaluate.js";
 import { ExpressionError, parseExpression, parseTemplateString, referencesOf, type Expr } from "./expressions.js";
-import { where, type ConfigModel, type ResourceBlock } from "./model.js";
+import type { ConfigModel, ResourceBlock } from "./model.js";
 
 export interface ResourceInstance {
   /** `prefect_flow.etl`, `prefect_flow.etl[0]` or `prefect_flow.etl["key"]`. */
@@ -379,6 +379,11 @@ function indexOf(config: ResolvedConfig): ConfigIndex {
   return index;
 }
 
+/** The instances of each resource block (`prefect_flow.etl`), for `instanceReferences`. */
+export function instancesByBlock(config: ResolvedConfig): Map<string, ResourceInstance[]> {
+  return indexOf(config).byBlock;
+}
+
 function makeScope(config: ResolvedConfig, instance: ResourceInstance | undefined, values: InstanceValues): EvalScope {
   const { modes, byAddress, byBlock } = indexOf(config);
   const locals = new Map<string, Evaluation>();
@@ -456,9 +461,4 @@ export function evaluateOutputs(config: ResolvedConfig, values: InstanceValues, 
         return { name: output.name, value: undefined, sensitive: output.sensitive, error: (caught as Error).message };
       }
     });
-}
-
-/** For messages: where an instance is declared. */
-export function instanceWhere(instance: ResourceInstance, attribute?: string): string {
-  return where(instance.block.location, attribute ? instance.block.attributeLines[attribute] : undefined);
 }

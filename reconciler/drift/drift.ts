@@ -5,7 +5,7 @@ import { formatDiagnostic, type Diagnostic } from "../diagnostics.js";
 import type { DriftEntry, ResourceChange } from "../plan/model.js";
 import type { PlanResult } from "../plan/plan.js";
 import type { Style } from "../plan/render-text.js";
-import { formatValue } from "../plan/render-text.js";
+import { changeSymbol, formatValue } from "../plan/render-text.js";
 
 export interface DriftReport {
   /** Changed in Prefect since the last apply. */
@@ -58,7 +58,10 @@ export function renderDriftText(report: DriftReport, style: Style): string {
   section("Deleted outside prefect-gitops:", report.deleted.map((entry) => `  - ${entry.address} (${entry.label}, id ${entry.id})`));
   section(
     "Different from the configuration (apply would change):",
-    report.pending.map((change) => `  ${change.action === "create" ? "+" : change.action === "update" ? "~" : change.action === "replace" ? "-/+" : "-"} ${change.address} (${change.action}${change.reason ? `: ${change.reason}` : ""})`),
+    report.pending.map((change) => {
+      const action = change.importing && change.action === "no-op" ? "import" : change.action;
+      return `  ${changeSymbol(change)} ${change.address} (${action}${change.reason ? `: ${change.reason}` : ""})`;
+    }),
   );
   section(
     "Unmanaged look-alikes (exist with a declared name but are not owned):",

@@ -61,29 +61,3 @@ export function waves(graph: DependencyGraph, tiebreak: (a: string, b: string) =
 export function topologicalOrder(graph: DependencyGraph, tiebreak?: (a: string, b: string) => number): string[] {
   return waves(graph, tiebreak).flat();
 }
-
-/** The graph with every edge reversed (for deletes: dependents go first). */
-export function reverse(graph: DependencyGraph): DependencyGraph {
-  const reversed: DependencyGraph = new Map();
-  for (const node of graph.keys()) reversed.set(node, new Set());
-  for (const [node, dependencies] of graph) {
-    for (const dependency of dependencies) if (reversed.has(dependency)) reversed.get(dependency)!.add(node);
-  }
-  return reversed;
-}
-
-/** Every node that depends on `node`, directly or not. */
-export function dependentsOf(graph: DependencyGraph, node: string): Set<string> {
-  const reversed = reverse(graph);
-  const found = new Set<string>();
-  const queue = [node];
-  while (queue.length) {
-    const current = queue.pop()!;
-    for (const next of reversed.get(current) ?? []) {
-      if (found.has(next)) continue;
-      found.add(next);
-      queue.push(next);
-    }
-  }
-  return found;
-}

@@ -1,11 +1,11 @@
 // Building a plan: evaluate every instance in dependency order against what is known, find its
 // live object (through the state, or by natural key), diff declared against live with each
 // attribute's rules, and decide the action. Pure: the live objects are read beforehand.
-import type { z } from "zod";
 import { factsOf, sensitiveAnywhere, type AttributeFacts } from "../../provider/kinds/attributes.js";
 import { diffSpec, isUnknown, valuesEqual, withRecordedValues, type AttributeChange } from "../../provider/kinds/compare.js";
-import { suggest, type Kind, type Spec } from "../../provider/kinds/kind.js";
-import { checkDeclaration, containsPending } from "../../provider/kinds/validate.js";
+import { attributeFactsOf, suggest, type Kind, type Spec } from "../../provider/kinds/kind.js";
+import { checkDeclaration } from "../../provider/kinds/validate.js";
+import { containsUnknown, firstUnknown } from "../config/evaluate.js";
 import { evaluateInstance, instanceReferences, type InstanceValues, type ResolvedConfig, type ResourceInstance } from "../config/resolve.js";
 import { error, warning, type Diagnostic } from "../diagnostics.js";
 import { canonicalJson, isSensitiveHash, protectSpec, sensitiveHash, sha256 } from "../state/hash.js";
@@ -58,24 +58,8 @@ export interface PlanResult {
   unchecked: { type: string; reason: string }[];
 }
 
-const containsUnknown = (value: unknown): boolean => containsPending(value, isUnknown);
-
-function firstUnknownRef(value: unknown): string | undefined {
-  if (isUnknown(value)) return value.$unknown;
-  if (Array.isArray(value)) for (const item of value) {
-    const found = firstUnknownRef(item);
-    if (found) return found;
-  }
-  else if (value && typeof value === "object") for (const item of Object.values(value)) {
-    const found = firstUnknownRef(item);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-export function kindFacts(kind: Kind): Record<string, AttributeFacts> {
-  return Object.fromEntries(Object.entries(kind.attributes as Record<string, z.ZodType>).map(([name, schema]) => [name, factsOf(schema)]));
-}
+/** The facts of a kind's attributes (`attributeFactsOf`), by attribute name. */
+type KindFacts = Readonly<Record<string, AttributeFacts>>;
 
 /** Mask a value for display: sensitive values hidden, unknown values named. */
 function display(value: unknown, sensitive: boolean): unknown {
@@ -112,10 +96,10 @@ function shown(facts: AttributeFacts | undefined, value: unknown, tainted: boole
   return sensitiveAnywhere(facts) ? displayNested(facts, value) : display(value, false);
 }
 
-function maskSpec(kind: Kind, spec: Spec | undefined, tainted: ReadonlySet<string>, computedUnknown = false): Record<string, unknown> | undefined {
+function maskSpec(kindFacts: KindFacts, spec: Spec | undefined, tainted: ReadonlySet<string>, computedUnknown = false): Record<string, unknown> | undefined {
   if (!spec) return undefined;
   const out: Record<string, unknown> = {};
-  for (const [name, facts] of Object.entries(kindFacts(kind))) {
+  for (const [name, facts] of Object.entries(kindFacts)) {
     const value = spec[name];
     if (value === undefined) {
       if (computedUnknown && facts.computed) out[name] = KNOWN_AFTER_APPLY;
@@ -127,19 +111,25 @@ function maskSpec(kind: Kind, spec: Spec | undefined, tainted: ReadonlySet<strin
   return out;
 }
 
-function maskChanges(kind: Kind, changes: AttributeChange[], tainted: ReadonlySet<string>): PlannedAttributeChange[] {
-  const facts = kindFacts(kind);
+function maskChanges(kindFacts: KindFacts, changes: AttributeChange[], tainted: ReadonlySet<string>): PlannedAttributeChange[] {
   return changes.map((change) => {
     const name = String(change.path[0]);
-    const fact = facts[name];
+    const fact = kindFacts[name];
     const sensitive = change.sensitive || tainted.has(name) || (fact ? sensitiveAnywhere(fact) : false);
     const masked = (value: unknown) => (change.path.length === 1 ? shown(fact, value, tainted.has(name)) : display(value, sensitive));
     return { path: change.path, before: masked(change.before), after: masked(change.after), forceNew: change.forceNew, sensitive };
   });
 }
 
+/** What dependents may know about an object that exists: its live values, with what is declared and known over them. */
+export function knownValuesOf(liveSpec: Spec, spec: Spec): Record<string, unknown> {
+  const known: Record<string, unknown> = { ...liveSpec };
+  for (const [name, value] of Object.entries(spec)) if (value !== undefined && !isUnknown(value)) known[name] = value;
+  return known;
+}
+
 /** The diff, with `lifecycle.ignore_changes` applied. */
-function plannedDiff(kind: Kind, spec: Spec, liveSpec: Spec | undefined, ignore: string[] | "all"): AttributeChange[] {
+export function plannedDiff(kind: Kind, spec: Spec, liveSpec: Spec | undefined, ignore: string[] | "all"): AttributeChange[] {
   const changes = diffSpec(kind, spec, liveSpec);
   if (!liveSpec) return changes;
   if (ignore === "all") return [];
@@ -147,9 +137,9 @@ function plannedDiff(kind: Kind, spec: Spec, liveSpec: Spec | undefined, ignore:
 }
 
 /** Compare what the state recorded as applied with what is live now (drift). */
-function driftChanges(kind: Kind, entry: StateEntry, liveSpec: Spec, salt: string): AttributeChange[] {
+function driftChanges(kindFacts: KindFacts, entry: StateEntry, liveSpec: Spec, salt: string): AttributeChange[] {
   const changes: AttributeChange[] = [];
-  for (const [name, facts] of Object.entries(kindFacts(kind))) {
+  for (const [name, facts] of Object.entries(kindFacts)) {
     if (facts.computed && !facts.optional) continue;
     // Counters the server moves by itself (a limit's active slots) are not drift.
     if (facts.defaultOnCreate) continue;
@@ -298,11 +288,11 @@ export function buildPlan(input: PlanInput): PlanResult {
     declaredValues.set(address, evaluated.attributes);
 
     // Validate with stand-ins for unknown values, then put the unknowns back.
-    const facts = kindFacts(kind);
+    const facts = attributeFactsOf(kind);
     const checked = checkDeclaration(kind, evaluated.attributes, isUnknown);
     const raw = evaluated.attributes;
     const unknownAttributes = new Map<string, string>();
-    for (const name of checked.pending) unknownAttributes.set(name, firstUnknownRef(evaluated.attributes[name]) ?? `${address}.${name}`);
+    for (const name of checked.pending) unknownAttributes.set(name, firstUnknown(evaluated.attributes[name])?.$unknown ?? `${address}.${name}`);
     if (!checked.spec) {
       for (const issue of checked.issues) {
         const attribute = issue.path.join(".");
@@ -373,16 +363,14 @@ export function buildPlan(input: PlanInput): PlanResult {
         diagnostics.push(warning(`Could not read ${kind.title}s to check ${address}`, { address, detail: inventory.error }));
       }
     }
-    const identity = containsUnknown(spec) ? safeIdentity(kind, spec) : kind.identity(spec);
-    if (object === undefined && identity !== undefined && (mode !== "destroy" || recovering(address))) {
-      const candidates = (indexFor(kind).get(identity) ?? []).filter((candidate) => !ownedIds.has(`${kind.type}:${kind.idOf(candidate)}`) || ownedIds.get(`${kind.type}:${kind.idOf(candidate)}`) === address);
-      const taken = (indexFor(kind).get(identity) ?? []).find((candidate) => {
-        const owner = ownedIds.get(`${kind.type}:${kind.idOf(candidate)}`);
-        return owner !== undefined && owner !== address && (instances.has(owner) || mode === "normal");
-      });
-      if (candidates.length) {
-        const candidate = candidates[0];
-        const pendingCreate = state.pending[address];
+    const ownerOf = (liveObject: unknown) => ownedIds.get(`${kind.type}:${kind.idOf(liveObject)}`);
+    const pendingCreate = state.pending[address];
+    const identity = declaredIdentity(kind, spec);
+    if (object === undefined && identity !== undefined) {
+      const sameKey = indexFor(kind).get(identity) ?? [];
+      const candidate = sameKey.find((item) => ownerOf(item) === undefined || ownerOf(item) === address);
+      const takenBy = sameKey.map(ownerOf).find((owner) => owner !== undefined && owner !== address && (instances.has(owner) || mode === "normal"));
+      if (candidate !== undefined) {
         if (input.adopt || pendingCreate || (kind.adoptImplicitly?.(spec) ?? false) || (entry && !inventory?.byId.has(entry.id))) {
           object = candidate;
           importing = true;
@@ -402,9 +390,9 @@ export function buildPlan(input: PlanInput): PlanResult {
           failed.add(address);
           continue;
         }
-      } else if (taken) {
+      } else if (takenBy) {
         diagnostics.push(
-          error(`${label} is already managed as ${ownedIds.get(`${kind.type}:${kind.idOf(taken)}`)}`, {
+          error(`${label} is already managed as ${takenBy}`, {
             file: instance.block.location.file,
             line: instance.block.location.line,
             address,
@@ -415,12 +403,11 @@ export function buildPlan(input: PlanInput): PlanResult {
         continue;
       }
     }
-    if (object === undefined && !kind.identity(spec) && state.pending[address] && (mode !== "destroy" || recovering(address))) {
+    if (object === undefined && !kind.identity(spec) && pendingCreate) {
       // A create without natural key was interrupted: find the object it made by its content.
-      const pendingCreate = state.pending[address]!;
       const since = Date.parse(pendingCreate.startedAt) - 60_000;
       const match = [...(inventory?.byId.values() ?? [])].find((candidate) => {
-        if (ownedIds.has(`${kind.type}:${kind.idOf(candidate)}`)) return false;
+        if (ownerOf(candidate) !== undefined) return false;
         const candidateSpec = kind.toSpec(candidate);
         const created = Date.parse(String(candidateSpec.created ?? ""));
         return (Number.isNaN(created) || created >= since) && diffSpec(kind, spec, candidateSpec).length === 0;
@@ -451,7 +438,7 @@ export function buildPlan(input: PlanInput): PlanResult {
         action: made ? "delete" : "forget",
         id: made ? kind.idOf(object) : undefined,
         reason: made ? "made by an interrupted create" : "an interrupted create made nothing; its intent is cleared",
-        before: made ? maskSpec(kind, kind.toSpec(object), evaluated.sensitive) : undefined,
+        before: made ? maskSpec(facts, kind.toSpec(object), evaluated.sensitive) : undefined,
         changes: [],
         replacePaths: [],
         dependencies,
@@ -467,8 +454,8 @@ export function buildPlan(input: PlanInput): PlanResult {
       reason ??= "deleted outside prefect-gitops";
     }
     if (entry && liveSpec) {
-      const driftFound = driftChanges(kind, entry, liveSpec, state.salt);
-      if (driftFound.length) drift.push({ address, type: kind.type, label, id: entry.id, kind: "modified", changes: maskChanges(kind, driftFound, evaluated.sensitive) });
+      const driftFound = driftChanges(facts, entry, liveSpec, state.salt);
+      if (driftFound.length) drift.push({ address, type: kind.type, label, id: entry.id, kind: "modified", changes: maskChanges(facts, driftFound, evaluated.sensitive) });
     }
     if (object !== undefined) fingerprintParts.push([address, kind.idOf(object), protectSpec(kind, liveSpec!, state.salt)]);
 
@@ -512,11 +499,7 @@ export function buildPlan(input: PlanInput): PlanResult {
     }
 
     // What later instances may know about this one.
-    if (liveSpec && action !== "replace") {
-      const merged: Record<string, unknown> = { ...liveSpec };
-      for (const [name, value] of Object.entries(spec)) if (value !== undefined && !isUnknown(value)) merged[name] = value;
-      knownValues.set(address, merged);
-    }
+    if (liveSpec && action !== "replace") knownValues.set(address, knownValuesOf(liveSpec, spec));
 
     const tainted = evaluated.sensitive;
     changes.push({
@@ -527,9 +510,9 @@ export function buildPlan(input: PlanInput): PlanResult {
       id: object !== undefined ? kind.idOf(object) : undefined,
       importing: importing || undefined,
       reason,
-      before: maskSpec(kind, liveSpec, tainted),
-      after: action === "no-op" ? maskSpec(kind, liveSpec, tainted) : maskSpec(kind, action === "update" ? { ...liveSpec, ...definedOnly(spec) } : spec, tainted, action !== "update"),
-      changes: mode === "refresh-only" ? [] : [...maskChanges(kind, attributeChanges, tainted), ...protectionChanges],
+      before: maskSpec(facts, liveSpec, tainted),
+      after: action === "no-op" ? maskSpec(facts, liveSpec, tainted) : maskSpec(facts, action === "update" ? { ...liveSpec, ...definedOnly(spec) } : spec, tainted, action !== "update"),
+      changes: mode === "refresh-only" ? [] : [...maskChanges(facts, attributeChanges, tainted), ...protectionChanges],
       replacePaths,
       dependencies,
     });
@@ -539,7 +522,7 @@ export function buildPlan(input: PlanInput): PlanResult {
   // Two declarations of one object would fight over it.
   const byIdentity = new Map<string, string>();
   for (const [address, item] of planned) {
-    const identity = containsUnknown(item.spec) ? safeIdentity(item.kind, item.spec) : item.kind.identity(item.spec);
+    const identity = declaredIdentity(item.kind, item.spec);
     if (identity === undefined) continue;
     const key = `${item.kind.type}:${identity}`;
     const first = byIdentity.get(key);
@@ -595,7 +578,7 @@ export function buildPlan(input: PlanInput): PlanResult {
       action: gone ? "forget" : "delete",
       id: entry.id,
       reason: gone ? "already deleted outside prefect-gitops; only the state entry is removed" : mode === "destroy" ? "destroy" : "not in the configuration",
-      before: maskSpec(kind, liveSpec, new Set()),
+      before: maskSpec(attributeFactsOf(kind), liveSpec, new Set()),
       changes: [],
       replacePaths: [],
       dependencies: entry.dependencies,
@@ -652,7 +635,7 @@ export function buildPlan(input: PlanInput): PlanResult {
 }
 
 /** A label for messages that never shows a value derived from a sensitive variable. */
-function safeLabel(kind: Kind, spec: Spec, tainted: ReadonlySet<string>): string {
+export function safeLabel(kind: Kind, spec: Spec, tainted: ReadonlySet<string>): string {
   if (!tainted.size) return kind.label(spec);
   const masked: Spec = { ...spec };
   for (const name of tainted) masked[name] = SENSITIVE;
@@ -666,7 +649,9 @@ function definedOnly(spec: Spec): Spec {
   return Object.fromEntries(Object.entries(spec).filter(([, value]) => value !== undefined));
 }
 
-function safeIdentity(kind: Kind, spec: Spec): string | undefined {
+/** The natural key of a declaration; undefined while parts of it are not known yet. */
+function declaredIdentity(kind: Kind, spec: Spec): string | undefined {
+  if (!containsUnknown(spec)) return kind.identity(spec);
   try {
     const identity = kind.identity(spec);
     return identity === undefined || /\$unknown|\[object Object\]/.test(identity) ? undefined : identity;

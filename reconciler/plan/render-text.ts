@@ -97,9 +97,14 @@ function attributeChange(item: PlannedAttributeChange, pad: number, style: Style
   return `      ${style.yellow("~")} ${name} = ${formatValue(item.before, "        ")} -> ${formatValue(item.after, "        ")}${forces}`;
 }
 
+/** The symbol in front of a change: Terraform's, and `<=` for an import that changes nothing. */
+export function changeSymbol(change: ResourceChange): string {
+  return change.importing && change.action === "no-op" ? "<=" : SYMBOL[change.action];
+}
+
 function renderChange(change: ResourceChange, style: Style): string {
   const color = colorFor(style, change.action);
-  const symbol = change.importing && change.action === "no-op" ? "<=" : SYMBOL[change.action];
+  const symbol = changeSymbol(change);
   const lines = [`  ${style.bold(headline(change))}`];
   if (change.reason) lines.push(`  # (${change.reason})`);
   lines.push(`${color(symbol.padStart(3))} resource "${change.type}" "${blockName(change.address, change.type)}" {`);
@@ -157,7 +162,7 @@ export function renderOutputs(outputs: { name: string; value: unknown; sensitive
   if (!outputs.length) return "";
   const width = Math.max(...outputs.map((output) => output.name.length));
   const lines = outputs.map((output) => {
-    const shown = output.error ? style.yellow(`(not known: ${output.error})`) : output.sensitive ? "(sensitive value)" : formatValue(output.value);
+    const shown = output.error ? style.yellow(`(not known: ${output.error})`) : output.sensitive ? SENSITIVE : formatValue(output.value);
     return `${output.name.padEnd(width)} = ${shown}`;
   });
   return [style.bold(style.green("Outputs:")), "", ...lines].join("\n");

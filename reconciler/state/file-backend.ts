@@ -13,7 +13,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { appendFile, mkdir, open, readFile, rename, stat, truncate, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { applyChange, StateError, StateLockedError, type LockHolder, type StateBackend, type StateChange, type StateDocument, type StateLock } from "./model.js";
+import { applyChange, lockHolderOf, StateError, StateLockedError, type LockHolder, type StateBackend, type StateChange, type StateDocument, type StateLock } from "./model.js";
 import { parseStateChange, parseStateDocument, type StateSource } from "./parse.js";
 
 /** Options of the file backend (tests shorten the waits). */
@@ -81,15 +81,6 @@ function isHeader(value: unknown): value is JournalHeader {
 
 function sameBase(a: Base, b: Base): boolean {
   return a.lineage === b.lineage && a.serial === b.serial;
-}
-
-function holderOf(value: unknown): LockHolder | undefined {
-  const v = value as Partial<LockHolder> | null;
-  if (typeof v !== "object" || v === null) return undefined;
-  if (typeof v.who !== "string" || typeof v.pid !== "number" || typeof v.host !== "string" || typeof v.operation !== "string" || typeof v.since !== "string") {
-    return undefined;
-  }
-  return { who: v.who, pid: v.pid, host: v.host, operation: v.operation, since: v.since };
 }
 
 /** Whether a process with this pid exists on this host (EPERM: it exists, owned by someone else). */
@@ -401,7 +392,7 @@ class FileBackend implements StateBackend {
         parsed = undefined;
       }
       const token = (parsed as { token?: unknown } | undefined)?.token;
-      return { holder: holderOf(parsed), token: typeof token === "string" ? token : undefined, raw, mtimeMs: info.mtimeMs };
+      return { holder: lockHolderOf(parsed), token: typeof token === "string" ? token : undefined, raw, mtimeMs: info.mtimeMs };
     } catch (error) {
       if (isErrno(error, "ENOENT")) return undefined;
       throw error;

@@ -99,6 +99,16 @@ export interface LockHolder {
   since: string;
 }
 
+/** The holder a lock record names (a lock file, the workspace's holder variable), or undefined when it names none. */
+export function lockHolderOf(value: unknown): LockHolder | undefined {
+  const v = value as Partial<LockHolder> | null;
+  if (typeof v !== "object" || v === null) return undefined;
+  if (typeof v.who !== "string" || typeof v.pid !== "number" || typeof v.host !== "string" || typeof v.operation !== "string" || typeof v.since !== "string") {
+    return undefined;
+  }
+  return { who: v.who, pid: v.pid, host: v.host, operation: v.operation, since: v.since };
+}
+
 export interface StateLock {
   /** Release the lock (idempotent). */
   release(): Promise<void>;

@@ -71,10 +71,6 @@ export class StateStore {
     return this.record({ op: "intent", pending });
   }
 
-  settle(address: string): Promise<void> {
-    return this.record({ op: "settle", address });
-  }
-
   flush(): Promise<void> {
     return this.backend.flush(this.document);
   }

@@ -11,7 +11,7 @@ import { ConflictError, isRetryable, LockedError, NotFoundError, PrefectApiError
 import type { PrefectClient } from "../../provider/client/client.js";
 import { createSafely, orUndefined } from "../../provider/kinds/runtime.js";
 import { canonicalJson } from "./hash.js";
-import { StateError, StateLockedError, type LockHolder, type StateBackend, type StateChange, type StateDocument, type StateLock } from "./model.js";
+import { lockHolderOf, StateError, StateLockedError, type LockHolder, type StateBackend, type StateChange, type StateDocument, type StateLock } from "./model.js";
 import { parseStateDocument, type StateSource } from "./parse.js";
 
 /** The block type every state document belongs to. */
@@ -107,12 +107,10 @@ function isLeaseGone(error: unknown): boolean {
 }
 
 function holderRecordOf(value: unknown): HolderRecord | undefined {
-  const v = value as Partial<HolderRecord> | null;
-  if (typeof v !== "object" || v === null) return undefined;
-  if (typeof v.who !== "string" || typeof v.pid !== "number" || typeof v.host !== "string" || typeof v.operation !== "string" || typeof v.since !== "string") {
-    return undefined;
-  }
-  return { who: v.who, pid: v.pid, host: v.host, operation: v.operation, since: v.since, expires_at: typeof v.expires_at === "string" ? v.expires_at : "" };
+  const holder = lockHolderOf(value);
+  if (!holder) return undefined;
+  const expires = (value as Partial<HolderRecord>).expires_at;
+  return { ...holder, expires_at: typeof expires === "string" ? expires : "" };
 }
 
 function sameHolder(a: LockHolder, b: LockHolder): boolean {

@@ -1,8 +1,9 @@
 // Bad input gets a clear error naming the file, the resource address and the attribute, what
 // was expected and how to fix it; the command exits 1 and nothing is changed in Prefect.
 import { describe, expect, it } from "vitest";
-import { mutatingRequests, runCli, workdir } from "../support/cli.js";
+import { mutatingRequests, workdir } from "../support/cli.js";
 import { useDevServer } from "../support/devserver.js";
+import { cli, ossWorkspace, output } from "../support/engine.js";
 
 interface BadInput {
   name: string;
@@ -10,7 +11,6 @@ interface BadInput {
   /** Every one of these must appear in the output. */
   expect: (string | RegExp)[];
   env?: Record<string, string>;
-  args?: string[];
 }
 
 const variable = (body: string) => `resource "prefect_variable" "v" {\n${body}\n}\n`;
@@ -67,12 +67,12 @@ describe("bad input", () => {
   it.each(CASES.map((item) => [item.name, item] as const))("%s: exit 1, a clear error, nothing changed", async (_name, item) => {
     const dir = workdir(item.files);
     ctx.server.resetRequestCounts();
-    const result = await runCli(item.args ?? ["plan", "--no-color"], { cwd: dir, env: { PREFECT_API_URL: ctx.server.url, ...item.env } });
-    const output = `${result.stdout}\n${result.stderr}`;
-    expect(result.code, output).toBe(1);
+    const result = await cli(dir, ossWorkspace(ctx.server), ["plan"], item.env);
+    const text = output(result);
+    expect(result.code, text).toBe(1);
     for (const expected of item.expect) {
-      if (typeof expected === "string") expect(output, output).toContain(expected);
-      else expect(output, output).toMatch(expected);
+      if (typeof expected === "string") expect(text, text).toContain(expected);
+      else expect(text, text).toMatch(expected);
     }
     expect(mutatingRequests(ctx.server.requestCounts())).toEqual({});
   });
@@ -85,7 +85,7 @@ describe("bad input", () => {
     const dir = workdir({
       "main.tf": 'variable "secret" {\n  sensitive = true\n}\nresource "prefect_variable" "v" {\n  name = var.secret\n  value = 1\n}\n',
     });
-    const result = await runCli(["plan", "--no-color"], { cwd: dir, env: { PREFECT_API_URL: ctx.server.url, TF_VAR_secret: "Hunter2 Is Secret" } });
+    const result = await cli(dir, ossWorkspace(ctx.server), ["plan"], { TF_VAR_secret: "Hunter2 Is Secret" });
     expect(result.code).toBe(1);
     expect(`${result.stdout}${result.stderr}`).not.toContain("Hunter2");
     expect(`${result.stdout}${result.stderr}`).toContain("prefect_variable.v");

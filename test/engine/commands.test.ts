@@ -15,6 +15,7 @@ import {
   declare,
   limit,
   limitsNamed,
+  liveAutomation,
   ossWorkspace,
   output,
   ownedByState,
@@ -460,11 +461,7 @@ describe("commands", () => {
     it("imports an automation, which has no natural key, by its id", async () => {
       const dir = workdir();
       const name = unique("imp-auto");
-      const id = await createLive(ws(), "/automations/", {
-        name,
-        trigger: { type: "event", posture: "Reactive", expect: ["prefect.flow-run.Failed"], threshold: 1, within: 0 },
-        actions: [{ type: "do-nothing" }],
-      });
+      const id = await createLive(ws(), "/automations/", liveAutomation(name));
       declare(dir, { automations: { a: automation(name) } });
       const result = await cli(dir, ws(), ["import", "prefect_automation.a", id]);
       expect(result.code, output(result)).toBe(0);

@@ -20,7 +20,6 @@ import {
   output,
   ownedByState,
   readState,
-  sleep,
   startCli,
   statePath,
   until,
@@ -44,7 +43,7 @@ describe("crash and resume", () => {
    * its answer being recorded, and wait until that create has landed.
    */
   async function killMidApply(dir: string, workspace: Workspace, options: { routes: string[]; inFlight: string; afterPuts: number; args?: string[] }): Promise<void> {
-    dev.server.resetRequestCounts();
+    startCounting();
     dev.server.setFaults({ rules: options.routes.map((route) => ({ type: "latency" as const, ms: LATENCY_MS, route })) });
     const child = startCli(dir, workspace, ["apply", "--auto-approve", "--parallelism", "1", ...(options.args ?? [])]);
     try {
@@ -59,9 +58,19 @@ describe("crash and resume", () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     }
     expect(child.signalCode).toBe("SIGKILL");
-    // The request the dead client sent is still processed by the server.
-    await sleep(LATENCY_MS * 2);
+    await answeredAll();
     dev.server.clearFaults();
+  }
+
+  /** Count requests, and the exchanges that answer them, from now on. */
+  function startCounting(): void {
+    dev.server.resetRequestCounts();
+    dev.server.clearExchanges();
+  }
+
+  /** Wait until the server has answered every request counted, those a dead client sent included. */
+  async function answeredAll(): Promise<void> {
+    await until(() => dev.server.exchanges.length >= dev.server.totalRequests(), "the server to answer every request it received");
   }
 
   /** Outcomes recorded for the kind a create route makes. */
@@ -199,13 +208,13 @@ describe("crash and resume", () => {
     declare(dir, { variables: Object.fromEntries(names.map((name, i) => [`v${i}`, variable(name, i)])), automations: { a: automation(names[0]!) } });
     expect((await cli(dir, ws, ["apply", "--auto-approve"])).code).toBe(0);
 
-    dev.server.resetRequestCounts();
+    startCounting();
     dev.server.setFaults({ rules: [{ type: "latency", ms: LATENCY_MS, route: "DELETE /**" }] });
     const child = startCli(dir, ws, ["destroy", "--auto-approve", "--parallelism", "1"]);
     await until(() => journalOps(dir, "remove").length >= 1 && (dev.server.requestCounts()["DELETE /variables/{id}"] ?? 0) > journalOps(dir, "remove").length - 1, "a delete in flight");
     child.kill("SIGKILL");
     await child.exited;
-    await sleep(LATENCY_MS * 2);
+    await answeredAll();
     dev.server.clearFaults();
     expect(Object.keys(readState(dir).resources).length, "the snapshot still lists what the journal removed").toBeGreaterThan(0);
 

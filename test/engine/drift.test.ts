@@ -14,6 +14,7 @@ import {
   limit,
   ossWorkspace,
   output,
+  readState,
   statePath,
   variable,
   webhook,
@@ -106,8 +107,7 @@ describe("drift", () => {
     declare(dir, kind.declare(name));
     const result = await cli(dir, ws, ["apply", "--auto-approve"]);
     expect(result.code, output(result)).toBe(0);
-    const state = JSON.parse(readFileSync(statePath(dir), "utf8")) as { resources: Record<string, { id: string }> };
-    return { dir, ws, id: state.resources[`${kind.type}.x`]!.id };
+    return { dir, ws, id: readState(dir).resources[`${kind.type}.x`]!.id };
   }
 
   describe.each(KINDS.map((kind) => [kind.type, kind] as const))("%s", (_type, kind) => {
@@ -159,7 +159,7 @@ describe("drift", () => {
     } else {
       it("has no natural key: a same-named object it does not own is neither a look-alike nor drift", async () => {
         const { dir, ws } = await applied(kind, unique("twin"));
-        const name = (JSON.parse(readFileSync(statePath(dir), "utf8")) as { resources: Record<string, { values: { name: string } }> }).resources[`${kind.type}.x`]!.values.name;
+        const name = readState(dir).resources[`${kind.type}.x`]!.values.name as string;
         await (kind.cloud
           ? createLive(ws, "/webhooks/", { name, template: '{"event": "x", "resource": {"prefect.resource.id": "y"}}' })
           : createLive(ws, "/automations/", { name, trigger: { type: "event", posture: "Reactive", expect: ["x"], threshold: 1, within: 0 }, actions: [{ type: "do-nothing" }] }));
@@ -174,7 +174,7 @@ describe("drift", () => {
     const name = unique("all");
     declare(dir, { variables: { v: variable(name, 1) }, limits: { l: limit(name, 1) }, automations: { a: automation(name) }, webhooks: { w: webhook(name) } });
     expect((await cli(dir, ws, ["apply", "--auto-approve"])).code).toBe(0);
-    const state = JSON.parse(readFileSync(statePath(dir), "utf8")) as { resources: Record<string, { id: string }> };
+    const state = readState(dir);
     await ws.api.patch(`/variables/${state.resources["prefect_variable.v"]!.id}`, { value: 2 });
     await ws.api.delete(`/automations/${state.resources["prefect_automation.a"]!.id}`);
     await ws.api.patch(`/webhooks/${state.resources["prefect_webhook.w"]!.id}`, { enabled: false });
@@ -226,6 +226,19 @@ describe("drift", () => {
     const result = await cli(dir, ossWorkspace(dev.server), ["drift"]);
     expect(result.code).toBe(1);
     expect(output(result)).toContain("prefect_variable.v");
+  });
+
+  it("reports an object re-created outside prefect-gitops as one apply would adopt, not as a removal (exit 2)", async () => {
+    const ws = ossWorkspace(dev.server);
+    const dir = workdir();
+    const name = unique("recreated");
+    declare(dir, { variables: { v: variable(name, 1) } });
+    expect((await cli(dir, ws, ["apply", "--auto-approve"])).code).toBe(0);
+    expect((await ws.api.delete(`/variables/${readState(dir).resources["prefect_variable.v"]!.id}`)).status).toBe(204);
+    await createLive(ws, "/variables/", { name, value: 1 });
+    const text = await cli(dir, ws, ["drift"]);
+    expect(text.code, output(text)).toBe(2);
+    expect(text.stdout).toContain("  <= prefect_variable.v (import: re-created outside prefect-gitops; adopting it)");
   });
 
   it("reports declarations never applied as what apply would create (exit 2)", async () => {

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mutatingRequests, workdir } from "../support/cli.js";
 import { useDevServer, type TestDevServer } from "../support/devserver.js";
-import { CLOUD_API_KEY, cli, ossWorkspace, output, readState, stateFilesText, type Json, type Workspace } from "../support/engine.js";
-import { rawApi, type RawApi } from "../support/http.js";
+import { cli, cloudWorkspace, ok, ossWorkspace, output, readState, stateFilesText, type Json, type Workspace } from "../support/engine.js";
+import type { RawApi } from "../support/http.js";
 
 const SLACK_URL = "https://hooks.slack.com/services/T000/B000/sl4ck-s3cr3t-XyZ";
 const SECRET_VALUE = "db-pa$${ss}w0rd-%{x}-\"quoted\"-s3cr3t";
@@ -19,16 +19,7 @@ const AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYs3cr3t";
 const SECRETS = [SLACK_URL, SECRET_VALUE, TOKEN, HEADER_SECRET, AWS_SECRET];
 
 /** A fresh Prefect Cloud workspace of the devserver: nothing else in this file sees it. */
-function freshCloud(server: TestDevServer): Workspace {
-  const url = server.cloudUrl(randomUUID(), randomUUID());
-  return { url, env: { PREFECT_API_URL: url, PREFECT_API_KEY: CLOUD_API_KEY }, api: rawApi(url, { authorization: `Bearer ${CLOUD_API_KEY}` }) };
-}
-
-async function ok<T = Json>(request: Promise<{ status: number; body: unknown }>, what: string): Promise<T> {
-  const response = await request;
-  if (response.status >= 300) throw new Error(`${what} answered ${response.status}: ${JSON.stringify(response.body)}`);
-  return response.body as T;
-}
+const freshCloud = (server: TestDevServer): Workspace => cloudWorkspace(server, randomUUID(), randomUUID());
 
 async function createBlock(api: RawApi, slug: string, name: string, data: Json): Promise<string> {
   const type = await ok<{ id: string }>(api.get(`/block_types/slug/${slug}`), `block type ${slug}`);

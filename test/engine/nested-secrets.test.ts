@@ -1,10 +1,10 @@
 // A nested sensitive attribute (a pull step's access token) is masked on its own in plans, so
 // the rest of the attribute stays readable; the state still never holds it in clear.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, workdir } from "../support/cli.js";
+import { workdir } from "../support/cli.js";
 import { useDevServer } from "../support/devserver.js";
+import { cli, ossWorkspace, statePath } from "../support/engine.js";
 
 describe("nested sensitive attributes", () => {
   const dev = useDevServer();
@@ -28,16 +28,16 @@ resource "prefect_deployment" "none" {
 }
 `,
     });
-    const env = { PREFECT_API_URL: dev.server.url };
-    const plan = await runCli(["plan", "--no-color"], { cwd: dir, env });
+    const ws = ossWorkspace(dev.server);
+    const plan = await cli(dir, ws, ["plan"]);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain("https://github.com/acme/flows.git");
     expect(plan.stdout).toContain('"access_token": "(sensitive value)"');
     expect(plan.stdout).toMatch(/pull_steps\s+= \[\]/);
-    const apply = await runCli(["apply", "--auto-approve", "--no-color"], { cwd: dir, env });
+    const apply = await cli(dir, ws, ["apply", "--auto-approve"]);
     expect(apply.code, apply.stderr).toBe(0);
-    const json = await runCli(["plan", "--json"], { cwd: dir, env });
-    for (const text of [plan.stdout, apply.stdout, apply.stderr, json.stdout, readFileSync(join(dir, "prefect-gitops.state.json"), "utf8")]) {
+    const json = await cli(dir, ws, ["plan", "--json"]);
+    for (const text of [plan.stdout, apply.stdout, apply.stderr, json.stdout, readFileSync(statePath(dir), "utf8")]) {
       expect(text).not.toContain("ghp_NESTED_SECRET");
     }
   });

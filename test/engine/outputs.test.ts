@@ -1,8 +1,9 @@
 // Outputs: shown after apply and by `output`, from what the state records; sensitive outputs
 // (declared so, using a sensitive variable, or holding a sensitive attribute) are never shown.
 import { describe, expect, it } from "vitest";
-import { runCli, workdir } from "../support/cli.js";
+import { workdir } from "../support/cli.js";
 import { useDevServer } from "../support/devserver.js";
+import { cli, ossWorkspace } from "../support/engine.js";
 
 const CONFIG = `
 variable "token" {
@@ -41,8 +42,8 @@ describe("outputs", () => {
 
   it("are shown after apply and by `output`, never revealing a sensitive value", async () => {
     const dir = workdir({ "main.tf": CONFIG });
-    const env = { PREFECT_API_URL: dev.server.url, TF_VAR_token: "tok-SECRET-42" };
-    const apply = await runCli(["apply", "--auto-approve", "--no-color"], { cwd: dir, env });
+    const run = (args: string[]) => cli(dir, ossWorkspace(dev.server), args, { TF_VAR_token: "tok-SECRET-42" });
+    const apply = await run(["apply", "--auto-approve"]);
     expect(apply.code, apply.stderr).toBe(0);
     const id = /prefect_work_pool\.pool: Creation complete after [\d.]+s \[id=([0-9a-f-]+)\]/.exec(apply.stderr)?.[1];
     expect(id).toBeDefined();
@@ -53,21 +54,21 @@ describe("outputs", () => {
     expect(apply.stdout).toMatch(/block_data\s+= \(sensitive value\)/);
     expect(apply.stdout).toMatch(/declared_sensitive\s+= \(sensitive value\)/);
 
-    expect((await runCli(["output", "pool_id"], { cwd: dir, env })).stdout).toBe(id);
-    const json = JSON.parse((await runCli(["output", "--json"], { cwd: dir, env })).stdout);
+    expect((await run(["output", "pool_id"])).stdout).toBe(id);
+    const json = JSON.parse((await run(["output", "--json"])).stdout);
     expect(json.pool).toEqual({ value: { name: "outputs-pool", type: "process" }, sensitive: false });
     expect(json.token_prefix).toEqual({ value: null, sensitive: true });
-    const missing = await runCli(["output", "nope"], { cwd: dir, env });
+    const missing = await run(["output", "nope"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no output named "nope"');
-    for (const result of [apply, await runCli(["output"], { cwd: dir, env }), await runCli(["output", "--json"], { cwd: dir, env })]) {
+    for (const result of [apply, await run(["output"]), await run(["output", "--json"])]) {
       expect(`${result.stdout}${result.stderr}`).not.toContain("tok-SECRET-42");
     }
   });
 
   it("validate needs no secret values: variables without one are known later", async () => {
     const dir = workdir({ "main.tf": CONFIG });
-    const result = await runCli(["validate"], { cwd: dir, env: {} });
+    const result = await cli(dir, { ...ossWorkspace(dev.server), env: {} }, ["validate"]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("Success! The configuration is valid (2 resources).");
   });

@@ -15,6 +15,7 @@ import {
   declare,
   limit,
   limitsNamed,
+  liveAutomation,
   ossWorkspace,
   output,
   ownedByState,
@@ -25,13 +26,6 @@ import {
   webhooksNamed,
   type Workspace,
 } from "../support/engine.js";
-
-/** The body of an automation as the API takes it, matching `automation(name)`. */
-const automationBody = (name: string) => ({
-  name,
-  trigger: { type: "event", posture: "Reactive", expect: ["prefect.flow-run.Failed"], threshold: 1, within: 0 },
-  actions: [{ type: "do-nothing" }],
-});
 
 describe("ownership", () => {
   const dev = useDevServer();
@@ -47,7 +41,7 @@ describe("ownership", () => {
       expect((await cli(dir, ws(), ["apply", "--auto-approve"])).code).toBe(0);
       const [owned] = await automationsNamed(ws(), name);
       // Someone makes an identical automation by hand: same name, same trigger, same actions.
-      const twin = await createLive(ws(), "/automations/", automationBody(name));
+      const twin = await createLive(ws(), "/automations/", liveAutomation(name));
 
       declare(dir, { automations: { b: automation(`${name}-b`) } });
       const result = await cli(dir, ws(), ["apply", "--auto-approve"]);

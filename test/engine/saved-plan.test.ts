@@ -1,12 +1,12 @@
 // `plan --out FILE` then `apply --plan FILE`: the saved plan is applied exactly, and refused
 // (exit 1, nothing changed) when the configuration, the live objects or the state it was made
 // from changed since, or when it was made for another workspace.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mutatingRequests, workdir } from "../support/cli.js";
 import { useDevServer } from "../support/devserver.js";
-import { automation, automationsNamed, cli, cloudWorkspace, declare, limit, ossWorkspace, output, readState, variable, variablesNamed, type Workspace } from "../support/engine.js";
+import { automation, automationsNamed, cli, cloudWorkspace, declare, limit, ossWorkspace, output, readState, statePath, variable, variablesNamed, type Workspace } from "../support/engine.js";
 
 describe("saved plans", () => {
   const dev = useDevServer();
@@ -88,7 +88,7 @@ describe("saved plans", () => {
   it("is refused when only a variable value changed since (TF_VAR_*)", async () => {
     const dir = workdir();
     const name = unique("tfvar");
-    writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ variable: { value: { type: "string" } }, resource: { prefect_variable: { v: { name, value: "${var.value}" } } } }));
+    declare(dir, { inputs: { value: { type: "string" } }, variables: { v: variable(name, "${var.value}") } });
     const saved = await cli(dir, ws(), ["plan", "--out", "change.plan.json"], { TF_VAR_value: "one" });
     expect(saved.code, output(saved)).toBe(0);
     const result = await cli(dir, ws(), ["apply", "--plan", "change.plan.json"], { TF_VAR_value: "two" });
@@ -131,9 +131,9 @@ describe("saved plans", () => {
 
   it("is refused when the state was replaced by another one (another lineage)", async () => {
     const { dir } = await savedChange();
-    const state = JSON.parse(readFileSync(join(dir, "prefect-gitops.state.json"), "utf8")) as { lineage: string };
+    const state = readState(dir);
     state.lineage = "00000000-0000-4000-8000-00000000beef";
-    writeFileSync(join(dir, "prefect-gitops.state.json"), JSON.stringify(state));
+    writeFileSync(statePath(dir), JSON.stringify(state));
     await expectRefused(dir, "the state was replaced (another lineage)");
   });
 
@@ -147,7 +147,7 @@ describe("saved plans", () => {
   it("applies a saved plan from another directory, using the directory the plan was made in", async () => {
     const { dir, name } = await savedChange();
     const elsewhere = workdir();
-    const result = await cli(elsewhere, ws(), ["apply", "--plan", join(dir, "change.plan.json"), "--state", join(dir, "prefect-gitops.state.json")]);
+    const result = await cli(elsewhere, ws(), ["apply", "--plan", join(dir, "change.plan.json"), "--state", statePath(dir)]);
     expect(result.code, output(result)).toBe(0);
     expect((await variablesNamed(ws(), name)).map((live) => live.value)).toEqual(["second"]);
   });

@@ -2,24 +2,21 @@
 // engine writes: plan text, plan JSON, saved plans, the state file and its journal, drift
 // reports, progress, debug logs and errors. The state keeps it only as a salted hash.
 import { createHash, createHmac } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { workdir } from "../support/cli.js";
 import { useDevServer } from "../support/devserver.js";
-import { cli, ossWorkspace, output, readState, stateFilesText, statePath, variablesNamed, type Workspace } from "../support/engine.js";
+import { cli, createLive, declare, ossWorkspace, output, readState, stateFilesText, statePath, variable, variablesNamed, type Workspace } from "../support/engine.js";
 
 const SECRET = "s3cr3t-Tr0ub4dor&3-horse-battery";
 
-/** A configuration whose variable `token` is sensitive and set from TF_VAR_token. */
-function sensitiveConfig(dir: string, name: string, extra: Record<string, unknown> = {}): void {
-  writeFileSync(
-    join(dir, "main.tf.json"),
-    JSON.stringify({
-      variable: { token: { type: "string", sensitive: true } },
-      resource: { prefect_variable: { secret: { name, value: "${var.token}" }, plain: { name: `${name}-plain`, value: "visible" }, ...extra } },
-    }),
-  );
+/** The Terraform variable `token`: sensitive, set from TF_VAR_token. */
+const TOKEN_INPUT = { token: { type: "string", sensitive: true } };
+
+/** A configuration whose variable `secret` takes its value from the sensitive `token`. */
+function sensitiveConfig(dir: string, name: string): void {
+  declare(dir, { inputs: TOKEN_INPUT, variables: { secret: variable(name, "${var.token}"), plain: variable(`${name}-plain`, "visible") } });
 }
 
 describe("secrets", () => {
@@ -95,15 +92,8 @@ describe("secrets", () => {
 
   it("never records a sensitive value in the state of a run that stopped midway", async () => {
     const dir = workdir();
-    sensitiveConfig(dir, unique("v"));
     // A refused create stops the run: its journal and intents are left for the next one.
-    writeFileSync(
-      join(dir, "main.tf.json"),
-      JSON.stringify({
-        variable: { token: { type: "string", sensitive: true } },
-        resource: { prefect_variable: { secret: { name: unique("v"), value: "${var.token}" }, big: { name: unique("big"), value: "x".repeat(6000) } } },
-      }),
-    );
+    declare(dir, { inputs: TOKEN_INPUT, variables: { secret: variable(unique("v"), "${var.token}"), big: variable(unique("big"), "x".repeat(6000)) } });
     const result = await cli(dir, ws(), ["apply", "--auto-approve"], env());
     expect(result.code).toBe(1);
     expectNoSecret("the state and its journal", stateFilesText(dir));
@@ -149,10 +139,7 @@ describe("secrets", () => {
   it("never puts a natural key derived from a sensitive value in the plan or the state", async () => {
     const dir = workdir();
     const secretName = `${unique("named")}-${SECRET.toLowerCase().replace(/[^a-z0-9_-]/g, "-")}`;
-    writeFileSync(
-      join(dir, "main.tf.json"),
-      JSON.stringify({ variable: { token: { type: "string", sensitive: true } }, resource: { prefect_variable: { v: { name: "${var.token}", value: 1 } } } }),
-    );
+    declare(dir, { inputs: TOKEN_INPUT, variables: { v: variable("${var.token}", 1) } });
     const plan = await cli(dir, ws(), ["plan"], env(secretName));
     expect(plan.code, output(plan)).toBe(0);
     expectNoSecret("plan", output(plan), secretName);
@@ -165,14 +152,25 @@ describe("secrets", () => {
     expect(again.code, output(again)).toBe(0);
   });
 
+  it("never records a natural key derived from a sensitive value when importing", async () => {
+    const dir = workdir();
+    const secretName = `${unique("imported")}-${SECRET.toLowerCase().replace(/[^a-z0-9_-]/g, "-")}`;
+    const id = await createLive(ws(), "/variables/", { name: secretName, value: 1 });
+    declare(dir, { inputs: TOKEN_INPUT, variables: { v: variable("${var.token}", 1) } });
+    const imported = await cli(dir, ws(), ["import", "prefect_variable.v", id], env(secretName));
+    expect(imported.code, output(imported)).toBe(0);
+    expect(readState(dir).resources["prefect_variable.v"]?.id).toBe(id);
+    expectNoSecret("import", output(imported), secretName);
+    expectNoSecret("the state", stateFilesText(dir), secretName);
+    const plan = await cli(dir, ws(), ["plan", "--detailed-exitcode"], env(secretName));
+    expect(plan.code, output(plan)).toBe(0);
+  });
+
   it("never records a natural key derived from a sensitive value with an interrupted create", async () => {
     const dir = workdir();
     const secretName = `${unique("named")}-${SECRET.toLowerCase().replace(/[^a-z0-9_-]/g, "-")}`;
     // The create is refused (value too long): its intent stays in the state for the next run.
-    writeFileSync(
-      join(dir, "main.tf.json"),
-      JSON.stringify({ variable: { token: { type: "string", sensitive: true } }, resource: { prefect_variable: { v: { name: "${var.token}", value: "z".repeat(6000) } } } }),
-    );
+    declare(dir, { inputs: TOKEN_INPUT, variables: { v: variable("${var.token}", "z".repeat(6000)) } });
     const apply = await cli(dir, ws(), ["apply", "--auto-approve"], env(secretName));
     expect(apply.code).toBe(1);
     expect(Object.keys(readState(dir).pending)).toEqual(["prefect_variable.v"]);

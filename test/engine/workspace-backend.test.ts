@@ -1,7 +1,7 @@
 // --backend workspace: the state lives in the Prefect workspace itself (a block document) and
 // its lock is a global concurrency limit held under a lease. End to end: apply, plan, state
 // commands and lock contention between two processes.
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { workdir } from "../support/cli.js";
@@ -109,10 +109,7 @@ describe("workspace backend", () => {
     const dir = workdir();
     const stateName = unique("state");
     const secret = "workspace-backend-secret-42";
-    writeFileSync(
-      `${dir}/main.tf.json`,
-      JSON.stringify({ variable: { token: { type: "string", sensitive: true } }, resource: { prefect_variable: { v: { name: unique("v"), value: "${var.token}" } } } }),
-    );
+    declare(dir, { inputs: { token: { type: "string", sensitive: true } }, variables: { v: variable(unique("v"), "${var.token}") } });
     expect((await cli(dir, ws(), ["apply", "--auto-approve", ...backend(stateName)], { TF_VAR_token: secret })).code).toBe(0);
     const block = await stateBlock(stateName);
     expect(JSON.stringify(block)).not.toContain(secret);

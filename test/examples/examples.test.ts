@@ -15,14 +15,13 @@ import nunjucks from "nunjucks";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, runCli, type CliResult } from "../support/cli.js";
 import { useDevServer } from "../support/devserver.js";
+import { output } from "../support/engine.js";
 import { rawApi } from "../support/http.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const EXAMPLES_DIR = join(REPO_ROOT, "examples");
 const SLACK_URL = "https://hooks.slack.com/services/T0EXAMPLE/B0EXAMPLE/s3cr3tExampleT0ken";
-
-const output = (result: CliResult): string => `${result.stdout}\n${result.stderr}`;
 
 /** Temporary directories made by this file, removed at the end. */
 const temporary: string[] = [];

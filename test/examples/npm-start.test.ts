@@ -4,13 +4,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCliProcess, workdir, type CliResult } from "../support/cli.js";
+import { runCliProcess, workdir } from "../support/cli.js";
 import { useDevServer } from "../support/devserver.js";
+import { output } from "../support/engine.js";
 import { rawApi } from "../support/http.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const output = (result: CliResult): string => `${result.stdout}\n${result.stderr}`;
 
 /** An environment without Prefect settings: no profile either, whatever the machine has. */
 const bare = (cwd: string): Record<string, string> => ({ PREFECT_PROFILES_PATH: join(cwd, "no-profiles.toml") });

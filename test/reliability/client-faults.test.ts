@@ -9,17 +9,11 @@ import { resolveSettings } from "../../provider/client/settings.js";
 import { automationKind } from "../../provider/kinds/automation/api.js";
 import { flowKind } from "../../provider/kinds/flow/api.js";
 import { globalConcurrencyLimitKind } from "../../provider/kinds/global-concurrency-limit/api.js";
-import { parseSpec, type Kind, type Spec } from "../../provider/kinds/kind.js";
 import { createKindContext } from "../../provider/kinds/runtime.js";
 import { variableKind } from "../../provider/kinds/variable/api.js";
 import { workPoolKind } from "../../provider/kinds/work-pool/api.js";
 import { useDevServer } from "../support/devserver.js";
-
-function declare<S extends Spec>(kind: Kind<S, unknown>, raw: Record<string, unknown>): S {
-  const parsed = parseSpec(kind, raw);
-  if (!parsed.ok) throw new Error(parsed.issues.map((issue) => issue.message).join("; "));
-  return parsed.spec;
-}
+import { declare } from "../support/kind-lifecycle.js";
 
 describe("500 mixed operations under fault injection", () => {
   const ctx = useDevServer();

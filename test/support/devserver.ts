@@ -4,6 +4,9 @@ import { afterAll, afterEach, beforeAll } from "vitest";
 import { Contract, formatIssues } from "../../contract/validator.js";
 import { startDevServer, type DevServer, type DevServerOptions, type Exchange } from "../../devserver/index.js";
 
+/** Any value the devserver's Cloud workspaces accept as an API key (they require none; the client requires one for Cloud URLs). */
+export const CLOUD_API_KEY = "pnu_devserver_test_key";
+
 export interface TestDevServer extends DevServer {
   /** Responses that broke the contract since the last check. */
   responseViolations: string[];

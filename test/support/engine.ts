@@ -7,11 +7,8 @@ import { join } from "node:path";
 import { createFileBackend } from "../../reconciler/state/file-backend.js";
 import type { StateDocument } from "../../reconciler/state/model.js";
 import { runCli, spawnCli, type CliResult } from "./cli.js";
-import type { TestDevServer } from "./devserver.js";
+import { CLOUD_API_KEY, type TestDevServer } from "./devserver.js";
 import { rawApi, type RawApi } from "./http.js";
-
-/** Any value the Cloud devserver accepts as an API key (it requires none; the client requires one for Cloud URLs). */
-export const CLOUD_API_KEY = "pnu_devserver_test_key";
 
 export type Json = Record<string, unknown>;
 
@@ -26,8 +23,9 @@ export function ossWorkspace(server: TestDevServer): Workspace {
   return { url: server.url, env: { PREFECT_API_URL: server.url }, api: rawApi(server.url) };
 }
 
-export function cloudWorkspace(server: TestDevServer): Workspace {
-  const url = server.cloudUrl();
+/** The devserver's default Cloud workspace, or (given ids) a workspace of its own that nothing else sees. */
+export function cloudWorkspace(server: TestDevServer, accountId?: string, workspaceId?: string): Workspace {
+  const url = server.cloudUrl(accountId, workspaceId);
   return { url, env: { PREFECT_API_URL: url, PREFECT_API_KEY: CLOUD_API_KEY }, api: rawApi(url, { authorization: `Bearer ${CLOUD_API_KEY}` }) };
 }
 
@@ -40,6 +38,12 @@ export const automation = (name: string, extra: Json = {}): Json => ({
   trigger: { event: { posture: "Reactive", expect: ["prefect.flow-run.Failed"] } },
   actions: [{ type: "do-nothing" }],
   ...extra,
+});
+/** The body of an automation as the API takes it, matching `automation(name)`. */
+export const liveAutomation = (name: string): Json => ({
+  name,
+  trigger: { type: "event", posture: "Reactive", expect: ["prefect.flow-run.Failed"], threshold: 1, within: 0 },
+  actions: [{ type: "do-nothing" }],
 });
 export const webhook = (name: string, extra: Json = {}): Json => ({
   name,
@@ -57,7 +61,7 @@ export interface Declarations {
 }
 
 /** A Terraform JSON document declaring these resources (empty sections left out). */
-export function terraformJson(declarations: Declarations): Json {
+function terraformJson(declarations: Declarations): Json {
   const resource: Json = {};
   const sections: [keyof Declarations, string][] = [
     ["variables", "prefect_variable"],
@@ -108,8 +112,6 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 // What is live, read straight from the API.
 
 interface Named {
@@ -117,32 +119,33 @@ interface Named {
   name: string;
 }
 
-async function body<T>(promise: Promise<{ status: number; body: T }>, what: string): Promise<T> {
-  const response = await promise;
+/** The body of a request that must succeed (2xx), or an error naming `what`. */
+export async function ok<T = Json>(request: Promise<{ status: number; body: unknown }>, what: string): Promise<T> {
+  const response = await request;
   if (response.status >= 300) throw new Error(`${what} answered ${response.status}: ${JSON.stringify(response.body)}`);
-  return response.body;
+  return response.body as T;
 }
 
 export async function variablesNamed(workspace: Workspace, name: string): Promise<(Named & { value: unknown; tags: string[] })[]> {
-  return body(workspace.api.post("/variables/filter", { variables: { name: { any_: [name] } } }), "POST /variables/filter");
+  return ok(workspace.api.post("/variables/filter", { variables: { name: { any_: [name] } } }), "POST /variables/filter");
 }
 
 export async function limitsNamed(workspace: Workspace, name: string): Promise<(Named & { limit: number; active: boolean })[]> {
-  const all = await body<(Named & { limit: number; active: boolean })[]>(workspace.api.post("/v2/concurrency_limits/filter", { limit: 200 }), "POST /v2/concurrency_limits/filter");
+  const all = await ok<(Named & { limit: number; active: boolean })[]>(workspace.api.post("/v2/concurrency_limits/filter", { limit: 200 }), "POST /v2/concurrency_limits/filter");
   return all.filter((item) => item.name === name);
 }
 
 export async function automationsNamed(workspace: Workspace, name: string): Promise<(Named & Json)[]> {
-  return body(workspace.api.post("/automations/filter", { automations: { operator: "and_", name: { any_: [name] } } }), "POST /automations/filter");
+  return ok(workspace.api.post("/automations/filter", { automations: { operator: "and_", name: { any_: [name] } } }), "POST /automations/filter");
 }
 
 export async function webhooksNamed(workspace: Workspace, name: string): Promise<(Named & Json)[]> {
-  return body(workspace.api.post("/webhooks/filter", { webhooks: { name: { any_: [name] } } }), "POST /webhooks/filter");
+  return ok(workspace.api.post("/webhooks/filter", { webhooks: { name: { any_: [name] } } }), "POST /webhooks/filter");
 }
 
 /** Create an object behind the engine's back; answers its id. */
 export async function createLive(workspace: Workspace, path: string, object: Json): Promise<string> {
-  const created = await body<{ id: string }>(workspace.api.post(path, object), `POST ${path}`);
+  const created = await ok<{ id: string }>(workspace.api.post(path, object), `POST ${path}`);
   return created.id;
 }
 

@@ -6,7 +6,7 @@ import { PrefectClient, type PrefectClientOptions } from "../../provider/client/
 import { resolveSettings } from "../../provider/client/settings.js";
 import type { KindContext } from "../../provider/kinds/kind.js";
 import { createKindContext } from "../../provider/kinds/runtime.js";
-import { useDevServer, type TestDevServer } from "./devserver.js";
+import { CLOUD_API_KEY, useDevServer, type TestDevServer } from "./devserver.js";
 
 export const EXTERNAL_API_URL = process.env.PREFECT_TEST_API_URL;
 const EXTERNAL_API_KEY = process.env.PREFECT_TEST_API_KEY;
@@ -36,7 +36,7 @@ export function useApiTarget(options: { cloud?: boolean } = {}): ApiTarget {
   let client: PrefectClient | undefined;
   const extra: PrefectClient[] = [];
   const url = (): string => EXTERNAL_API_URL ?? (options.cloud ? dev!.server.cloudUrl() : dev!.server.url);
-  const apiKey = (): string | undefined => EXTERNAL_API_KEY ?? (options.cloud ? "pnu_devserver_test_key" : undefined);
+  const apiKey = (): string | undefined => EXTERNAL_API_KEY ?? (options.cloud ? CLOUD_API_KEY : undefined);
   const make = (clientOptions: PrefectClientOptions = {}) => new PrefectClient(resolveSettings({ apiUrl: url(), apiKey: apiKey() }, { env: {}, readFile: () => undefined }), clientOptions);
 
   beforeAll(() => {

@@ -2,7 +2,8 @@
 // The official provider flattens every action type into one object with `type` and the union
 // of all types' attributes; which attributes a type needs or takes is checked here instead.
 import type { z } from "zod";
-import { attr } from "../attributes.js";
+import { attr, oneOf } from "../attributes.js";
+import { isObject } from "../compare.js";
 import type { SpecIssue } from "../kind.js";
 
 /** One action, flattened: `type` plus whichever attributes that type takes. */
@@ -72,12 +73,6 @@ export const DEFAULT_SUBJECT = "Prefect automated notification";
 /** The API's default payload of call-webhook. */
 export const DEFAULT_PAYLOAD = "";
 
-const quote = (values: readonly string[]): string => values.map((value) => `"${value}"`).join(", ");
-
-function oneOf(kind: string, allowed: readonly string[]): (value: string) => string | undefined {
-  return (value) => (allowed.includes(value) ? undefined : `"${value}" is not ${kind}; use one of ${quote(allowed)}`);
-}
-
 /** An undeclared value that the API fills with a default compares equal to that default. */
 const withDefault =
   (fallback: unknown) =>
@@ -145,7 +140,8 @@ export function actionsAttribute(description: string): z.ZodType {
   return attr.objectList(actionAttributes(), { description, optional: true, computed: true, default: [] });
 }
 
-const isEmptyDocument = (value: unknown): boolean => value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0;
+/** `{}`: what `parameters` and `job_variables` hold when not declared. */
+export const isEmptyDocument = (value: unknown): boolean => isObject(value) && Object.keys(value).length === 0;
 
 /** What a target attribute names, for messages. */
 const TARGET_NOUN: Record<ActionTarget, string> = {

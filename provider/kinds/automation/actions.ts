@@ -1,14 +1,12 @@
 // Actions between the official provider's flattened shape (`type` plus the union of every
 // type's attributes) and the API's, where each type has its own model and fields.
 import type { components } from "../../../contract/wire.gen.js";
-import { ACTION_RULES, type ActionSpec } from "./action-attributes.js";
+import { ACTION_RULES, isEmptyDocument, type ActionSpec } from "./action-attributes.js";
 
 /** An action as the API takes it. */
 export type ActionInput = components["schemas"]["AutomationCreate"]["actions"][number];
 /** An action as the API answers with it. */
 export type ActionOutput = components["schemas"]["Automation"]["actions"][number];
-
-const isEmptyDocument = (value: Record<string, unknown>): boolean => Object.keys(value).length === 0;
 
 /**
  * The API's action for a declared one: only the fields its type takes. Empty `parameters` and
@@ -25,7 +23,7 @@ export function actionToApi(action: ActionSpec): ActionInput {
   for (const name of rule?.takes ?? []) {
     const value = action[name];
     if (value === undefined) continue;
-    if (name === "parameters" || name === "job_variables") body[name] = isEmptyDocument(value as Record<string, unknown>) ? null : value;
+    if (name === "parameters" || name === "job_variables") body[name] = isEmptyDocument(value) ? null : value;
     else body[name] = value;
   }
   return body as ActionInput;

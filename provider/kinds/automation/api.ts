@@ -3,9 +3,9 @@
 // repeated, and the caller keeps the returned id.
 import type { components } from "../../../contract/wire.gen.js";
 import { filterAll } from "../../client/paginate.js";
-import { diffSpec } from "../compare.js";
+import { changedAttributes, diffSpec } from "../compare.js";
 import type { Kind, KindContext } from "../kind.js";
-import { createSafely, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { actionToApi, actionToSpec } from "./actions.js";
 import { ACTION_LISTS, automationSchema, type AutomationSpec } from "./schema.js";
 import { triggerToApi, triggerToSpec } from "./triggers.js";
@@ -43,8 +43,7 @@ function claimed(ctx: KindContext): Promise<Set<string>> {
 
 /** The differences a PUT would write. */
 function pendingChanges(spec: AutomationSpec, live: Automation): string[] {
-  const changes = diffSpec(automationSchema, spec, toSpec(live));
-  return [...new Set(changes.map((change) => String(change.path[0])))].filter((name) => WRITTEN.has(name));
+  return changedAttributes(automationSchema, spec, toSpec(live)).filter((name) => WRITTEN.has(name));
 }
 
 function toSpec(live: Automation): AutomationSpec {
@@ -110,9 +109,7 @@ export const automationKind: Kind<AutomationSpec, Automation> = {
     if (pendingChanges(spec, prior).length === 0) return prior;
     const body: AutomationUpdate = { ...(bodyOf(spec) as AutomationUpdate), tags: prior.tags ?? [] };
     await ctx.client.put(`/automations/${id}`, body);
-    const updated = await automationKind.read(ctx, id);
-    if (!updated) throw new Error(`automation ${id} disappeared while it was being updated`);
-    return updated;
+    return readBack(`automation ${id}`, automationKind.read(ctx, id));
   },
 
   delete: (ctx, id) => deleteIgnoringMissing(ctx.client.delete(`/automations/${id}`)),

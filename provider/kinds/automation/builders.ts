@@ -5,30 +5,13 @@
 // Problems a builder alone can see (a duration unit that does not exist, a composite inside a
 // composite, an object known by name only where Prefect needs its id) travel with the value
 // and are reported by the Automation that uses it, with the others, at synth.
+import { durationSeconds, type DurationLike } from "../../constructs/duration.js";
 import type { IAutomation, IBlock, IDeployment, IWorkPool, IWorkQueue } from "../../constructs/refs.js";
 import type { JsonObject } from "../../constructs/json.js";
 import { isToken, jsonAttribute } from "../../constructs/support.js";
 import { Block } from "../block/construct.js";
 import type { METRIC_NAMES, METRIC_OPERATORS, POSTURES } from "./trigger-attributes.js";
 import type { STATE_TYPES } from "./action-attributes.js";
-
-/** The parts of a {@link DurationLike}; they add up. */
-export interface DurationParts {
-  /** @default 0 */
-  readonly days?: number;
-  /** @default 0 */
-  readonly hours?: number;
-  /** @default 0 */
-  readonly minutes?: number;
-  /** @default 0 */
-  readonly seconds?: number;
-}
-
-/**
- * A length of time: a number of seconds (which may be a variable's value), or parts that add up:
- * `{ minutes: 5 }`, `{ hours: 1, minutes: 30 }`. Prefect keeps whole seconds.
- */
-export type DurationLike = number | DurationParts;
 
 /** Labels selecting resources: label -> a value or a list of values (trailing `*` wildcards allowed). */
 export type ResourceSpecification = { readonly [label: string]: string | readonly string[] };
@@ -45,34 +28,17 @@ export type MetricOperator = (typeof METRIC_OPERATORS)[number];
 /** Prefect's state types, the states `Action.changeFlowRunState` may set. */
 export type StateType = (typeof STATE_TYPES)[number];
 
+/** Prefect's flow run state names. */
+const KNOWN_STATES = ["Scheduled", "Late", "AwaitingRetry", "AwaitingConcurrencySlot", "Pending", "Running", "Retrying", "Paused", "Suspended", "Cancelling", "Cancelled", "Completed", "Cached", "RolledBack", "Failed", "Crashed", "TimedOut"] as const;
+
 /**
  * A flow run state name, as it appears in Prefect's event names (`prefect.flow-run.<State>`).
  * Custom state names are accepted too.
  */
-export type FlowRunStateName =
-  | "Scheduled"
-  | "Late"
-  | "AwaitingRetry"
-  | "AwaitingConcurrencySlot"
-  | "Pending"
-  | "Running"
-  | "Retrying"
-  | "Paused"
-  | "Suspended"
-  | "Cancelling"
-  | "Cancelled"
-  | "Completed"
-  | "Cached"
-  | "RolledBack"
-  | "Failed"
-  | "Crashed"
-  | "TimedOut"
-  | (string & Record<never, never>);
+export type FlowRunStateName = (typeof KNOWN_STATES)[number] | (string & Record<never, never>);
 
 /** Prefect's own block types that are not notification blocks (send-notification would fail when the automation fires). */
 const NOT_NOTIFICATIONS = ["secret", "webhook", "json", "string", "date-time", "local-file-system"];
-
-const KNOWN_STATES = ["Scheduled", "Late", "AwaitingRetry", "AwaitingConcurrencySlot", "Pending", "Running", "Retrying", "Paused", "Suspended", "Cancelling", "Cancelled", "Completed", "Cached", "RolledBack", "Failed", "Crashed", "TimedOut"];
 
 /** What a built value carries besides its attributes: problems, each with the prop path it concerns (relative to the value). */
 interface Problem {
@@ -85,34 +51,12 @@ type Attributes = Record<string, unknown>;
 /** A valid child trigger, standing in for one refused. */
 const STAND_IN: Attributes = { event: { posture: "Reactive" } };
 
-const DURATION_UNITS: Record<keyof DurationParts, number> = { days: 86_400, hours: 3_600, minutes: 60, seconds: 1 };
-
-/**
- * Seconds for a duration, or the problem with it. A number (a token too) is taken as it is, so
- * the kind's rules judge it; parts must be plain numbers, since a token cannot be added up.
- */
+/** Seconds for a duration, or undefined with its problems recorded under `path`. */
 function toSeconds(value: DurationLike | undefined, path: string, problems: Problem[]): number | undefined {
-  if (value === undefined || typeof value === "number") return value;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    problems.push({ path, message: `must be a number of seconds or an object such as { minutes: 5 }, got ${JSON.stringify(value)}` });
-    return undefined;
-  }
-  let total = 0;
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length === 0) problems.push({ path, message: "is an empty duration; give days, hours, minutes or seconds (e.g. { minutes: 5 })" });
-  for (const [unit, amount] of entries) {
-    const factor = DURATION_UNITS[unit as keyof DurationParts];
-    if (factor === undefined) {
-      problems.push({ path, message: `"${unit}" is not a unit of time; use days, hours, minutes or seconds (e.g. { minutes: 5 })` });
-    } else if (isToken(amount)) {
-      problems.push({ path, message: `${unit} is a value known only at deploy time, which cannot be added up: give the whole duration as a number of seconds instead` });
-    } else if (typeof amount !== "number" || !Number.isFinite(amount)) {
-      problems.push({ path, message: `${unit} must be a number, got ${JSON.stringify(amount)}` });
-    } else {
-      total += amount * factor;
-    }
-  }
-  return problems.some((problem) => problem.path === path) ? undefined : Math.round(total * 1000) / 1000;
+  if (value === undefined) return undefined;
+  const duration = durationSeconds(value);
+  for (const message of duration.problems) problems.push({ path, message });
+  return duration.problems.length ? undefined : duration.seconds;
 }
 
 /** A list given where one was expected: copied, so later changes to the caller's array do not leak in. */
@@ -627,7 +571,7 @@ export class Action {
   public static callWebhook(block: IBlock, options: CallWebhookOptions = {}): Action {
     const payload = options.payload;
     // The API takes the payload as a template string; an object is sent as its JSON text.
-    const text = payload === undefined || typeof payload === "string" ? payload : jsonAttribute(payload);
+    const text = typeof payload === "string" ? payload : jsonAttribute(payload);
     const problems: Problem[] = [];
     if (block instanceof Block && block.typeSlug !== "webhook" && !isToken(block.typeSlug)) {
       problems.push({ path: "blockDocumentId", message: `the block "${block.node.path}" is a "${block.typeSlug}" block; call-webhook calls a "webhook" block: make one with Block.webhook(...)` });

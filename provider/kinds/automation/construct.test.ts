@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { TerraformOutput, TerraformStack, TerraformVariable, Testing, type IConstruct } from "../../cdk.js";
+import { TerraformOutput, TerraformVariable, Testing, type IConstruct, type TerraformStack } from "../../cdk.js";
+import type { DurationLike } from "../../constructs/duration.js";
 import type { IDeployment, IWorkPool, IWorkQueue } from "../../constructs/refs.js";
 import { SecretValue } from "../../constructs/secret-value.js";
+import { newStack, synth as synthJson } from "../../constructs/synth.testing.js";
 import { Deployment as DeploymentL1 } from "../../generated/prefect/deployment/index.js";
 import { Flow as FlowL1 } from "../../generated/prefect/flow/index.js";
-import { PrefectProvider } from "../../generated/prefect/provider/index.js";
 import { WorkPool as WorkPoolL1 } from "../../generated/prefect/work-pool/index.js";
 import { WorkQueue as WorkQueueL1 } from "../../generated/prefect/work-queue/index.js";
 import { Block } from "../block/construct.js";
-import { Action, Trigger, type DurationLike } from "./builders.js";
+import { Action, Trigger } from "./builders.js";
 import { Automation } from "./construct.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -17,8 +18,7 @@ const UUID = "3f0c2a51-7d8e-4b6a-9c1d-2e3f4a5b6c7d";
 
 /** A stack with a provider, a flow and two deployments (L1, so this suite stands alone). */
 function setup() {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new PrefectProvider(stack, "prefect", {});
+  const stack = newStack();
   const flow = new FlowL1(stack, "etl", { name: "etl" });
   const deployment = (id: string): IDeployment => {
     const l1 = new DeploymentL1(stack, id, { name: id, flowId: flow.id });
@@ -27,9 +27,7 @@ function setup() {
   return { stack, nightly: deployment("nightly"), cleanup: deployment("cleanup") };
 }
 
-function synth(stack: TerraformStack): Json {
-  return JSON.parse(Testing.synth(stack, true)) as Json;
-}
+const synth = (stack: TerraformStack): Json => synthJson(stack) as Json;
 
 function automationJson(stack: TerraformStack, id = "alert"): Json {
   return synth(stack).resource.prefect_automation[id] as Json;

@@ -3,7 +3,7 @@
 // Terraform references (ids inside JSON documents through jsonencode), so the engine orders
 // the automation after what it names.
 import { Construct } from "../../cdk.js";
-import { propProblems } from "../../constructs/prop-problems.js";
+import { camel, propProblems } from "../../constructs/prop-problems.js";
 import type { IAutomation } from "../../constructs/refs.js";
 import { jsonAttribute, validateAtSynth } from "../../constructs/support.js";
 import {
@@ -63,16 +63,14 @@ export interface AutomationProps {
 
 type Json = Record<string, unknown>;
 
-const encoded = (value: unknown): string | undefined => (value === undefined ? undefined : jsonAttribute(value));
-
 function eventToL1(event: Json): AutomationTriggerEvent {
   return {
     posture: event.posture as string,
     expect: event.expect as string[] | undefined,
     after: event.after as string[] | undefined,
     forEach: event.for_each as string[] | undefined,
-    match: encoded(event.match),
-    matchRelated: encoded(event.match_related),
+    match: jsonAttribute(event.match),
+    matchRelated: jsonAttribute(event.match_related),
     threshold: event.threshold as number | undefined,
     within: event.within as number | undefined,
   };
@@ -81,8 +79,8 @@ function eventToL1(event: Json): AutomationTriggerEvent {
 function metricToL1(metric: Json): AutomationTriggerMetric {
   const query = metric.metric as Json;
   return {
-    match: encoded(metric.match),
-    matchRelated: encoded(metric.match_related),
+    match: jsonAttribute(metric.match),
+    matchRelated: jsonAttribute(metric.match_related),
     metric: {
       name: query.name as string,
       operator: query.operator as string,
@@ -118,8 +116,8 @@ function actionToL1(action: Json): AutomationActions {
     workQueueId: action.work_queue_id as string | undefined,
     automationId: action.automation_id as string | undefined,
     blockDocumentId: action.block_document_id as string | undefined,
-    parameters: encoded(action.parameters),
-    jobVariables: encoded(action.job_variables),
+    parameters: jsonAttribute(action.parameters),
+    jobVariables: jsonAttribute(action.job_variables),
     subject: action.subject as string | undefined,
     body: action.body as string | undefined,
     payload: action.payload as string | undefined,
@@ -236,7 +234,5 @@ export class Automation extends Construct implements IAutomation {
     if (this.lists.actions_on_resolve.length) this.resource.putActionsOnResolve(rendered("actions_on_resolve"));
   }
 }
-
-const camel = (name: string): string => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 const pathOf = (problem: string): string => problem.slice(0, Math.max(0, problem.indexOf(": ")));

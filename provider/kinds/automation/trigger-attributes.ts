@@ -2,7 +2,8 @@
 // exactly one of `event`, `metric`, `compound` or `sequence`, composites holding a list of
 // event or metric triggers. Durations are whole seconds here; the API takes ISO 8601.
 import type { z } from "zod";
-import { attr } from "../attributes.js";
+import { attr, oneOf } from "../attributes.js";
+import { isObject } from "../compare.js";
 import type { SpecIssue } from "../kind.js";
 
 /** Reactive triggers fire on the presence of events, Proactive ones on their absence. */
@@ -77,13 +78,11 @@ export interface TriggerSpec extends ResourceTriggerSpec {
   sequence?: SequenceTriggerSpec;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
-
 const quote = (values: readonly string[]): string => values.map((value) => `"${value}"`).join(", ");
 
 /** Why a value is not a resource specification (labels to a string or a list of strings), if it is not. */
 function resourceSpecificationProblem(value: unknown): string | undefined {
-  if (!isPlainObject(value)) return `must be an object of labels, got ${JSON.stringify(value)}`;
+  if (!isObject(value)) return `must be an object of labels, got ${JSON.stringify(value)}`;
   for (const [label, wanted] of Object.entries(value)) {
     const ok = typeof wanted === "string" || (Array.isArray(wanted) && wanted.every((item) => typeof item === "string"));
     if (!ok) {
@@ -107,10 +106,6 @@ function relatedSpecificationProblem(value: unknown): string | undefined {
 function secondsProblem(value: number): string | undefined {
   if (!Number.isInteger(value) || value < 0) return `is ${value}; use a whole number of seconds, 0 or more`;
   return undefined;
-}
-
-function oneOf(kind: string, allowed: readonly string[]): (value: string) => string | undefined {
-  return (value) => (allowed.includes(value) ? undefined : `"${value}" is not ${kind}; use one of ${quote(allowed)}`);
 }
 
 const match = () =>

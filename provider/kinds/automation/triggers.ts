@@ -2,6 +2,7 @@
 // seconds) and the API's (a `type` field, durations as ISO 8601 on the way in and seconds on
 // the way out, an id the server makes up on every write).
 import type { components } from "../../../contract/wire.gen.js";
+import { sortedUnique } from "../attributes.js";
 import type {
   CompoundTriggerSpec,
   EventTriggerSpec,
@@ -28,7 +29,7 @@ type SequenceOutput = Schemas["SequenceTrigger-Output"];
  * Seconds as the ISO 8601 duration the API's input models declare. Validation keeps durations
  * whole, since the OpenAPI `duration` format has no fractional seconds.
  */
-export function isoSeconds(seconds: number): string {
+function isoSeconds(seconds: number): string {
   return `PT${seconds}S`;
 }
 
@@ -86,9 +87,6 @@ export function triggerToApi(trigger: TriggerSpec): TriggerInput {
   return resourceToApi(trigger);
 }
 
-/** Sets are kept sorted and without duplicates, as declarations are. */
-const asSet = (values: string[] | undefined): string[] => [...new Set(values ?? [])].sort();
-
 const seconds = (value: number | null | undefined): number | undefined => (value === null || value === undefined ? undefined : value);
 
 function eventToSpec(live: EventOutput): EventTriggerSpec {
@@ -96,9 +94,9 @@ function eventToSpec(live: EventOutput): EventTriggerSpec {
     posture: live.posture,
     match: (live.match ?? {}) as ResourceSpecification,
     match_related: (live.match_related ?? {}) as ResourceSpecification | ResourceSpecification[],
-    after: asSet(live.after),
-    expect: asSet(live.expect),
-    for_each: asSet(live.for_each),
+    after: sortedUnique(live.after),
+    expect: sortedUnique(live.expect),
+    for_each: sortedUnique(live.for_each),
     threshold: live.threshold,
     within: seconds(live.within),
   };

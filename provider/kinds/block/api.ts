@@ -4,7 +4,7 @@
 import type { components } from "../../../contract/wire.gen.js";
 import { filterAll } from "../../client/paginate.js";
 import type { Kind, KindContext } from "../kind.js";
-import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { blockCatalog, resolveBlockType, type ResolvedBlockType } from "./catalog.js";
 import { blockDataIssues } from "./data-check.js";
 import { BlockDataError } from "./errors.js";
@@ -94,9 +94,7 @@ export const blockKind: Kind<BlockSpec, Block> = {
       lookup: async () => (await find(ctx, spec))?.id,
     });
     // The create answers with secrets obfuscated: read the block back in clear.
-    const created = await read(ctx, id);
-    if (!created) throw new Error(`${blockSchema.label(spec)} (${id}) disappeared right after it was created`);
-    return created;
+    return readBack(`${blockSchema.label(spec)} (${id})`, read(ctx, id), "right after it was created");
   },
 
   update: async (ctx, id, spec, _prior, changed) => {
@@ -110,9 +108,7 @@ export const blockKind: Kind<BlockSpec, Block> = {
       const body: BlockDocumentUpdate = { block_schema_id: resolved.schema.id, data: document.data, merge_existing_data: false };
       await ctx.client.patch(`/block_documents/${encodeURIComponent(id)}`, body);
     }
-    const updated = await read(ctx, id);
-    if (!updated) throw new Error(`${blockSchema.label(spec)} (${id}) disappeared while it was being updated`);
-    return updated;
+    return readBack(`${blockSchema.label(spec)} (${id})`, read(ctx, id));
   },
 
   delete: (ctx, id) => deleteIgnoringMissing(ctx.client.delete(`/block_documents/${encodeURIComponent(id)}`)),

@@ -1,21 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "../../cdk.js";
+import { TerraformOutput, TerraformVariable, Testing, type TerraformStack } from "../../cdk.js";
 import { SecretValue } from "../../constructs/secret-value.js";
-import { PrefectProvider } from "../../generated/prefect/provider/index.js";
+import { newStack, synth as synthJson } from "../../constructs/synth.testing.js";
 import { Block } from "./construct.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const SECRET = "xoxb-s3cr3t-Tr0ub4dor-horse-battery";
 
-function newStack(): TerraformStack {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new PrefectProvider(stack, "prefect", {});
-  return stack;
-}
-
 const synthText = (stack: TerraformStack): string => Testing.synth(stack, true);
-const synth = (stack: TerraformStack): Json => JSON.parse(synthText(stack)) as Json;
+const synth = (stack: TerraformStack): Json => synthJson(stack) as Json;
 const blockJson = (stack: TerraformStack, id: string): Json => synth(stack).resource.prefect_block[id] as Json;
 
 describe("Block", () => {

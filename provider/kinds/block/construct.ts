@@ -6,7 +6,7 @@ import { Construct, Token } from "../../cdk.js";
 import { propProblems } from "../../constructs/prop-problems.js";
 import type { IBlock } from "../../constructs/refs.js";
 import { resolveSecrets, type SecretValue } from "../../constructs/secret-value.js";
-import { jsonAttribute, validateAtSynth } from "../../constructs/support.js";
+import { jsonAttribute, standIn, validateAtSynth } from "../../constructs/support.js";
 import { Block as BlockL1 } from "../../generated/prefect/block/index.js";
 import { blockSchema } from "./schema.js";
 
@@ -208,15 +208,15 @@ export interface BlockAttributes {
   readonly typeSlug: string;
 }
 
-/** A UUID standing in for a block document id known only once the other block exists. */
-const UUID_STAND_IN = "00000000-0000-4000-8000-000000000000";
+/** A block document id standing in for one known only once the other block exists. */
+const ID_STAND_IN = standIn(blockSchema, "id");
 
 /**
  * The document as the kind's rules can judge it: a reference to a block of the stack
  * (`Block.reference(...)`) holds a token where Prefect wants a UUID, so a UUID stands in for it.
  */
 function standIns(value: unknown, key?: string): unknown {
-  if (key === "block_document_id" && typeof value === "string" && Token.isUnresolved(value)) return UUID_STAND_IN;
+  if (key === "block_document_id" && typeof value === "string" && Token.isUnresolved(value)) return ID_STAND_IN;
   if (Array.isArray(value)) return value.map((item) => standIns(item));
   if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, standIns(item, name)]));
   return value;
@@ -395,7 +395,7 @@ export class Block extends Construct implements IBlock {
     const resource = new BlockL1(this, "Default", {
       name: props.name,
       typeSlug: props.typeSlug,
-      data: data === undefined ? undefined : jsonAttribute(data),
+      data: jsonAttribute(data),
     });
     this.blockDocumentId = resource.id;
     this.blockName = resource.name;

@@ -3,13 +3,11 @@
 // what is certain is refused: a schema construct not understood here accepts the value, and
 // fields the schema does not name are left to Prefect. Messages never show a value: `data`
 // is sensitive as a whole, and any field of it may hold a secret.
-import { isUnknown, jsonEqual } from "../compare.js";
+import { isObject, isUnknown, jsonEqual } from "../compare.js";
 import type { SpecIssue } from "../kind.js";
 import { isReference } from "./references.js";
 
 type JsonSchema = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** How deep `$ref` chains between definitions are followed (a cycle stops here). */
 const MAX_DEPTH = 8;

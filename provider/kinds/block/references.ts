@@ -3,7 +3,8 @@
 // every read answers with that document resolved inline (its data in place of the `$ref`),
 // naming it in `block_document_references`. A declaration keeps the `$ref` as written, so the
 // live document is turned back into the `$ref` form before the two are compared.
-import { isUnknown, jsonEqual } from "../compare.js";
+import { UUID } from "../attributes.js";
+import { isObject, isUnknown, jsonEqual } from "../compare.js";
 
 /** The key Prefect recognises as a reference to another block document. */
 export const REFERENCE_KEY = "$ref";
@@ -17,10 +18,6 @@ export interface BlockDocumentRef {
 export interface ResolvedReference {
   block_document?: { id?: unknown } | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** Whether Prefect takes this top-level data value for a reference (an object with a `$ref` key). */
 export function isReference(value: unknown): boolean {

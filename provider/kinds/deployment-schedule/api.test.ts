@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { EXTERNAL_API_URL, useApiTarget } from "../../../test/support/target.js";
-import { diffSpec } from "../compare.js";
+import { changedAttributes, diffSpec } from "../compare.js";
 import { deploymentKind } from "../deployment/api.js";
 import { parseSpec, type KindContext } from "../kind.js";
 import { createKindContext } from "../runtime.js";
@@ -27,9 +27,7 @@ async function withCreated(ctx: KindContext, spec: DeploymentScheduleSpec, check
   }
 }
 
-const changedNames = (declared: DeploymentScheduleSpec, live: DeploymentSchedule): string[] => [
-  ...new Set(diffSpec(kind, declared, kind.toSpec(live)).map((change) => String(change.path[0]))),
-];
+const changedNames = (declared: DeploymentScheduleSpec, live: DeploymentSchedule): string[] => changedAttributes(kind, declared, kind.toSpec(live));
 
 /** Update to `raw` the way the engine does: the changed attributes only. */
 async function updateTo(ctx: KindContext, live: DeploymentSchedule, raw: Raw): Promise<DeploymentSchedule> {

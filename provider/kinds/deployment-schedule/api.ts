@@ -6,7 +6,7 @@ import type { components } from "../../../contract/wire.gen.js";
 import { diffSpec } from "../compare.js";
 import { DEPLOYMENTS_MEMO, listDeployments } from "../deployment/api.js";
 import type { Kind, KindContext } from "../kind.js";
-import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { intervalSeconds, isoDuration, sameRrule } from "./rules.js";
 import { deploymentScheduleSchema, SCHEDULE_ATTRIBUTES, type DeploymentScheduleSpec } from "./schema.js";
 
@@ -175,9 +175,7 @@ export const deploymentScheduleKind: Kind<DeploymentScheduleSpec, DeploymentSche
     };
     await ctx.client.patch(`/deployments/${deploymentId}/schedules/${id}`, body);
     ctx.forget(DEPLOYMENTS_MEMO);
-    const updated = (await schedulesOf(ctx, deploymentId))?.find((schedule) => schedule.id === id);
-    if (!updated) throw new Error(`deployment schedule ${id} disappeared while it was being updated`);
-    return updated;
+    return readBack(`deployment schedule ${id}`, schedulesOf(ctx, deploymentId).then((schedules) => schedules?.find((schedule) => schedule.id === id)));
   },
 
   delete: async (ctx, id, prior) => {

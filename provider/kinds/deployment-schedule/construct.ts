@@ -3,6 +3,7 @@
 // checked at synth with the rules the engine applies (croniter's cron, dateutil's rrule, IANA
 // time zones).
 import { Construct } from "../../cdk.js";
+import { durationSeconds, type DurationLike } from "../../constructs/duration.js";
 import type { JsonObject } from "../../constructs/json.js";
 import { propProblems } from "../../constructs/prop-problems.js";
 import type { IDeployment } from "../../constructs/refs.js";
@@ -31,18 +32,6 @@ export interface IntervalScheduleOptions {
   readonly anchorDate?: string | Date;
 }
 
-/** A length of time, summed: `{ hours: 1, minutes: 30 }` is 5400 seconds. */
-export interface IntervalDuration {
-  /** @default 0 */
-  readonly days?: number;
-  /** @default 0 */
-  readonly hours?: number;
-  /** @default 0 */
-  readonly minutes?: number;
-  /** @default 0 */
-  readonly seconds?: number;
-}
-
 /** When runs happen, as prefect_deployment_schedule's Terraform attributes. */
 export interface ScheduleAttributes {
   readonly cron?: string;
@@ -51,6 +40,9 @@ export interface ScheduleAttributes {
   readonly anchor_date?: string;
   readonly rrule?: string;
 }
+
+/** What a builder saw wrong (a duration that does not add up), reported by the DeploymentSchedule that uses it. */
+const scheduleProblems = new WeakMap<Schedule, string[]>();
 
 /**
  * When a deployment runs: at cron times, at a fixed interval, or by an RFC 5545 recurrence
@@ -80,10 +72,10 @@ export class Schedule {
    * @example
    * Schedule.interval({ hours: 1 }, { anchorDate: "2025-01-01T00:15:00Z" })
    */
-  public static interval(every: number | IntervalDuration, options: IntervalScheduleOptions = {}): Schedule {
-    const seconds = typeof every === "number" ? every : (every.days ?? 0) * 86400 + (every.hours ?? 0) * 3600 + (every.minutes ?? 0) * 60 + (every.seconds ?? 0);
+  public static interval(every: DurationLike, options: IntervalScheduleOptions = {}): Schedule {
+    const { seconds, problems } = durationSeconds(every);
     const anchor = options.anchorDate instanceof Date ? options.anchorDate.toISOString() : options.anchorDate;
-    return new Schedule("interval", { interval: seconds, anchor_date: anchor });
+    return new Schedule("interval", { interval: seconds, anchor_date: anchor }, problems);
   }
 
   /**
@@ -100,7 +92,10 @@ export class Schedule {
     /** Which kind of schedule this is. */
     public readonly kind: "cron" | "interval" | "rrule",
     private readonly attributes: ScheduleAttributes,
-  ) {}
+    problems: string[] = [],
+  ) {
+    scheduleProblems.set(this, problems);
+  }
 
   /** The schedule as Terraform attributes of prefect_deployment_schedule (undefined ones left out). */
   public toAttributes(): Readonly<ScheduleAttributes> {
@@ -197,12 +192,13 @@ export class DeploymentSchedule extends Construct {
       timezone: props.timezone,
       active: props.active,
       slug: props.slug,
-      parameters: props.parameters === undefined ? undefined : jsonAttribute(props.parameters),
+      parameters: jsonAttribute(props.parameters),
       maxScheduledRuns: props.maxScheduledRuns,
     });
     this.scheduleId = resource.id;
-    validateAtSynth(this, () =>
-      propProblems(deploymentScheduleSchema, attributes, {
+    validateAtSynth(this, () => [
+      ...(scheduleProblems.get(props.schedule) ?? []).map((problem) => `schedule (${props.schedule.kind}): ${problem}`),
+      ...propProblems(deploymentScheduleSchema, attributes, {
         deployment_id: "deployment",
         cron: "schedule (cron)",
         day_or: "schedule (dayOr)",
@@ -210,6 +206,6 @@ export class DeploymentSchedule extends Construct {
         anchor_date: "schedule (anchorDate)",
         rrule: "schedule (rrule)",
       }),
-    );
+    ]);
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { EXTERNAL_API_URL, useApiTarget, type ApiTarget } from "../../../test/support/target.js";
-import { diffSpec } from "../compare.js";
+import { changedAttributes, diffSpec } from "../compare.js";
 import { parseSpec, type KindContext } from "../kind.js";
 import { createKindContext } from "../runtime.js";
 import { deploymentKind as kind, EMPTY_JOB_VARIABLES_REASON, updateBodies, type Deployment } from "./api.js";
@@ -33,7 +33,7 @@ async function withCreated(ctx: KindContext, spec: DeploymentSpec, check: (live:
   }
 }
 
-const changedNames = (declared: DeploymentSpec, live: Deployment): string[] => [...new Set(diffSpec(kind, declared, kind.toSpec(live)).map((change) => String(change.path[0])))];
+const changedNames = (declared: DeploymentSpec, live: Deployment): string[] => changedAttributes(kind, declared, kind.toSpec(live));
 
 /** Update to `raw` the way the engine does: the changed attributes only. */
 async function updateTo(ctx: KindContext, live: Deployment, raw: Raw): Promise<Deployment> {

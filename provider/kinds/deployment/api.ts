@@ -4,9 +4,10 @@
 // not find; every change to an existing one is a PATCH, which never carries `schedules`.
 import type { components } from "../../../contract/wire.gen.js";
 import { paginateAll } from "../../client/paginate.js";
-import { diffSpec, isUnknown } from "../compare.js";
+import { sortedUnique } from "../attributes.js";
+import { isUnknown } from "../compare.js";
 import type { Kind, KindContext } from "../kind.js";
-import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack, updateInPlace } from "../runtime.js";
 import { pullStepFromWire, pullStepToWire } from "./pull-steps.js";
 import { deploymentSchema, type DeploymentSpec } from "./schema.js";
 
@@ -164,14 +165,11 @@ export function updateBodies(spec: DeploymentSpec, live: Deployment, changed: re
 async function update(ctx: KindContext, id: string, spec: DeploymentSpec, prior: Deployment, changed: string[]): Promise<Deployment> {
   for (const body of updateBodies(spec, prior, changed)) await ctx.client.patch(`/deployments/${id}`, body);
   ctx.forget(DEPLOYMENTS_MEMO);
-  const updated = await read(ctx, id);
-  if (!updated) throw new Error(`deployment ${id} disappeared while it was being updated`);
-  return updated;
+  return readBack(`deployment ${id}`, read(ctx, id));
 }
 
 function toSpec(live: Deployment): DeploymentSpec {
   const own = ownLimit(live);
-  const orUndefinedValue = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
   return {
     id: live.id,
     created: live.created ?? undefined,
@@ -180,20 +178,20 @@ function toSpec(live: Deployment): DeploymentSpec {
     workspace_id: live.workspace_id,
     name: live.name,
     flow_id: live.flow_id,
-    description: orUndefinedValue(live.description),
-    version: orUndefinedValue(live.version),
-    path: orUndefinedValue(live.path),
-    entrypoint: orUndefinedValue(live.entrypoint),
+    description: live.description ?? undefined,
+    version: live.version ?? undefined,
+    path: live.path ?? undefined,
+    entrypoint: live.entrypoint ?? undefined,
     paused: live.paused,
     enforce_parameter_schema: live.enforce_parameter_schema,
     parameters: live.parameters ?? {},
     // Prefect servers answer null for a deployment made without a schema: the official default is {}.
     parameter_openapi_schema: (live.parameter_openapi_schema as Record<string, unknown> | null | undefined) ?? {},
     job_variables: live.job_variables ?? {},
-    tags: [...new Set(live.tags ?? [])].sort(),
-    work_pool_name: orUndefinedValue(live.work_pool_name),
-    work_queue_name: orUndefinedValue(live.work_queue_name),
-    storage_document_id: orUndefinedValue(live.storage_document_id),
+    tags: sortedUnique(live.tags),
+    work_pool_name: live.work_pool_name ?? undefined,
+    work_queue_name: live.work_queue_name ?? undefined,
+    storage_document_id: live.storage_document_id ?? undefined,
     // The deprecated `concurrency_limit` of the answer is always null: the limit is the linked
     // one's, and only the deployment's own limit is its concurrency_limit.
     concurrency_limit: own?.limit,
@@ -217,10 +215,7 @@ export const deploymentKind: Kind<DeploymentSpec, Deployment> = {
     // An existing deployment is never posted again (the upsert would replace its schedules):
     // it is brought to the declaration in place.
     const existing = await find(ctx, spec);
-    if (existing) {
-      const changed = [...new Set(diffSpec(deploymentSchema, spec, toSpec(existing)).map((change) => String(change.path[0])))];
-      return changed.length ? update(ctx, existing.id, spec, existing, changed) : existing;
-    }
+    if (existing) return updateInPlace(ctx, deploymentKind, existing, spec);
     const body = createBody(spec);
     const created = await createSafely({
       attempt: async () => liveOf(ctx, await ctx.client.post<DeploymentResponse>("/deployments/", body)),

@@ -5,7 +5,7 @@ import { Construct, Token } from "../../cdk.js";
 import type { JsonObject } from "../../constructs/json.js";
 import { propProblems } from "../../constructs/prop-problems.js";
 import type { IBlock, IDeployment, IFlow, IGlobalConcurrencyLimit, IWorkPool, IWorkQueue } from "../../constructs/refs.js";
-import { jsonAttribute, validateAtSynth } from "../../constructs/support.js";
+import { jsonAttribute, standIn, validateAtSynth } from "../../constructs/support.js";
 import { Deployment as DeploymentL1, type DeploymentPullSteps } from "../../generated/prefect/deployment/index.js";
 import { DeploymentSchedule, type Schedule, type ScheduleOptions } from "../deployment-schedule/construct.js";
 import { Flow } from "../flow/construct.js";
@@ -434,8 +434,6 @@ export interface DeploymentProps {
   readonly globalConcurrencyLimit?: IGlobalConcurrencyLimit;
 }
 
-const MISSING_FLOW_ID = "00000000-0000-4000-8000-000000000000";
-
 /** What a deployment referenced by id and name knows. */
 export interface DeploymentAttributes {
   /** The deployment's id (UUID). */
@@ -536,7 +534,6 @@ export class Deployment extends Construct implements IDeployment {
       global_concurrency_limit_id: props.globalConcurrencyLimit?.limitId,
       pull_steps: props.pullSteps?.map((step) => step.toAttributes()),
     };
-    const json = (value: JsonObject | undefined) => (value === undefined ? undefined : jsonAttribute(value));
     const resource = new DeploymentL1(this, "Default", {
       name: props.name,
       // Without a flow the construct fails validation at synth; the binding still needs a value.
@@ -547,9 +544,9 @@ export class Deployment extends Construct implements IDeployment {
       entrypoint: props.entrypoint,
       paused: props.paused,
       enforceParameterSchema: props.enforceParameterSchema,
-      parameters: json(props.parameters),
-      parameterOpenapiSchema: json(props.parameterOpenapiSchema),
-      jobVariables: json(props.jobVariables),
+      parameters: jsonAttribute(props.parameters),
+      parameterOpenapiSchema: jsonAttribute(props.parameterOpenapiSchema),
+      jobVariables: jsonAttribute(props.jobVariables),
       tags: props.tags,
       workPoolName: attributes.work_pool_name,
       workQueueName: attributes.work_queue_name,
@@ -564,7 +561,7 @@ export class Deployment extends Construct implements IDeployment {
       ...this.flowProblems(props),
       ...queueProblems(props),
       // A missing flow is reported above; a stand-in id lets the kind's other rules run.
-      ...propProblems(deploymentSchema, { ...attributes, flow_id: attributes.flow_id ?? MISSING_FLOW_ID }, {
+      ...propProblems(deploymentSchema, { ...attributes, flow_id: attributes.flow_id ?? standIn(deploymentSchema, "flow_id") }, {
         flow_id: "flow",
         work_pool_name: "workPool",
         work_queue_name: "workQueue",

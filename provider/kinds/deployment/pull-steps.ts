@@ -2,7 +2,7 @@
 // with `type` and the union of all types' attributes; Prefect stores each step as
 // `{"<module>.<function>": {inputs}}`. Which attributes a type takes is checked here, and the
 // two shapes are converted both ways (pure code: constructs and the engine share it).
-import { attr } from "../attributes.js";
+import { attr, oneOf } from "../attributes.js";
 import type { SpecIssue } from "../kind.js";
 
 /** One pull step, flattened: `type` plus whichever attributes that type takes. */
@@ -78,8 +78,6 @@ const STEP_ATTRIBUTES: StepAttribute[] = [
   "requirements_file",
 ];
 
-const quote = (values: readonly string[]): string => values.map((value) => JSON.stringify(value)).join(", ");
-
 /** The attributes of one pull step (the official provider's nested attributes). */
 export function pullStepAttributes() {
   const text = (description: string) => attr.string({ description, optional: true });
@@ -88,7 +86,7 @@ export function pullStepAttributes() {
     type: attr.string({
       description: `The type of pull step: one of ${TYPES.join(", ")}.`,
       required: true,
-      check: (value) => (TYPES.includes(value) ? undefined : `"${value}" is not a pull step type; use one of ${quote(TYPES)}`),
+      check: oneOf("a pull step type", TYPES),
     }),
     credentials: text("(git_clone, pull_from_*) Credentials for the step, usually a block reference such as {{ prefect.blocks.github-credentials.name }}."),
     requires: text("Python packages the step needs, installed before it runs (e.g. prefect-aws>=0.3.4)."),

@@ -1,7 +1,8 @@
 // prefect_deployment: a flow made runnable by Prefect, with where it runs (work pool and
 // queue), how its code is fetched (pull steps), its parameters and its concurrency.
-import { attr, cloudScope, commonComputed } from "../attributes.js";
+import { attr, cloudScope, commonComputed, oneOf } from "../attributes.js";
 import type { KindSchema, SpecIssue } from "../kind.js";
+import { bannedCharactersProblem } from "../names.js";
 import { checkPullSteps, pullStepAttributes, type PullStepSpec } from "./pull-steps.js";
 
 export type { PullStepSpec } from "./pull-steps.js";
@@ -46,20 +47,13 @@ export function uuidReference(description: string, references: string) {
 }
 
 /**
- * The characters Prefect refuses in names (its `^[^/%&><]+$` pattern). The server stores such a
- * deployment name, but Prefect's client models refuse it, so the deployment breaks every
- * `prefect` client that reads it, and the name route cannot address it.
+ * Why Prefect would refuse a deployment name, or undefined. The server stores a name with the
+ * banned characters, but Prefect's client models refuse it, so the deployment would break every
+ * `prefect` client that reads it, and the name route could not address it.
  */
-const BANNED_NAME_CHARACTERS = /[/%&><]/g;
-
-/** Why Prefect would refuse a deployment name, or undefined. */
 export function deploymentNameProblem(name: string): string | undefined {
   if (name.trim() === "") return `is ${JSON.stringify(name)}; a deployment needs a name that is not blank`;
-  const banned = [...new Set(name.match(BANNED_NAME_CHARACTERS) ?? [])];
-  if (banned.length) {
-    return `${JSON.stringify(name)} is not a valid deployment name: Prefect refuses the characters / % & > < (found ${banned.join(" ")}); e.g. ${JSON.stringify(name.replace(BANNED_NAME_CHARACTERS, "-"))}`;
-  }
-  return undefined;
+  return bannedCharactersProblem("deployment", name);
 }
 
 const COLLISION_STRATEGIES = ["ENQUEUE", "CANCEL_NEW"];
@@ -149,7 +143,7 @@ export const deploymentSchema: KindSchema<DeploymentSpec> = {
         collision_strategy: attr.string({
           description: "What happens to a run that would exceed the limit: ENQUEUE (wait) or CANCEL_NEW.",
           required: true,
-          check: (value) => (COLLISION_STRATEGIES.includes(value) ? undefined : `"${value}" is not a collision strategy; use one of "ENQUEUE", "CANCEL_NEW"`),
+          check: oneOf("a collision strategy", COLLISION_STRATEGIES),
         }),
       },
       { description: "What Prefect does with runs beyond the concurrency limit.", optional: true },

@@ -3,8 +3,10 @@
 // the existing flow's tags to the declaration.
 import type { components } from "../../../contract/wire.gen.js";
 import { filterAll } from "../../client/paginate.js";
+import { sortedUnique } from "../attributes.js";
+import { jsonEqual } from "../compare.js";
 import type { Kind, KindContext } from "../kind.js";
-import { cloudScopeOf, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { cloudScopeOf, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { flowSchema, type FlowSpec } from "./schema.js";
 
 type FlowResponse = components["schemas"]["Flow"];
@@ -15,14 +17,6 @@ type FlowUpdate = components["schemas"]["FlowUpdate"];
 export type Flow = FlowResponse & { account_id?: string; workspace_id?: string };
 
 const liveOf = (ctx: KindContext, raw: FlowResponse): Flow => ({ ...raw, ...cloudScopeOf(ctx.client) });
-
-const tagSet = (tags: readonly string[] | undefined): string[] => [...new Set(tags ?? [])].sort();
-
-function sameTags(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  const left = tagSet(a);
-  const right = tagSet(b);
-  return left.length === right.length && left.every((tag, i) => tag === right[i]);
-}
 
 async function read(ctx: KindContext, id: string): Promise<Flow | undefined> {
   const raw = await orUndefined(ctx.client.get<FlowResponse>(`/flows/${id}`));
@@ -51,16 +45,14 @@ export const flowKind: Kind<FlowSpec, Flow> = {
     const body: FlowCreate = { name: spec.name, tags: spec.tags };
     const flow = liveOf(ctx, await ctx.client.request<FlowResponse>("POST", "/flows/", { body, idempotent: true }));
     // A flow that existed already comes back with its own tags.
-    if (sameTags(flow.tags, spec.tags)) return flow;
+    if (jsonEqual(sortedUnique(flow.tags), sortedUnique(spec.tags))) return flow;
     return flowKind.update(ctx, flow.id, spec, flow, ["tags"]);
   },
 
   update: async (ctx, id, spec) => {
     const body: FlowUpdate = { tags: spec.tags };
     await ctx.client.patch(`/flows/${id}`, body);
-    const updated = await read(ctx, id);
-    if (!updated) throw new Error(`flow ${id} disappeared while it was being updated`);
-    return updated;
+    return readBack(`flow ${id}`, read(ctx, id));
   },
 
   delete: (ctx, id) => deleteIgnoringMissing(ctx.client.delete(`/flows/${id}`)),
@@ -75,6 +67,6 @@ export const flowKind: Kind<FlowSpec, Flow> = {
     account_id: live.account_id,
     workspace_id: live.workspace_id,
     name: live.name,
-    tags: tagSet(live.tags),
+    tags: sortedUnique(live.tags),
   }),
 };

@@ -3,6 +3,7 @@
 // to it and sets its tags.
 import { attr, cloudScope, commonComputed } from "../attributes.js";
 import type { KindSchema } from "../kind.js";
+import { bannedCharactersProblem } from "../names.js";
 
 /** A declared (or live, through toSpec) flow: Terraform attribute names to values. */
 export interface FlowSpec {
@@ -17,16 +18,9 @@ export interface FlowSpec {
   tags: string[];
 }
 
-/** The characters Prefect refuses in a flow name (its `^[^/%&><]+$` pattern). */
-const BANNED_NAME_CHARACTERS = /[/%&><]/g;
-
 function nameProblem(name: string): string | undefined {
   if (name.length === 0) return "must not be empty";
-  const banned = [...new Set(name.match(BANNED_NAME_CHARACTERS) ?? [])];
-  if (banned.length) {
-    return `${JSON.stringify(name)} is not a valid flow name: Prefect refuses the characters / % & > < (found ${banned.join(" ")}); e.g. ${JSON.stringify(name.replace(BANNED_NAME_CHARACTERS, "-"))}`;
-  }
-  return undefined;
+  return bannedCharactersProblem("flow", name);
 }
 
 /** prefect_flow's attributes and facts; the natural key is the name (unique in a workspace). */

@@ -3,7 +3,7 @@
 import type { components } from "../../../contract/wire.gen.js";
 import { filterAll } from "../../client/paginate.js";
 import type { Kind, KindContext } from "../kind.js";
-import { createSafely, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { DEPLOYMENT_LIMIT_NAME, globalConcurrencyLimitSchema, type GlobalConcurrencyLimitSpec } from "./schema.js";
 
 type LimitResponse = components["schemas"]["GlobalConcurrencyLimitResponse"];
@@ -21,7 +21,6 @@ const BASE = "/v2/concurrency_limits";
 
 /** The fields reads answer (a create answers more: denied slots, occupancy), plus where the limit lives. */
 function liveOf(ctx: KindContext, raw: LimitResponse | LimitCreated): GlobalConcurrencyLimit {
-  const cloud = ctx.client.settings.cloud;
   return {
     id: raw.id,
     created: raw.created,
@@ -31,7 +30,7 @@ function liveOf(ctx: KindContext, raw: LimitResponse | LimitCreated): GlobalConc
     active: raw.active,
     active_slots: raw.active_slots,
     slot_decay_per_second: raw.slot_decay_per_second,
-    ...(cloud ? { account_id: cloud.accountId.toLowerCase(), workspace_id: cloud.workspaceId.toLowerCase() } : {}),
+    ...cloudScopeOf(ctx.client),
   };
 }
 
@@ -89,9 +88,7 @@ export const globalConcurrencyLimitKind: Kind<GlobalConcurrencyLimitSpec, Global
     // their slots, so it is written only when declared and different from the live count.
     if (spec.active_slots !== undefined && changed.includes("active_slots")) body.active_slots = spec.active_slots;
     await ctx.client.patch(`${BASE}/${id}`, body);
-    const updated = await read(ctx, id);
-    if (!updated) throw new Error(`global concurrency limit ${id} disappeared while it was being updated`);
-    return updated;
+    return readBack(`global concurrency limit ${id}`, read(ctx, id));
   },
 
   delete: (ctx, id) => deleteIgnoringMissing(ctx.client.delete(`${BASE}/${id}`)),

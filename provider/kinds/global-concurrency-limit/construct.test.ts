@@ -1,17 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { TerraformOutput, TerraformStack, Testing } from "../../cdk.js";
-import { PrefectProvider } from "../../generated/prefect/provider/index.js";
+import { TerraformOutput, Testing, type TerraformStack } from "../../cdk.js";
+import { newStack, synth as synthJson } from "../../constructs/synth.testing.js";
 import { GlobalConcurrencyLimit } from "./construct.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function newStack(): TerraformStack {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new PrefectProvider(stack, "prefect", {});
-  return stack;
-}
-
-const synth = (stack: TerraformStack): Json => JSON.parse(Testing.synth(stack, true)) as Json;
+const synth = (stack: TerraformStack): Json => synthJson(stack) as Json;
 const LIMIT_ID = "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
 describe("GlobalConcurrencyLimit", () => {

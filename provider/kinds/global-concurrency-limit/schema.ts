@@ -1,6 +1,7 @@
 // prefect_global_concurrency_limit: a named pool of slots that flows and tasks take while they run.
-import { attr, commonComputed } from "../attributes.js";
+import { attr, cloudScope, commonComputed } from "../attributes.js";
 import type { KindSchema } from "../kind.js";
+import { bannedCharactersProblem } from "../names.js";
 
 /** A declared global concurrency limit: the official provider's attribute names. */
 export interface GlobalConcurrencyLimitSpec {
@@ -18,37 +19,18 @@ export interface GlobalConcurrencyLimitSpec {
   slot_decay_per_second: number;
 }
 
-/** The characters Prefect refuses in a concurrency limit name (its `^[^/%&><]+$` pattern). */
-const BANNED_NAME_CHARACTERS = /[/%&><]/g;
-
 /** The limit Prefect keeps for a deployment's own concurrency: `deployment:<deployment id>`. */
 export const DEPLOYMENT_LIMIT_NAME = /^deployment:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function nameProblem(name: string): string | undefined {
   if (name.length === 0) return "must not be empty";
-  const banned = [...new Set(name.match(BANNED_NAME_CHARACTERS) ?? [])];
-  if (banned.length) {
-    const fixed = name.replace(BANNED_NAME_CHARACTERS, "-");
-    return `${JSON.stringify(name)} is not a valid concurrency limit name: Prefect refuses the characters / % & > < (found ${banned.join(" ")}); e.g. ${JSON.stringify(fixed)}`;
-  }
+  const banned = bannedCharactersProblem("concurrency limit", name);
+  if (banned) return banned;
   if (DEPLOYMENT_LIMIT_NAME.test(name)) {
     return `${JSON.stringify(name)} is the name Prefect gives a deployment's own concurrency limit, which it manages with the deployment: set the deployment's concurrency_limit instead, or choose another name`;
   }
   return undefined;
 }
-
-/**
- * The Cloud account or workspace the limit lives in. Undeclared, it is the provider's, whatever
- * the limit reads back with; a declared id must be the one the limit lives in.
- */
-const cloudScope = (what: "account" | "workspace") =>
-  attr.string({
-    description: `Prefect Cloud ${what} id (defaults to the provider's).`,
-    optional: true,
-    forceNew: true,
-    format: "uuid",
-    compare: (declared, live) => declared === undefined || String(declared).toLowerCase() === String(live).toLowerCase(),
-  });
 
 function wholeAtLeastZero(what: string) {
   return (value: number): string | undefined =>

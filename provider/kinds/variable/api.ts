@@ -1,8 +1,9 @@
 // prefect_variable through the API: /variables/.
 import type { components } from "../../../contract/wire.gen.js";
 import { filterAll } from "../../client/paginate.js";
+import { sortedUnique } from "../attributes.js";
 import type { Kind } from "../kind.js";
-import { createSafely, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { variableSchema, type VariableSpec } from "./schema.js";
 
 type Variable = components["schemas"]["Variable"];
@@ -29,9 +30,7 @@ export const variableKind: Kind<VariableSpec, Variable> = {
   update: async (ctx, id, spec) => {
     const body: VariableUpdate = { name: spec.name, value: spec.value as VariableUpdate["value"], tags: spec.tags };
     await ctx.client.patch(`/variables/${id}`, body);
-    const updated = await variableKind.read(ctx, id);
-    if (!updated) throw new Error(`variable ${id} disappeared while it was being updated`);
-    return updated;
+    return readBack(`variable ${id}`, variableKind.read(ctx, id));
   },
 
   delete: (ctx, id) => deleteIgnoringMissing(ctx.client.delete(`/variables/${id}`)),
@@ -45,6 +44,6 @@ export const variableKind: Kind<VariableSpec, Variable> = {
     updated: live.updated ?? undefined,
     name: live.name,
     value: live.value,
-    tags: [...new Set(live.tags ?? [])].sort(),
+    tags: sortedUnique(live.tags),
   }),
 };

@@ -1,19 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "../../cdk.js";
+import { TerraformOutput, TerraformVariable, Testing, type TerraformStack } from "../../cdk.js";
 import { Flow as FlowL1 } from "../../generated/prefect/flow/index.js";
-import { PrefectProvider } from "../../generated/prefect/provider/index.js";
 import { SecretValue } from "../../constructs/secret-value.js";
+import { newStack, synth as synthJson } from "../../constructs/synth.testing.js";
 import { Variable } from "./construct.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function newStack(): TerraformStack {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new PrefectProvider(stack, "prefect", {});
-  return stack;
-}
-
-const synth = (stack: TerraformStack): Json => JSON.parse(Testing.synth(stack, true)) as Json;
+const synth = (stack: TerraformStack): Json => synthJson(stack) as Json;
 
 describe("Variable", () => {
   describe("synthesizes", () => {

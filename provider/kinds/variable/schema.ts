@@ -1,5 +1,5 @@
 // prefect_variable: a named JSON value in the workspace.
-import { attr, commonComputed } from "../attributes.js";
+import { attr, cloudScope, commonComputed } from "../attributes.js";
 import type { KindSchema } from "../kind.js";
 
 export interface VariableSpec {
@@ -28,8 +28,8 @@ export const variableSchema: KindSchema<VariableSpec> = {
     id: commonComputed.id(),
     created: commonComputed.created(),
     updated: commonComputed.updated(),
-    account_id: commonComputed.accountId(),
-    workspace_id: commonComputed.workspaceId(),
+    account_id: cloudScope("account"),
+    workspace_id: cloudScope("workspace"),
     name: attr.string({
       description: "The variable's name: lowercase letters, digits, dashes and underscores.",
       required: true,

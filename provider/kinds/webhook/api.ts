@@ -3,7 +3,7 @@
 import type { components } from "../../../contract/wire.gen.js";
 import { filterAll } from "../../client/paginate.js";
 import type { Kind, KindContext } from "../kind.js";
-import { createSafely, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { webhookSchema, type WebhookSpec } from "./schema.js";
 
 type WebhookResponse = components["schemas"]["Webhook"];
@@ -20,13 +20,13 @@ export type Webhook = WebhookResponse & { endpoint: string };
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
 function liveOf(ctx: KindContext, raw: WebhookResponse): Webhook {
-  const { settings } = ctx.client;
+  const scope = cloudScopeOf(ctx.client);
   return {
     ...raw,
     // Cloud names the account and workspace; if an answer does not, it is the one the client addresses.
-    ...(raw.account === undefined && settings.cloud ? { account: settings.cloud.accountId.toLowerCase() } : {}),
-    ...(raw.workspace === undefined && settings.cloud ? { workspace: settings.cloud.workspaceId.toLowerCase() } : {}),
-    endpoint: `${new URL(settings.baseUrl).origin}/hooks/${raw.slug}`,
+    ...(raw.account === undefined && scope.account_id ? { account: scope.account_id } : {}),
+    ...(raw.workspace === undefined && scope.workspace_id ? { workspace: scope.workspace_id } : {}),
+    endpoint: `${new URL(ctx.client.settings.baseUrl).origin}/hooks/${raw.slug}`,
   };
 }
 
@@ -110,9 +110,7 @@ export const webhookKind: Kind<WebhookSpec, Webhook> = {
       service_account_id: spec.service_account_id ?? null,
     };
     await ctx.client.put(`/webhooks/${id}`, body);
-    const updated = await webhookKind.read(ctx, id);
-    if (!updated) throw new Error(`webhook ${id} disappeared while it was being updated`);
-    return updated;
+    return readBack(`webhook ${id}`, webhookKind.read(ctx, id));
   },
 
   delete: (ctx, id) => deleteIgnoringMissing(ctx.client.delete(`/webhooks/${id}`)),

@@ -1,17 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "../../cdk.js";
-import { PrefectProvider } from "../../generated/prefect/provider/index.js";
+import { TerraformOutput, TerraformVariable, Testing, type TerraformStack } from "../../cdk.js";
+import { newStack, synth as synthJson } from "../../constructs/synth.testing.js";
 import { Webhook } from "./construct.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function newStack(): TerraformStack {
-  const stack = new TerraformStack(Testing.app(), "test");
-  new PrefectProvider(stack, "prefect", {});
-  return stack;
-}
-
-const synth = (stack: TerraformStack): Json => JSON.parse(Testing.synth(stack, true)) as Json;
+const synth = (stack: TerraformStack): Json => synthJson(stack) as Json;
 const SERVICE_ACCOUNT = "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d";
 
 describe("Webhook", () => {

@@ -3,7 +3,7 @@
 import type { components } from "../../../contract/wire.gen.js";
 import { filterAll } from "../../client/paginate.js";
 import type { Kind, KindContext } from "../kind.js";
-import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { workPoolSchema, type WorkPoolSpec } from "./schema.js";
 
 type WorkPoolResponse = components["schemas"]["WorkPoolResponse"];
@@ -89,9 +89,7 @@ export const workPoolKind: Kind<WorkPoolSpec, WorkPool> = {
       ...(spec.base_job_template !== undefined ? { base_job_template: spec.base_job_template } : {}),
     };
     await changingPools(ctx, ctx.client.patch(path(prior.name), body));
-    const updated = await read(ctx, id);
-    if (!updated) throw new Error(`work pool ${id} disappeared while it was being updated`);
-    return updated;
+    return readBack(`work pool ${id}`, read(ctx, id));
   },
 
   delete: async (ctx, id) => {

@@ -140,7 +140,7 @@ export class WorkPool extends Construct implements IWorkPool {
       description: props.description,
       concurrencyLimit: props.concurrencyLimit,
       paused: props.paused,
-      baseJobTemplate: props.baseJobTemplate === undefined ? undefined : jsonAttribute(props.baseJobTemplate),
+      baseJobTemplate: jsonAttribute(props.baseJobTemplate),
     });
     this.workPoolName = resource.name;
     this.workPoolId = resource.id;

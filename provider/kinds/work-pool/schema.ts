@@ -1,8 +1,9 @@
 // prefect_work_pool: where flow runs of deployments are sent, with the job template workers
 // fill to start them. Prefect gives every pool a `default` queue (see prefect_work_queue).
 import { attr, cloudScope, commonComputed } from "../attributes.js";
-import { jsonEqual } from "../compare.js";
+import { isObject, jsonEqual } from "../compare.js";
 import type { KindSchema } from "../kind.js";
+import { bannedCharactersProblem } from "../names.js";
 
 /** A declared (or live, through toSpec) work pool: Terraform attribute names to values. */
 export interface WorkPoolSpec {
@@ -25,19 +26,14 @@ export interface WorkPoolSpec {
 /** The pool type Prefect and the official provider use when none is given. */
 export const DEFAULT_WORK_POOL_TYPE = "prefect-agent";
 
-/** The characters Prefect refuses in work pool and queue names (its `^[^/%&><]+$` pattern). */
-const BANNED_NAME_CHARACTERS = /[/%&><]/g;
-
 /**
  * What is wrong with a work pool or queue name for Prefect, if anything: the banned characters,
  * and names its name-addressed routes (`/work_pools/{name}`) cannot reach.
  */
 export function nameCharacterProblem(what: string, name: string): string | undefined {
   if (name.length === 0) return "must not be empty";
-  const banned = [...new Set(name.match(BANNED_NAME_CHARACTERS) ?? [])];
-  if (banned.length) {
-    return `${JSON.stringify(name)} is not a valid ${what} name: Prefect refuses the characters / % & > < (found ${banned.join(" ")}); e.g. ${JSON.stringify(name.replace(BANNED_NAME_CHARACTERS, "-"))}`;
-  }
+  const banned = bannedCharactersProblem(what, name);
+  if (banned) return banned;
   if (name === "." || name === "..") {
     return `${JSON.stringify(name)} is not a usable ${what} name: Prefect addresses ${what}s by name in URLs, where "." and ".." are dropped; choose another name`;
   }
@@ -66,8 +62,6 @@ function placeholdersOf(value: unknown): Set<string> {
   }
   return names;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** Prefect's rule for base job templates: `{}`, or a job configuration whose placeholders are all declared variables. */
 function baseJobTemplateProblem(template: unknown): string | undefined {

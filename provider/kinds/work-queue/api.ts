@@ -3,9 +3,9 @@
 // for every pool at once (/work_queues/filter).
 import type { components } from "../../../contract/wire.gen.js";
 import { PAGE_SIZE } from "../../client/paginate.js";
-import { diffSpec, isUnknown } from "../compare.js";
+import { isUnknown } from "../compare.js";
 import type { Kind, KindContext } from "../kind.js";
-import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined } from "../runtime.js";
+import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack, updateInPlace } from "../runtime.js";
 import { listWorkPools } from "../work-pool/api.js";
 import { DEFAULT_QUEUE_NAME, workQueueSchema, type WorkQueueSpec } from "./schema.js";
 
@@ -105,10 +105,7 @@ export const workQueueKind: Kind<WorkQueueSpec, WorkQueue> = {
   create: async (ctx, spec) => {
     if (spec.name === DEFAULT_QUEUE_NAME) {
       const existing = await find(ctx, spec);
-      if (existing) {
-        const changed = [...new Set(diffSpec(workQueueKind, spec, workQueueKind.toSpec(existing)).map((change) => String(change.path[0])))];
-        return changed.length ? workQueueKind.update(ctx, existing.id, spec, existing, changed) : existing;
-      }
+      if (existing) return updateInPlace(ctx, workQueueKind, existing, spec);
     }
     const body: WorkQueueCreate = {
       name: spec.name,
@@ -136,9 +133,7 @@ export const workQueueKind: Kind<WorkQueueSpec, WorkQueue> = {
     // The pool's route, not /work_queues/{id}: only it keeps the pool's priorities unique (the
     // global route writes the number as it is).
     await ctx.client.patch(queuePath(prior.work_pool_name ?? spec.work_pool_name, prior.name), body);
-    const updated = await read(ctx, id);
-    if (!updated) throw new Error(`work queue ${id} disappeared while it was being updated`);
-    return updated;
+    return readBack(`work queue ${id}`, read(ctx, id));
   },
 
   delete: async (ctx, id, prior) => {
