@@ -1,0 +1,154 @@
+// Comparing what the devserver answered with what a real Prefect server answered to the same
+// request: equal modulo ids and timestamps. Ids are matched by order of appearance (the first
+// time a recorded id meets a live one they are paired; afterwards they must agree both ways);
+// a server-made timestamp matches any timestamp of the same textual form.
+
+/** One way the live answer differs from the recorded one. */
+export interface Mismatch {
+  /** `status`, or a JSON path into the body: `$`, `$.schedules[0].id`. */
+  path: string;
+  kind: "status" | "value" | "type" | "missing" | "extra" | "length" | "id";
+  recorded: unknown;
+  live: unknown;
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const UUID_WHOLE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?/g;
+/** Ids and timestamps inside a string, in the order they appear. */
+const TOKEN = new RegExp(`${UUID.source}|${TIMESTAMP.source}`, "gi");
+
+/** Recorded id <-> live id, paired by order of appearance. */
+export class IdMap {
+  private readonly toLive = new Map<string, string>();
+  private readonly toRecorded = new Map<string, string>();
+
+  /** The live id paired with a recorded one, if any. */
+  live(recorded: string): string | undefined {
+    return this.toLive.get(recorded.toLowerCase());
+  }
+
+  /**
+   * Pair two ids, or check an existing pairing: true when they are (now) paired with each
+   * other, false when either is already paired with another id.
+   */
+  pair(recorded: string, live: string): boolean {
+    const r = recorded.toLowerCase();
+    const l = live.toLowerCase();
+    const knownLive = this.toLive.get(r);
+    const knownRecorded = this.toRecorded.get(l);
+    if (knownLive === undefined && knownRecorded === undefined) {
+      this.toLive.set(r, l);
+      this.toRecorded.set(l, r);
+      return true;
+    }
+    return knownLive === l && knownRecorded === r;
+  }
+
+  /** Every recorded id in a string replaced by its live pair (unpaired ids are left as they are). */
+  rewriteText(text: string): string {
+    return text.replace(UUID, (id) => this.live(id) ?? id);
+  }
+
+  /** A request body with every recorded id replaced by its live pair, at any depth, in keys too. */
+  rewrite(value: unknown): unknown {
+    if (typeof value === "string") return this.rewriteText(value);
+    if (Array.isArray(value)) return value.map((item) => this.rewrite(item));
+    if (value && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [this.rewriteText(key), this.rewrite(item)]));
+    }
+    return value;
+  }
+}
+
+/** A timestamp's textual form: digits blanked, so `…29.446423Z` and `…31.000100Z` agree but `…29Z` and `…+00:00` do not. */
+function timestampForm(text: string): string {
+  return text.replace(/\d/g, "0");
+}
+
+const isTimestampToken = (token: string): boolean => !UUID_WHOLE.test(token);
+
+/**
+ * Two strings agree when their text outside ids and timestamps is equal, their ids pair up
+ * and their timestamps have the same form. Returns the kind of disagreement, if any.
+ */
+function compareText(recorded: string, live: string, ids: IdMap): Mismatch["kind"] | undefined {
+  const recordedTokens = recorded.match(TOKEN) ?? [];
+  const liveTokens = live.match(TOKEN) ?? [];
+  if (recordedTokens.length === 0 && liveTokens.length === 0) return recorded === live ? undefined : "value";
+  if (recorded.split(TOKEN).join("\u0000") !== live.split(TOKEN).join("\u0000") || recordedTokens.length !== liveTokens.length) return "value";
+  for (let index = 0; index < recordedTokens.length; index += 1) {
+    const r = recordedTokens[index] as string;
+    const l = liveTokens[index] as string;
+    const rIsTime = isTimestampToken(r);
+    if (rIsTime !== isTimestampToken(l)) return "value";
+    if (rIsTime) {
+      if (timestampForm(r) !== timestampForm(l)) return "value";
+    } else if (!ids.pair(r, l)) {
+      return "id";
+    }
+  }
+  return undefined;
+}
+
+function typeOf(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}
+
+function childPath(path: string, key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+/**
+ * Every difference between a recorded body and a live one, pairing ids as it goes (so the
+ * order of the walk is the order of appearance: object keys as the recording lists them,
+ * arrays front to back). Arrays of different lengths are reported once, not walked.
+ */
+export function compareBodies(recorded: unknown, live: unknown, ids: IdMap, path = "$"): Mismatch[] {
+  const recordedType = typeOf(recorded);
+  const liveType = typeOf(live);
+  if (recordedType !== liveType) return [{ path, kind: "type", recorded, live }];
+  if (recordedType === "string") {
+    const kind = compareText(recorded as string, live as string, ids);
+    return kind ? [{ path, kind, recorded, live }] : [];
+  }
+  if (recordedType === "array") {
+    const r = recorded as unknown[];
+    const l = live as unknown[];
+    if (r.length !== l.length) return [{ path, kind: "length", recorded: r.length, live: l.length }];
+    return r.flatMap((item, index) => compareBodies(item, l[index], ids, `${path}[${index}]`));
+  }
+  if (recordedType === "object") {
+    const r = recorded as Record<string, unknown>;
+    const l = live as Record<string, unknown>;
+    const mismatches: Mismatch[] = [];
+    const seen = new Set<string>();
+    for (const [key, value] of Object.entries(r)) {
+      // A key that is an id (a map keyed by ids) is looked up under its live pair.
+      const liveKey = UUID_WHOLE.test(key) ? (ids.live(key) ?? key) : key;
+      seen.add(liveKey);
+      if (!(liveKey in l)) {
+        mismatches.push({ path: childPath(path, key), kind: "missing", recorded: value, live: undefined });
+        continue;
+      }
+      mismatches.push(...compareBodies(value, l[liveKey], ids, childPath(path, key)));
+    }
+    for (const [key, value] of Object.entries(l)) {
+      if (!seen.has(key)) mismatches.push({ path: childPath(path, key), kind: "extra", recorded: undefined, live: value });
+    }
+    return mismatches;
+  }
+  return recorded === live ? [] : [{ path, kind: "value", recorded, live }];
+}
+
+/** A response compared with its recording: the status first; the bodies only when the statuses agree. */
+export function compareResponses(
+  recorded: { status: number; body: unknown },
+  live: { status: number; body: unknown },
+  ids: IdMap,
+): Mismatch[] {
+  if (recorded.status !== live.status) return [{ path: "status", kind: "status", recorded: recorded.status, live: live.status }];
+  return compareBodies(recorded.body ?? null, live.body ?? null, ids);
+}

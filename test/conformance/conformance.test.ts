@@ -1,0 +1,35 @@
+// The devserver held to recordings of a real Prefect 3.8 server: each recording is replayed
+// against a fresh devserver and every answer must equal the recorded one modulo ids and
+// timestamps, except for the deviations listed (with their reasons) in deviations.ts.
+import { describe, expect, it } from "vitest";
+import { startTestDevServer } from "../support/devserver.js";
+import { DEVIATIONS } from "./deviations.js";
+import { formatFindings, formatStale, judge } from "./judge.js";
+import { RECORDINGS, RECORDINGS_DIR, recordingsPresent } from "./recordings.js";
+import { replay } from "./replay.js";
+
+const present = recordingsPresent();
+if (!present) console.warn(`Conformance suite skipped: no recordings at ${RECORDINGS_DIR} (the shared folder beside the repository).`);
+
+describe.skipIf(!present)("conformance with a real Prefect server", () => {
+  it("lists only recordings that exist", () => {
+    const listed = new Set(RECORDINGS.map((recording) => recording.file));
+    expect(DEVIATIONS.filter((deviation) => !listed.has(deviation.recording))).toEqual([]);
+  });
+
+  it.each(RECORDINGS.map((recording) => [recording.file, recording] as const))("the devserver answers %s as the real server did", async (file, recording) => {
+    const exchanges = recording.load(RECORDINGS_DIR);
+    const server = await startTestDevServer();
+    try {
+      const findings = await replay(file, exchanges, server.url);
+      const { unlisted, stale } = judge(findings, DEVIATIONS, [file]);
+      const problems: string[] = [];
+      if (unlisted.length) problems.push(`${unlisted.length} unlisted deviation(s) from ${file}:\n${formatFindings(unlisted)}`);
+      if (stale.length) problems.push(`${stale.length} listed deviation(s) that no longer occur:\n${formatStale(stale)}`);
+      if (server.responseViolations.length) problems.push(`answers outside the Prefect API contract:\n${server.responseViolations.join("\n")}`);
+      expect(problems.join("\n\n"), `replayed ${exchanges.length} exchanges`).toBe("");
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,99 @@
+// The recordings of a real Prefect server (../shared/prefect-recordings beside the repository,
+// see its README) as exchanges to replay: which file, which of its exchanges, and what a
+// deviation from each is keyed by.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import { Contract } from "../../contract/validator.js";
+
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** Where the recordings are when the shared folder sits beside the repository (CI has it; a developer checkout may not). */
+export const RECORDINGS_DIR = join(REPO_ROOT, "..", "shared", "prefect-recordings");
+
+/** One request a real server answered, as the replay sends it again. */
+export interface RecordedExchange {
+  /** Where it is in its recording, for people: a scenario's label, or `#seq`. */
+  at: string;
+  /** What deviations from it are listed under: a scenario's label, or `METHOD /template`. */
+  key: string;
+  method: string;
+  /** Below the API prefix, with the query string: `/block_documents/…?include_secrets=true`. */
+  path: string;
+  request: unknown;
+  status: number;
+  response: unknown;
+}
+
+export interface Recording {
+  /** The file's name, which is also how deviations name the recording. */
+  file: string;
+  /** Its exchanges to replay, in the order the server answered them. */
+  load(dir: string): RecordedExchange[];
+}
+
+interface Line {
+  label?: string;
+  seq?: number;
+  method: string;
+  path: string;
+  request: unknown;
+  status: number;
+  response: unknown;
+}
+
+function readLines(file: string): Line[] {
+  const raw = readFileSync(file);
+  const text = file.endsWith(".gz") ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as Line);
+}
+
+const contract = Contract.load("oss");
+
+/** `POST /work_pools/{name}/queues`: the contract's template, so one deviation covers every pool's name and every id. */
+export function templateKey(method: string, path: string): string {
+  const bare = path.split("?")[0] ?? path;
+  return `${method} ${contract.match(method, bare)?.template ?? bare}`;
+}
+
+const belowApi = (path: string): string => (path.startsWith("/api/") ? path.slice(4) : path);
+
+/**
+ * A recording of exchanges in order (`seq`), of which only the 2xx answers are replayed: the
+ * others are 503s the server rolled back, lookups of objects other tests had not made yet,
+ * and the like, whose answer depends on timing rather than on the server's rules.
+ */
+function successfulExchanges(file: string): Recording {
+  return {
+    file,
+    load: (dir) =>
+      readLines(join(dir, file))
+        .filter((line) => line.status >= 200 && line.status < 300)
+        .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))
+        .map((line) => {
+          const path = belowApi(line.path);
+          return { at: `#${line.seq}`, key: templateKey(line.method, path), method: line.method, path, request: line.request, status: line.status, response: line.response };
+        }),
+  };
+}
+
+/** Scripted requests sent one at a time: every one is replayed, errors included. */
+function scenarios(file: string): Recording {
+  return {
+    file,
+    load: (dir) =>
+      readLines(join(dir, file)).map((line) => {
+        const label = line.label ?? `${line.method} ${line.path}`;
+        return { at: label, key: label, method: line.method, path: belowApi(line.path), request: line.request, status: line.status, response: line.response };
+      }),
+  };
+}
+
+/** The recordings the devserver is held to. (`prefect-cli.jsonl`, Prefect's own CLI, is issue 14: `successfulExchanges("prefect-cli.jsonl")`.) */
+export const RECORDINGS: readonly Recording[] = [scenarios("scenarios.jsonl"), successfulExchanges("client-suite.jsonl.gz")];
+
+export const recordingsPresent = (dir = RECORDINGS_DIR): boolean => existsSync(dir);
