@@ -1,5 +1,5 @@
 // `prefect-gitops-devserver`: run the Prefect-compatible local API until interrupted.
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { readFileSync } from "node:fs";
 import { validateFaultConfig, type FaultConfig } from "./faults.js";
 import { startDevServer } from "./server.js";
@@ -27,10 +27,11 @@ export async function main(argv: string[]): Promise<void> {
     .option("--api-key <key>", "require Authorization: Bearer <key> on every request (default: PREFECT_DEVSERVER_API_KEY)")
     .option("--auth-string <user:password>", "require HTTP basic auth instead, as PREFECT_API_AUTH_STRING sends it")
     .option("--faults <file>", "inject faults from a JSON file ({\"rules\": [...], \"seed\": 1})", faultFile)
+    .addOption(new Option("--durations <form>", "answer schedule intervals as sent (Python 3.13+ servers) or always as seconds (older Pythons)").choices(["as-sent", "seconds"]).default("as-sent"))
     .option("--quiet", "print nothing but errors")
     .showHelpAfterError();
   program.parse(argv);
-  const options = program.opts<{ port: number; host: string; dataDir?: string; apiKey?: string; authString?: string; faults?: FaultConfig; quiet?: boolean }>();
+  const options = program.opts<{ durations: "as-sent" | "seconds"; port: number; host: string; dataDir?: string; apiKey?: string; authString?: string; faults?: FaultConfig; quiet?: boolean }>();
 
   const server = await startDevServer({
     port: options.port,
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<void> {
     apiKey: options.apiKey ?? process.env.PREFECT_DEVSERVER_API_KEY,
     authString: options.authString,
     faults: options.faults,
+    durations: options.durations,
     log: (message) => console.error(message),
   });
   if (!options.quiet) {

@@ -44,7 +44,16 @@ export interface ServerServices {
   store: Store;
   /** The largest `limit` a filter body may ask for (PREFECT_API_DEFAULT_LIMIT). */
   defaultLimit: number;
+  /** How a schedule's `interval` is answered (see {@link DurationForm}). */
+  durations: DurationForm;
 }
+
+/**
+ * How the server answers a duration it stores as sent: `as-sent` like a Prefect 3.8 server on
+ * Python 3.13+ (ISO 8601 text stays text, numbers stay seconds), `seconds` like one on an older
+ * Python (always a number of seconds).
+ */
+export type DurationForm = "as-sent" | "seconds";
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 

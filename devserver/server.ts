@@ -1,16 +1,17 @@
 // The devserver: a local HTTP server answering like the Prefect 3 REST API for every route the
 // product uses, under `/api` (open-source paths) and `/api/accounts/{a}/workspaces/{w}` (Cloud
 // paths, each account/workspace pair its own workspace), with optional API-key or basic auth,
-// fault injection and per-route request counting.
+// fault injection (contention: the 503s of a busy SQLite server), idle connections closed as
+// uvicorn closes them, and per-route request counting.
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Contract, type Dialect } from "../contract/validator.js";
 import { registerAdminRoutes } from "./admin.js";
-import { FaultInjector, type FaultConfig } from "./faults.js";
+import { DEFAULT_CONTENTION, FaultInjector, SERVICE_UNAVAILABLE_BODY, type ContentionSettings, type FaultConfig } from "./faults.js";
 import { HttpError, invalidUuidParam, unprocessable, UUID_PATTERN, type Reply } from "./http.js";
 import { RequestCounter } from "./metrics.js";
-import { Router, type RequestContext, type ServerServices } from "./router.js";
+import { Router, type DurationForm, type RequestContext, type ServerServices } from "./router.js";
 import { API_ROUTE_MODULES, ROOT_ROUTE_MODULES } from "./routes/index.js";
 import { Store, type Workspace } from "./store.js";
 
@@ -27,12 +28,34 @@ export interface DevServerOptions {
   authString?: string;
   /** Faults to inject from the start. */
   faults?: FaultConfig;
+  /**
+   * Answer like a busy SQLite server: overlapping writes get 503 `{"exception_message":
+   * "Service Unavailable"}` and change nothing. `true` takes the defaults
+   * (`maxConcurrentWrites: 1, writeMs: 15, backgroundRatio: 0.02`). It stays on when fault
+   * rules are set or cleared; a `contention` fault rule overrides it for the routes it matches.
+   * @default off
+   * @example startDevServer({ contention: { maxConcurrentWrites: 2 } })
+   */
+  contention?: ContentionSettings | boolean;
+  /**
+   * Close a connection after this many milliseconds without a request, as uvicorn does after
+   * PREFECT_SERVER_API_KEEPALIVE_TIMEOUT seconds, without announcing it in a `Keep-Alive`
+   * header. 0 never closes idle connections.
+   * @default 5000
+   */
+  keepAliveTimeoutMs?: number;
   /** Observe every exchange (tests validate responses against the contract with it). */
   onExchange?: (exchange: Exchange) => void;
   /** Where diagnostics go. @default silent */
   log?: (message: string) => void;
   /** Server-side limit on `limit` in filter bodies, like PREFECT_API_DEFAULT_LIMIT. @default 200 */
   defaultLimit?: number;
+  /**
+   * How a schedule `interval` is answered: `as-sent` (ISO text stays text, as a Prefect 3.8
+   * server on Python 3.13+ does) or `seconds` (always a number, as on older Pythons).
+   * @default "as-sent"
+   */
+  durations?: DurationForm;
 }
 
 /** One request and its answer, as the exchange observer sees it. */
@@ -93,7 +116,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const host = options.host ?? "127.0.0.1";
   const log = options.log ?? (() => {});
   const store = new Store({ dataDir: options.dataDir });
-  const faults = new FaultInjector(options.faults);
+  const contention = options.contention === true ? { ...DEFAULT_CONTENTION } : options.contention || undefined;
+  const faults = new FaultInjector(options.faults, contention);
   const counter = new RequestCounter();
   const contracts: Record<Dialect, Contract> = { oss: Contract.load("oss"), cloud: Contract.load("cloud") };
   const defaultLimit = options.defaultLimit ?? 200;
@@ -112,6 +136,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     },
     store,
     defaultLimit,
+    durations: options.durations ?? "as-sent",
   };
 
   let origin = "";
@@ -126,6 +151,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   function send(response: ServerResponse, reply: Reply): void {
     const headers: Record<string, string> = { ...reply.headers };
+    // uvicorn keeps connections alive without a `Keep-Alive: timeout=` header (prefect-recordings
+    // README, "Keep-alive"); Node writes that header only when the reply sets no Connection header itself.
+    if (response.shouldKeepAlive) headers.connection = "keep-alive";
     if (reply.status === 204 || reply.body === undefined) {
       response.writeHead(reply.status, headers);
       response.end();
@@ -198,6 +226,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       return;
     }
 
+    // A busy database refuses the write before anything changes: Prefect's server rolls the
+    // transaction back and answers 503 (src/prefect/server/api/server.py, custom_internal_exception_handler).
+    const admission = router === api && found && found !== "method" ? faults.admitWrite(method, path) : ({ kind: "free" } as const);
+    if (admission.kind === "busy") {
+      finish({ status: 503, body: { ...SERVICE_UNAVAILABLE_BODY } });
+      return;
+    }
+    if (admission.kind === "admitted") await new Promise((resolve) => setTimeout(resolve, admission.holdMs));
+
     let reply: Reply;
     try {
       if (!found) throw new HttpError(404, { detail: "Not Found" });
@@ -258,6 +295,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         log(`devserver: ${method} ${path} failed: ${(error as Error).stack ?? String(error)}`);
         reply = { status: 500, body: { detail: "Internal Server Error" } };
       }
+    } finally {
+      if (admission.kind === "admitted") admission.release();
     }
 
     if (decision.kind === "drop" && decision.phase === "after") {
@@ -278,7 +317,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       if (!response.headersSent) send(response, { status: 500, body: { detail: "Internal Server Error" } });
     });
   });
-  server.keepAliveTimeout = 65_000;
+  // uvicorn's --timeout-keep-alive, which `prefect server start` sets from
+  // PREFECT_SERVER_API_KEEPALIVE_TIMEOUT (src/prefect/settings/models/server/api.py, keepalive_timeout = 5).
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5_000;
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
