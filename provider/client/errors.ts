@@ -14,6 +14,7 @@ export type PrefectErrorCode =
   | "server_error"
   | "network"
   | "timeout"
+  | "request_timeout"
   | "unexpected_status"
   | "configuration";
 
@@ -55,11 +56,31 @@ export class PrefectApiError extends PrefectError {
     this.detail = detail;
   }
 
-  /** Whether repeating the same request may succeed. */
+  /**
+   * Whether repeating the same request may succeed: the statuses Prefect's own client retries
+   * (408, 429, 502, 503; `PrefectHttpxAsyncClient.send` in src/prefect/client/base.py) and a
+   * proxy's 504. A 500 is not: on a Prefect server it is a deterministic bug (the Proactive
+   * trigger 500 in scenarios.jsonl), and Prefect's client does not retry it either.
+   */
   get retryable(): boolean {
-    return this.code === "rate_limited" || this.code === "server_error";
+    return RETRYABLE_STATUSES.has(this.status) || this.status === 504;
   }
+
+  /** Seconds the server asked us to wait before repeating (`Retry-After`), when it said. */
+  get retryAfterSeconds(): number | undefined {
+    return this.retryAfter;
+  }
+
+  /** Set by the client from the answer's `Retry-After` header. */
+  protected retryAfter?: number;
 }
+
+/**
+ * Statuses that mean "the server did not apply the request; send it again", for every method:
+ * the set `PrefectHttpxAsyncClient.send` retries (src/prefect/client/base.py). A Prefect 503 is
+ * answered after the server rolled the request's transaction back (recordings README, "503 under load").
+ */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503]);
 
 export class NotFoundError extends PrefectApiError {
   constructor(request: RequestInfo, detail?: string) {
@@ -111,25 +132,47 @@ export class LockedError extends PrefectApiError {
 }
 
 export class RateLimitedError extends PrefectApiError {
-  /** Seconds the server asked us to wait (Retry-After), if it said. */
-  readonly retryAfterSeconds?: number;
   constructor(request: RequestInfo, detail?: string, retryAfterSeconds?: number) {
     super("rate_limited", request, 429, detail);
-    this.retryAfterSeconds = retryAfterSeconds;
+    this.retryAfter = retryAfterSeconds;
   }
 }
 
-export class ServerError extends PrefectApiError {
-  constructor(request: RequestInfo, status: number, detail?: string) {
-    super("server_error", request, status, detail);
+/** 408: the server gave up waiting for the request; it did not process it. */
+export class RequestTimeoutError extends PrefectApiError {
+  constructor(request: RequestInfo, detail?: string, retryAfterSeconds?: number) {
+    super("request_timeout", request, 408, detail);
+    this.retryAfter = retryAfterSeconds;
   }
 }
+
+/** A 5xx answer. 502 and 503 mean "not applied, try again"; 504 (a proxy's timeout) leaves the outcome unknown; 500 is a bug. */
+export class ServerError extends PrefectApiError {
+  constructor(request: RequestInfo, status: number, detail?: string, retryAfterSeconds?: number) {
+    super("server_error", request, status, detail);
+    this.retryAfter = retryAfterSeconds;
+  }
+}
+
+/**
+ * How far a request that failed without an answer got:
+ * - `not-sent`: no byte of it was written to a connection (connect failed, or it never left the
+ *   queue): the server cannot have seen it.
+ * - `stale-socket`: written to a kept-alive connection that had served earlier answers, and that
+ *   connection closed before any byte of this answer arrived: what a server closing an idle
+ *   connection at the moment we reuse it looks like.
+ * - `unknown`: sent, and cut (or timed out) before the answer: the server may have applied it.
+ */
+export type Delivery = "not-sent" | "stale-socket" | "unknown";
 
 /** The connection failed or was cut before an answer arrived; the request may or may not have been processed. */
 export class NetworkError extends PrefectError {
   readonly method: string;
   readonly route: string;
-  constructor(request: RequestInfo, cause: unknown, timedOut = false) {
+  readonly delivery: Delivery;
+  /** For `stale-socket`: how long the connection had been idle before this request, in milliseconds. */
+  readonly idleMs?: number;
+  constructor(request: RequestInfo, cause: unknown, timedOut = false, delivery: Delivery = "unknown", idleMs?: number) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
       timedOut ? "timeout" : "network",
@@ -138,6 +181,8 @@ export class NetworkError extends PrefectError {
     );
     this.method = request.method;
     this.route = request.route;
+    this.delivery = delivery;
+    this.idleMs = idleMs;
   }
 
   readonly retryable = true;
@@ -148,4 +193,14 @@ export function isRetryable(error: unknown): boolean {
   if (error instanceof NetworkError) return true;
   if (error instanceof PrefectApiError) return error.retryable;
   return false;
+}
+
+/**
+ * Whether the server may have applied a request that failed with `error` although no success
+ * came back: a connection cut after the request was sent, a timeout, or a proxy's 504. Only then
+ * must a create look the object up before trying again.
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  if (error instanceof NetworkError) return error.delivery !== "not-sent";
+  return error instanceof PrefectApiError && error.status === 504;
 }
