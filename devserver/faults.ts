@@ -1,13 +1,49 @@
 // Fault injection for reliability tests: server errors, rate limiting, latency and dropped
-// connections, each with a probability and optionally limited to a route pattern. Decisions
-// come from a seeded generator so a failing test can be replayed.
+// connections, each with a probability and optionally limited to a route pattern; and
+// contention, the 503s of a busy SQLite server whose writes overlap. Decisions come from a
+// seeded generator so a failing test can be replayed.
+
+/**
+ * What a Prefect server answers (503) when its database was busy and it rolled the request
+ * back: src/prefect/server/api/server.py, custom_internal_exception_handler for
+ * is_client_retryable_exception (SQLITE_BUSY, "database is locked").
+ */
+export const SERVICE_UNAVAILABLE_BODY: Readonly<{ exception_message: string }> = Object.freeze({ exception_message: "Service Unavailable" });
+
+/**
+ * A busy SQLite server: one database, few writers at a time. A write that arrives while
+ * `maxConcurrentWrites` writes are in flight answers 503 {@link SERVICE_UNAVAILABLE_BODY} and
+ * changes nothing; of the writes admitted, `backgroundRatio` answer 503 all the same (the
+ * server's own background services also write). Reads are never refused: in
+ * client-suite.jsonl.gz, 0 of 1,528 reads and 1,986 of 2,901 writes answered 503.
+ *
+ * @example { "type": "contention", "maxConcurrentWrites": 1, "writeMs": 15, "backgroundRatio": 0.02 }
+ */
+export interface ContentionSettings {
+  /** Writes the database serves at once. @default 1 (SQLite has a single writer) */
+  maxConcurrentWrites?: number;
+  /** How long an admitted write holds its slot, in milliseconds, so that writes overlap. @default 15 */
+  writeMs?: number;
+  /** Ratio of admitted writes answered 503 anyway. @default 0.02 */
+  backgroundRatio?: number;
+  /** Only writes matching this pattern (see routeMatches). @default every write */
+  route?: string;
+}
+
+export const DEFAULT_CONTENTION: Required<Omit<ContentionSettings, "route">> = {
+  maxConcurrentWrites: 1,
+  // Writes sent one at a time were answered 9-65 ms apart, client included (client-suite.jsonl.gz, seq 1-57).
+  writeMs: 15,
+  backgroundRatio: 0.02,
+};
 
 export type FaultRule =
   | { type: "error"; ratio: number; statuses?: number[]; route?: string }
   | { type: "rate-limit"; ratio: number; retryAfter?: number; route?: string }
   | { type: "latency"; ms: number; jitterMs?: number; ratio?: number; route?: string }
   /** `before`: the request never reaches a handler; `after`: it is processed, then the connection is cut. */
-  | { type: "drop"; ratio: number; phase?: "before" | "after" | "either"; route?: string };
+  | { type: "drop"; ratio: number; phase?: "before" | "after" | "either"; route?: string }
+  | ({ type: "contention" } & ContentionSettings);
 
 export interface FaultConfig {
   rules: FaultRule[];
@@ -20,6 +56,19 @@ export type FaultDecision =
   | { kind: "error"; status: number; delayMs: number }
   | { kind: "rate-limit"; retryAfter: number; delayMs: number }
   | { kind: "drop"; phase: "before" | "after"; delayMs: number };
+
+/** A write's turn at the database: `busy` answers 503; `admitted` holds a slot for `holdMs`, then runs and calls `release()`. */
+export type WriteAdmission = { kind: "free" } | { kind: "busy"; reason: "overlap" | "background" } | { kind: "admitted"; holdMs: number; release: () => void };
+
+/**
+ * Whether a request writes to the database. POSTs that filter, count, page or validate only
+ * read: none of them answered 503 in client-suite.jsonl.gz, while creates did.
+ */
+export function isWrite(method: string, path: string): boolean {
+  const upper = method.toUpperCase();
+  if (upper === "GET" || upper === "HEAD" || upper === "OPTIONS") return false;
+  return !(upper === "POST" && /\/(filter|count|paginate|validate)\/?$/.test(path));
+}
 
 /** mulberry32: small, fast, good enough for test randomness. */
 function generator(seed: number): () => number {
@@ -63,10 +112,11 @@ export function validateFaultConfig(config: unknown): FaultConfig {
   const { rules, seed } = config as FaultConfig;
   rules.forEach((rule, index) => {
     const where = `rules[${index}]`;
-    if (!["error", "rate-limit", "latency", "drop"].includes(rule.type)) {
-      problems.push(`${where}.type must be one of error, rate-limit, latency, drop (got ${JSON.stringify(rule.type)})`);
+    if (!["error", "rate-limit", "latency", "drop", "contention"].includes(rule.type)) {
+      problems.push(`${where}.type must be one of error, rate-limit, latency, drop, contention (got ${JSON.stringify(rule.type)})`);
       return;
     }
+    if (rule.type === "contention") problems.push(...contentionProblems(rule, where));
     if (RATIO_RULES.has(rule.type)) {
       const ratio = (rule as { ratio: unknown }).ratio;
       if (typeof ratio !== "number" || ratio < 0 || ratio > 1) problems.push(`${where}.ratio must be a number from 0 to 1`);
@@ -82,13 +132,35 @@ export function validateFaultConfig(config: unknown): FaultConfig {
   return { rules, seed };
 }
 
+function contentionProblems(settings: ContentionSettings, where: string): string[] {
+  const problems: string[] = [];
+  const { maxConcurrentWrites, writeMs, backgroundRatio } = settings;
+  if (maxConcurrentWrites !== undefined && !(Number.isInteger(maxConcurrentWrites) && maxConcurrentWrites >= 1)) problems.push(`${where}.maxConcurrentWrites must be an integer >= 1`);
+  if (writeMs !== undefined && !(typeof writeMs === "number" && writeMs >= 0)) problems.push(`${where}.writeMs must be a number of milliseconds >= 0`);
+  if (backgroundRatio !== undefined && !(typeof backgroundRatio === "number" && backgroundRatio >= 0 && backgroundRatio <= 1)) problems.push(`${where}.backgroundRatio must be a number from 0 to 1`);
+  return problems;
+}
+
+/** Check contention settings given outside a fault configuration (startDevServer, the CLI). */
+export function validateContention(settings: ContentionSettings): ContentionSettings {
+  const problems = contentionProblems(settings, "contention");
+  if (settings.route !== undefined && typeof settings.route !== "string") problems.push("contention.route must be a string pattern");
+  if (problems.length) throw new Error(`Invalid contention settings: ${problems.join("; ")}.`);
+  return settings;
+}
+
 export class FaultInjector {
   private config: FaultConfig = { rules: [] };
   private random: () => number = generator(1);
-  private readonly counts = { error: 0, "rate-limit": 0, drop: 0, latency: 0 };
+  private readonly counts = { error: 0, "rate-limit": 0, drop: 0, latency: 0, contention: 0, "contention-background": 0 };
+  /** Contention the server was started with: it stays when the fault rules change. */
+  private readonly standing?: ContentionSettings;
+  /** Admitted writes not yet finished, whichever rule admitted them: the database is one. */
+  private writesInFlight = 0;
 
-  constructor(config?: FaultConfig) {
+  constructor(config?: FaultConfig, contention?: ContentionSettings) {
     if (config) this.configure(config);
+    if (contention) this.standing = validateContention(contention);
   }
 
   configure(config: FaultConfig): void {
@@ -98,6 +170,11 @@ export class FaultInjector {
 
   current(): FaultConfig {
     return this.config;
+  }
+
+  /** The contention the server was started with, if any. */
+  standingContention(): ContentionSettings | undefined {
+    return this.standing;
   }
 
   injected(): Record<string, number> {
@@ -112,7 +189,7 @@ export class FaultInjector {
     let delayMs = 0;
     let outcome: FaultDecision | undefined;
     for (const rule of this.config.rules) {
-      if (!routeMatches(rule.route, method, path)) continue;
+      if (rule.type === "contention" || !routeMatches(rule.route, method, path)) continue;
       if (rule.type === "latency") {
         if (this.random() < (rule.ratio ?? 1)) {
           delayMs += rule.ms + (rule.jitterMs ? this.random() * rule.jitterMs : 0);
@@ -136,4 +213,38 @@ export class FaultInjector {
     }
     return outcome ? { ...outcome, delayMs } : { kind: "none", delayMs };
   }
+
+  /**
+   * Ask for a write's turn at the database. A configured `contention` rule matching the
+   * request wins over the standing contention; without either, every request is free.
+   */
+  admitWrite(method: string, path: string): WriteAdmission {
+    if (!isWrite(method, path)) return { kind: "free" };
+    const rule = this.config.rules.find((candidate) => candidate.type === "contention" && routeMatches(candidate.route, method, path)) ?? (this.standing && routeMatches(this.standing.route, method, path) ? this.standing : undefined);
+    if (!rule) return { kind: "free" };
+    const settings = { ...DEFAULT_CONTENTION, ...withoutUndefined(rule) };
+    if (this.writesInFlight >= settings.maxConcurrentWrites) {
+      this.counts.contention++;
+      return { kind: "busy", reason: "overlap" };
+    }
+    if (settings.backgroundRatio > 0 && this.random() < settings.backgroundRatio) {
+      this.counts["contention-background"]++;
+      return { kind: "busy", reason: "background" };
+    }
+    this.writesInFlight++;
+    let released = false;
+    return {
+      kind: "admitted",
+      holdMs: settings.writeMs,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.writesInFlight--;
+      },
+    };
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }

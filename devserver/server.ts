@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { Contract, type Dialect } from "../contract/validator.js";
 import { registerAdminRoutes } from "./admin.js";
-import { DEFAULT_CONTENTION, FaultInjector, SERVICE_UNAVAILABLE_BODY, type ContentionSettings, type FaultConfig } from "./faults.js";
+import { DEFAULT_CONTENTION, FaultInjector, SERVICE_UNAVAILABLE_BODY, type ContentionSettings, type FaultConfig, type WriteAdmission } from "./faults.js";
 import { HttpError, invalidUuidParam, unprocessable, UUID_PATTERN, type Reply } from "./http.js";
 import { RequestCounter } from "./metrics.js";
 import { Router, type DurationForm, type RequestContext, type ServerServices } from "./router.js";
@@ -226,16 +226,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       return;
     }
 
-    // A busy database refuses the write before anything changes: Prefect's server rolls the
-    // transaction back and answers 503 (src/prefect/server/api/server.py, custom_internal_exception_handler).
-    const admission = router === api && found && found !== "method" ? faults.admitWrite(method, path) : ({ kind: "free" } as const);
-    if (admission.kind === "busy") {
-      finish({ status: 503, body: { ...SERVICE_UNAVAILABLE_BODY } });
-      return;
-    }
-    if (admission.kind === "admitted") await new Promise((resolve) => setTimeout(resolve, admission.holdMs));
-
     let reply: Reply;
+    let admission: WriteAdmission = { kind: "free" };
     try {
       if (!found) throw new HttpError(404, { detail: "Not Found" });
       if (found === "method") throw new HttpError(405, { detail: "Method Not Allowed" });
@@ -287,6 +279,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         now: new Date(),
         services,
       };
+      // A busy database refuses a valid write before anything changes: Prefect's server rolls the
+      // transaction back and answers 503 (src/prefect/server/api/server.py, custom_internal_exception_handler).
+      if (router === api) admission = faults.admitWrite(method, path);
+      if (admission.kind === "busy") throw new HttpError(503, { ...SERVICE_UNAVAILABLE_BODY });
+      if (admission.kind === "admitted") {
+        const { holdMs } = admission;
+        await new Promise((resolve) => setTimeout(resolve, holdMs));
+      }
       reply = await found.route.handler(ctx);
     } catch (error) {
       if (error instanceof HttpError) {
