@@ -76,7 +76,12 @@ function absolutizeRefs(value: unknown): unknown {
   );
 }
 
-/** pydantic accepts seconds as numbers wherever the schema says an ISO 8601 duration string. */
+/**
+ * pydantic accepts seconds as numbers wherever the schema says an ISO 8601 duration string, and
+ * a server on Python 3.13+ answers a duration in the form it was sent (recordings README
+ * "Durations"; scenarios.jsonl "schedule add interval number"): both forms are valid, in
+ * requests and responses, strict or lax.
+ */
 function laxDurations(value: unknown): unknown {
   return mapJson(value, (node) =>
     node.type === "string" && node.format === "duration"
@@ -226,9 +231,9 @@ interface Variant {
 type SchemaNode = Record<string, unknown>;
 
 /**
- * The contract for one dialect. `lax` accepts what pydantic accepts beyond the JSON schema
- * (numbers for durations) and fills defaults in place, as a request parser does; the strict
- * form is what the tests check requests and responses against.
+ * The contract for one dialect. `lax` fills defaults in place, as a request parser does; the
+ * strict form is what the tests check requests and responses against. Both take durations as
+ * numbers of seconds or ISO 8601 text.
  */
 export class Contract {
   private readonly variants = new Map<string, Variant>();
@@ -275,7 +280,7 @@ export class Contract {
       // which corrupts the value. fillDefaults() walks the matching branch instead.
       const ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: false, validateFormats: true });
       addFormats(ajv);
-      const schemas = absolutizeRefs(lax ? laxDurations(this.doc.components.schemas) : this.doc.components.schemas) as Record<string, unknown>;
+      const schemas = absolutizeRefs(laxDurations(this.doc.components.schemas)) as Record<string, unknown>;
       ajv.addSchema({ $id: DOC_ID, components: { schemas } });
       variant = { ajv, cache: new Map(), schemas, branches: new WeakMap() };
       this.variants.set(key, variant);
@@ -287,7 +292,7 @@ export class Contract {
     const variant = this.variant(lax);
     let validate = variant.cache.get(key);
     if (!validate) {
-      const fragment = absolutizeRefs(lax ? laxDurations(schema) : schema) as object;
+      const fragment = absolutizeRefs(laxDurations(schema)) as object;
       validate = variant.ajv.compile(fragment);
       variant.cache.set(key, validate);
     }

@@ -4,7 +4,7 @@
 // `${jsonencode({...})}` with the document written as an HCL expression.
 import type { z } from "zod";
 import { factsOf, type AttributeFacts } from "../../provider/kinds/attributes.js";
-import { jsonEqual } from "../../provider/kinds/compare.js";
+import { valuesEqual } from "../../provider/kinds/compare.js";
 
 /**
  * An expression in place of a value: a reference to another resource (`prefect_flow.etl.id`) or
@@ -106,7 +106,7 @@ export function plainJson(value: unknown): unknown {
  */
 export function worthWriting(facts: AttributeFacts, value: unknown): boolean {
   if (value === undefined || value === null) return false;
-  if (facts.default !== undefined && !facts.defaultOnCreate && !containsExpression(value) && jsonEqual(value, facts.default)) return false;
+  if (facts.default !== undefined && !facts.defaultOnCreate && !containsExpression(value) && valuesEqual(facts, facts.default, value)) return false;
   return true;
 }
 

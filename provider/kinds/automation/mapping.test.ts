@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { declare } from "../../../test/support/kind-lifecycle.js";
 import { actionToApi, actionToSpec, type ActionOutput } from "./actions.js";
 import { automationKind } from "./api.js";
-import { triggerToApi } from "./triggers.js";
+import { triggerToApi, triggerToSpec } from "./triggers.js";
 
 const spec = (raw: Record<string, unknown>) => declare(automationKind, { name: "m", actions: [], ...raw });
 
 describe("prefect_automation request mapping", () => {
-  it("sends event windows as ISO 8601 durations and leaves undeclared threshold and window to the server", () => {
+  it("sends event windows as numbers of seconds, as Prefect's client does (ISO text on a Proactive trigger is a 500), and leaves undeclared threshold and window to the server", () => {
     const declared = spec({ trigger: { event: { posture: "Proactive", expect: ["b", "a"], within: 90, threshold: 2 } } });
     expect(triggerToApi(declared.trigger)).toEqual({
       type: "event",
@@ -18,10 +18,17 @@ describe("prefect_automation request mapping", () => {
       expect: ["a", "b"],
       for_each: [],
       threshold: 2,
-      within: "PT90S",
+      within: 90,
     });
     expect(triggerToApi(spec({ trigger: { event: { posture: "Reactive" } } }).trigger)).not.toHaveProperty("within");
     expect(triggerToApi(spec({ trigger: { event: { posture: "Reactive" } } }).trigger)).not.toHaveProperty("threshold");
+  });
+
+  it("reads a window answered as ISO 8601 text (a Python 3.13+ server echoing what another tool sent) in seconds", () => {
+    const live = { type: "event", posture: "Reactive", match: {}, match_related: {}, after: [], expect: ["a"], for_each: [], threshold: 1, within: "PT1H30M" };
+    expect(triggerToSpec(live as never)).toMatchObject({ event: { within: 5400 } });
+    const sequence = { type: "sequence", triggers: [live], within: "P1D" };
+    expect(triggerToSpec(sequence as never)).toMatchObject({ sequence: { within: 86_400, triggers: [{ event: { within: 5400 } }] } });
   });
 
   it("sends a composite without a window as null and its members by type, metric ranges in seconds", () => {

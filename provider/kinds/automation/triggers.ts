@@ -1,8 +1,9 @@
 // Triggers between the declared shape (one of event/metric/compound/sequence, durations in
-// seconds) and the API's (a `type` field, durations as ISO 8601 on the way in and seconds on
-// the way out, an id the server makes up on every write).
+// seconds) and the API's (a `type` field, durations sent as seconds and read in either form,
+// an id the server makes up on every write).
 import type { components } from "../../../contract/wire.gen.js";
 import { sortedUnique } from "../attributes.js";
+import { durationSeconds, wireDuration } from "../durations.js";
 import type {
   CompoundTriggerSpec,
   EventTriggerSpec,
@@ -25,14 +26,6 @@ type MetricOutput = Schemas["MetricTrigger-Output"];
 type CompoundOutput = Schemas["CompoundTrigger-Output"];
 type SequenceOutput = Schemas["SequenceTrigger-Output"];
 
-/**
- * Seconds as the ISO 8601 duration the API's input models declare. Validation keeps durations
- * whole, since the OpenAPI `duration` format has no fractional seconds.
- */
-function isoSeconds(seconds: number): string {
-  return `PT${seconds}S`;
-}
-
 function eventToApi(event: EventTriggerSpec): EventInput {
   const body: EventInput = {
     type: "event",
@@ -45,7 +38,9 @@ function eventToApi(event: EventTriggerSpec): EventInput {
   } as EventInput;
   // Left out, the server fills its own defaults (1 event; 0 s, or 10 s when Proactive).
   if (event.threshold !== undefined) body.threshold = event.threshold;
-  if (event.within !== undefined) body.within = isoSeconds(event.within);
+  // Seconds as a number, as Prefect's own client sends them: a Proactive trigger's `within` sent as
+  // ISO text answers 500 (scenarios.jsonl "auto proactive within iso", "auto put proactive iso").
+  if (event.within !== undefined) body.within = wireDuration(event.within);
   return body;
 }
 
@@ -74,7 +69,7 @@ function resourceToApi(trigger: ResourceTriggerSpec): EventInput | MetricInput {
 
 function compositeToApi(type: "compound" | "sequence", composite: CompoundTriggerSpec | SequenceTriggerSpec): TriggerInput {
   // The API requires `within` on composites, null for "no window".
-  const within = composite.within === undefined ? null : isoSeconds(composite.within);
+  const within = composite.within === undefined ? null : wireDuration(composite.within);
   const triggers = composite.triggers.map(resourceToApi);
   if (type === "sequence") return { type, triggers, within };
   return { type, triggers, within, require: (composite as CompoundTriggerSpec).require as number | "any" | "all" };
@@ -87,7 +82,8 @@ export function triggerToApi(trigger: TriggerSpec): TriggerInput {
   return resourceToApi(trigger);
 }
 
-const seconds = (value: number | null | undefined): number | undefined => (value === null || value === undefined ? undefined : value);
+/** A live duration (seconds, or ISO text from a server on Python 3.13+ that was sent text) in seconds. */
+const seconds = (value: unknown): number | undefined => durationSeconds(value);
 
 function eventToSpec(live: EventOutput): EventTriggerSpec {
   return {

@@ -95,7 +95,7 @@ describe("prefect_deployment_schedule", () => {
       if (target.server) {
         const writes = target.server.exchanges.filter((exchange) => exchange.method !== "GET");
         expect(writes.map((exchange) => `${exchange.method} ${exchange.path}`)).toEqual([`PATCH /deployments/${deploymentId}/schedules/${created.id}`]);
-        expect(writes[0]?.requestBody).toMatchObject({ schedule: { interval: "PT900S", anchor_date: anchor }, parameters: { fast: true } });
+        expect(writes[0]?.requestBody).toMatchObject({ schedule: { interval: 900, anchor_date: anchor }, parameters: { fast: true } });
       }
     });
   });

@@ -7,7 +7,8 @@ import { diffSpec } from "../compare.js";
 import { DEPLOYMENTS_MEMO, listDeployments } from "../deployment/api.js";
 import type { Kind, KindContext } from "../kind.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
-import { intervalSeconds, isoDuration, sameRrule } from "./rules.js";
+import { durationSeconds, wireDuration } from "../durations.js";
+import { sameRrule } from "./rules.js";
 import { deploymentScheduleSchema, SCHEDULE_ATTRIBUTES, type DeploymentScheduleSpec } from "./schema.js";
 
 type ScheduleResponse = components["schemas"]["DeploymentSchedule"];
@@ -80,7 +81,8 @@ function scheduleBody(spec: DeploymentScheduleSpec, live?: DeploymentSchedule["s
     const before = live && "interval" in live ? (live as IntervalOutput) : undefined;
     const anchor = spec.anchor_date ?? before?.anchor_date;
     const timezone = spec.timezone ?? before?.timezone ?? undefined;
-    return { interval: isoDuration(spec.interval), ...(anchor ? { anchor_date: anchor } : {}), ...(timezone ? { timezone } : {}) } as IntervalInput;
+    // Seconds as a number, as Prefect's own client sends them (recordings README "Durations").
+    return { interval: wireDuration(spec.interval), ...(anchor ? { anchor_date: anchor } : {}), ...(timezone ? { timezone } : {}) } as IntervalInput;
   }
   if (spec.cron !== undefined) {
     const before = live && "cron" in live ? live : undefined;
@@ -119,7 +121,7 @@ function toSpec(live: DeploymentSchedule): DeploymentScheduleSpec {
     slug: live.slug ?? undefined,
   };
   if ("interval" in schedule) {
-    return { ...base, interval: intervalSeconds(schedule.interval), anchor_date: schedule.anchor_date, timezone: schedule.timezone ?? undefined };
+    return { ...base, interval: durationSeconds(schedule.interval), anchor_date: schedule.anchor_date, timezone: schedule.timezone ?? undefined };
   }
   if ("cron" in schedule) return { ...base, cron: schedule.cron, day_or: schedule.day_or, timezone: schedule.timezone ?? undefined };
   return { ...base, rrule: schedule.rrule, timezone: schedule.timezone ?? undefined };

@@ -110,21 +110,3 @@ export function sameInstant(declared: unknown, live: unknown): boolean {
   if (typeof declared !== "string" || typeof live !== "string") return declared === live;
   return declared === live || Date.parse(declared) === Date.parse(live);
 }
-
-const ISO_DURATION = /^P(?!$)(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?=\d)(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
-
-/** Seconds in an interval as the server answers it: a number, or an ISO 8601 duration of weeks to seconds. */
-export function intervalSeconds(value: unknown): number | undefined {
-  if (typeof value === "number") return value;
-  if (typeof value !== "string") return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value);
-  const match = ISO_DURATION.exec(value.trim());
-  if (!match) return undefined;
-  const part = (index: number) => Number(match[index] ?? 0);
-  return part(1) * 604800 + part(2) * 86400 + part(3) * 3600 + part(4) * 60 + part(5);
-}
-
-/** Seconds as the ISO 8601 duration the API's interval input takes. */
-export function isoDuration(seconds: number): string {
-  return `PT${seconds}S`;
-}

@@ -1,6 +1,7 @@
 // prefect_deployment: a flow made runnable by Prefect, with where it runs (work pool and
 // queue), how its code is fetched (pull steps), its parameters and its concurrency.
 import { attr, cloudScope, commonComputed, oneOf } from "../attributes.js";
+import { isObject, jsonEqual } from "../compare.js";
 import type { KindSchema, SpecIssue } from "../kind.js";
 import { bannedCharactersProblem } from "../names.js";
 import { checkPullSteps, pullStepAttributes, type PullStepSpec } from "./pull-steps.js";
@@ -56,6 +57,21 @@ export function deploymentNameProblem(name: string): string | undefined {
   return bannedCharactersProblem("deployment", name);
 }
 
+/**
+ * Whether two parameter schemas are the same. Prefect's `ParameterSchema` type
+ * (`_normalize_parameter_schema`, prefect/types) stores `{}` and null as an empty object schema,
+ * on create and on update (scenarios.jsonl "dep schema {}", "dep patch schema {}", "dep schema null").
+ */
+export function sameParameterSchema(declared: unknown, live: unknown): boolean {
+  return jsonEqual(normalParameterSchema(declared), normalParameterSchema(live));
+}
+
+const EMPTY_PARAMETER_SCHEMA = { type: "object", properties: {} };
+
+function normalParameterSchema(value: unknown): unknown {
+  return value === null || value === undefined || (isObject(value) && Object.keys(value).length === 0) ? EMPTY_PARAMETER_SCHEMA : value;
+}
+
 const COLLISION_STRATEGIES = ["ENQUEUE", "CANCEL_NEW"];
 
 /** The prefect_deployment schema: the official provider's attributes, their facts and cross-attribute rules. */
@@ -100,6 +116,7 @@ export const deploymentSchema: KindSchema<DeploymentSpec> = {
       optional: true,
       computed: true,
       default: {},
+      compare: sameParameterSchema,
     }),
     job_variables: attr.json({
       description:
