@@ -29,7 +29,8 @@ export function registerAdminRoutes(router: Router, deps: AdminDeps): void {
     return noContent();
   });
 
-  router.get("/_devserver/faults", () => ok({ ...deps.faults.current(), injected: deps.faults.injected() }));
+  // `contention`: what the server was started with (--contention); it outlives PUT and DELETE of the rules.
+  router.get("/_devserver/faults", () => ok({ ...deps.faults.current(), contention: deps.faults.standingContention() ?? null, injected: deps.faults.injected() }));
   router.put("/_devserver/faults", (ctx) => {
     try {
       deps.faults.configure(validateFaultConfig(ctx.body));

@@ -1,12 +1,18 @@
 // `prefect-gitops-devserver`: run the Prefect-compatible local API until interrupted.
 import { Command, InvalidArgumentError, Option } from "commander";
 import { readFileSync } from "node:fs";
-import { validateFaultConfig, type FaultConfig } from "./faults.js";
+import { DEFAULT_CONTENTION, validateFaultConfig, type FaultConfig } from "./faults.js";
 import { startDevServer } from "./server.js";
 
 function port(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
+  return parsed;
+}
+
+function seconds(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError("expected a number of seconds >= 0");
   return parsed;
 }
 
@@ -28,10 +34,12 @@ export async function main(argv: string[]): Promise<void> {
     .option("--auth-string <user:password>", "require HTTP basic auth instead, as PREFECT_API_AUTH_STRING sends it")
     .option("--faults <file>", "inject faults from a JSON file ({\"rules\": [...], \"seed\": 1})", faultFile)
     .addOption(new Option("--durations <form>", "answer schedule intervals as sent (Python 3.13+ servers) or always as seconds (older Pythons)").choices(["as-sent", "seconds"]).default("as-sent"))
+    .option("--contention", `answer like a busy SQLite server: 503 for writes that overlap (${DEFAULT_CONTENTION.maxConcurrentWrites} at a time, ${DEFAULT_CONTENTION.writeMs} ms each) and for ${DEFAULT_CONTENTION.backgroundRatio * 100}% of the rest; tune it with a {"type": "contention"} rule in --faults`)
+    .option("--keepalive-timeout <seconds>", "close a connection idle this long, as uvicorn does (0: never)", seconds, 5)
     .option("--quiet", "print nothing but errors")
     .showHelpAfterError();
   program.parse(argv);
-  const options = program.opts<{ durations: "as-sent" | "seconds"; port: number; host: string; dataDir?: string; apiKey?: string; authString?: string; faults?: FaultConfig; quiet?: boolean }>();
+  const options = program.opts<{ durations: "as-sent" | "seconds"; port: number; host: string; dataDir?: string; apiKey?: string; authString?: string; faults?: FaultConfig; contention?: boolean; keepaliveTimeout: number; quiet?: boolean }>();
 
   const server = await startDevServer({
     port: options.port,
@@ -41,6 +49,8 @@ export async function main(argv: string[]): Promise<void> {
     authString: options.authString,
     faults: options.faults,
     durations: options.durations,
+    contention: options.contention === true,
+    keepAliveTimeoutMs: Math.round(options.keepaliveTimeout * 1000),
     log: (message) => console.error(message),
   });
   if (!options.quiet) {
@@ -48,6 +58,7 @@ export async function main(argv: string[]): Promise<void> {
     console.log(`  Cloud-style workspace:  ${server.cloudUrl()}`);
     console.log(`  Use it:                 export PREFECT_API_URL=${server.url}`);
     console.log(`  Admin (counters, faults): ${server.origin}/_devserver/info`);
+    if (options.contention) console.log("  Contention: on (overlapping writes answer 503, as a busy SQLite server does)");
     console.log(options.dataDir ? `  Data kept in ${options.dataDir}` : "  Data kept in memory (use --data-dir to keep it)");
   }
   const stop = (): void => {

@@ -1,7 +1,10 @@
+import { spawn } from "node:child_process";
+import { connect, type Socket } from "node:net";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { rawApi } from "../test/support/http.js";
 import { startTestDevServer, useDevServer } from "../test/support/devserver.js";
-import { routeMatches } from "./faults.js";
+import { routeMatches, SERVICE_UNAVAILABLE_BODY } from "./faults.js";
 
 describe("devserver basics", () => {
   const ctx = useDevServer();
@@ -138,4 +141,158 @@ describe("route patterns", () => {
   ])("%s matches %s %s: %s", (pattern, method, path, expected) => {
     expect(routeMatches(pattern, method, path)).toBe(expected);
   });
+});
+
+describe("devserver contention (a busy SQLite server)", () => {
+  const ctx = useDevServer({ contention: { maxConcurrentWrites: 1, writeMs: 300, backgroundRatio: 0 } });
+
+  it("answers 503 with Prefect's body to writes that overlap an admitted one, and stores only the admitted write", async () => {
+    const api = rawApi(ctx.server.url);
+    const names = Array.from({ length: 5 }, (_, i) => `overlap_${i}`);
+    const answers = await Promise.all(names.map((name, i) => api.post("/variables/", { name, value: i })));
+    const created = answers.filter((answer) => answer.status === 201);
+    const refused = answers.filter((answer) => answer.status === 503);
+    expect(created).toHaveLength(1);
+    expect(refused).toHaveLength(4);
+    for (const answer of refused) {
+      expect(answer.body).toEqual({ exception_message: "Service Unavailable" });
+      expect(answer.headers.get("retry-after")).toBeNull();
+    }
+    const stored = await api.post<{ name: string }[]>("/variables/filter", {});
+    expect(stored.body.map((variable) => variable.name)).toEqual([(created[0]!.body as { name: string }).name]);
+    expect(ctx.server.injectedFaults()).toMatchObject({ contention: 4 });
+  });
+
+  it("serves reads while a write holds the database", async () => {
+    const api = rawApi(ctx.server.url);
+    const write = api.post("/variables/", { name: "held", value: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    const reads = await Promise.all([api.post("/variables/filter", {}), api.post("/variables/count", {}), api.get("/variables/name/overlap_0"), api.get("/health")]);
+    expect(performance.now() - started).toBeLessThan(250);
+    expect(reads.map((read) => read.status)).not.toContain(503);
+    expect((await write).status).toBe(201);
+  });
+
+  it("admits writes one after another", async () => {
+    const api = rawApi(ctx.server.url);
+    for (let i = 0; i < 3; i++) expect((await api.post("/variables/", { name: `serial_${i}`, value: i })).status).toBe(201);
+  });
+});
+
+describe("devserver contention as a fault rule", () => {
+  const ctx = useDevServer();
+
+  it("refuses a PATCH and a DELETE without changing anything, counts them, and is off again once cleared", async () => {
+    const api = rawApi(ctx.server.url);
+    const admin = rawApi(ctx.server.origin);
+    const made = await api.post<{ id: string }>("/variables/", { name: "kept", value: "before" });
+    expect(made.status).toBe(201);
+    const set = await admin.put("/_devserver/faults", { seed: 5, rules: [{ type: "contention", backgroundRatio: 1, route: "/variables/**" }] });
+    expect(set.status).toBe(200);
+    expect(await api.patch(`/variables/${made.body.id}`, { value: "after" })).toMatchObject({ status: 503, body: SERVICE_UNAVAILABLE_BODY });
+    expect(await api.delete(`/variables/${made.body.id}`)).toMatchObject({ status: 503, body: SERVICE_UNAVAILABLE_BODY });
+    expect((await api.post("/flows/", { name: "not-contended" })).status).toBe(201);
+    expect(await api.get(`/variables/${made.body.id}`)).toMatchObject({ status: 200, body: { value: "before" } });
+    expect(await admin.get("/_devserver/faults")).toMatchObject({ body: { contention: null, injected: { "contention-background": 2 } } });
+    await admin.delete("/_devserver/faults");
+    expect((await api.patch(`/variables/${made.body.id}`, { value: "after" })).status).toBe(204);
+  });
+
+  it("shows the standing contention it was started with", async () => {
+    const server = await startTestDevServer({ contention: true });
+    try {
+      expect(await rawApi(server.origin).get("/_devserver/faults")).toMatchObject({ body: { contention: { maxConcurrentWrites: 1, writeMs: 15, backgroundRatio: 0.02 } } });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** One raw HTTP/1.1 exchange on a fresh socket, kept open afterwards, so the test sees the bytes and the close. */
+async function rawExchange(port: number, path: string, headers = ""): Promise<{ head: string; socket: Socket; closed: Promise<number> }> {
+  const socket = connect(port, "127.0.0.1");
+  const closed = new Promise<number>((resolve) => socket.once("close", () => resolve(performance.now())));
+  let received = "";
+  const head = await new Promise<string>((resolve, reject) => {
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.toString("latin1");
+      const end = received.indexOf("\r\n\r\n");
+      const length = /content-length: (\d+)/i.exec(received)?.[1];
+      if (end >= 0 && length !== undefined && received.length >= end + 4 + Number(length)) resolve(received.slice(0, end));
+    });
+    socket.once("error", reject);
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n`);
+  });
+  return { head, socket, closed };
+}
+
+describe("devserver idle connections", () => {
+  it("closes a connection idle for the keep-alive timeout, without announcing it in a Keep-Alive header", async () => {
+    const server = await startTestDevServer({ keepAliveTimeoutMs: 400 });
+    try {
+      const { head, closed } = await rawExchange(server.port, "/api/health");
+      const answered = performance.now();
+      expect(head).toMatch(/^HTTP\/1\.1 200 /);
+      expect(head).not.toMatch(/^keep-alive:/im);
+      expect(head).not.toMatch(/^connection: close/im);
+      const idle = (await closed) - answered;
+      expect(idle).toBeGreaterThanOrEqual(300);
+      expect(idle).toBeLessThan(3000);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("keeps an idle connection 5 seconds by default, as uvicorn under `prefect server start` does", async () => {
+    const server = await startTestDevServer();
+    try {
+      const { socket, closed } = await rawExchange(server.port, "/api/health");
+      const answered = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      expect(socket.destroyed).toBe(false);
+      const idle = (await closed) - answered;
+      expect(idle).toBeGreaterThanOrEqual(4500);
+      expect(idle).toBeLessThan(8000);
+    } finally {
+      await server.close();
+    }
+  }, 15_000);
+
+  it("closes right after answering a request that asked for Connection: close", async () => {
+    const server = await startTestDevServer();
+    try {
+      const { head, closed } = await rawExchange(server.port, "/api/health", "Connection: close\r\n");
+      const answered = performance.now();
+      expect(head).toMatch(/^connection: close/im);
+      expect((await closed) - answered).toBeLessThan(1000);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("devserver command line", () => {
+  it("starts in contention mode with the keep-alive timeout asked for", async () => {
+    const bin = fileURLToPath(new URL("../bin/prefect-gitops-devserver.js", import.meta.url));
+    const child = spawn(process.execPath, [bin, "--port", "0", "--contention", "--keepalive-timeout", "0.5"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const found = /listening on (\S+)/.exec(out)?.[1];
+          if (found && out.includes("Contention: on")) resolve(found);
+        });
+        child.once("exit", (code) => reject(new Error(`the devserver exited with ${code}`)));
+      });
+      const origin = new URL(url).origin;
+      expect(await rawApi(origin).get("/_devserver/faults")).toMatchObject({ body: { contention: { maxConcurrentWrites: 1 } } });
+      const { closed } = await rawExchange(Number(new URL(url).port), "/api/health");
+      const answered = performance.now();
+      expect((await closed) - answered).toBeLessThan(3000);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  }, 30_000);
 });
