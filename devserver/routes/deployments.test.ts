@@ -90,6 +90,73 @@ describe("deployment routes", () => {
     expect((await api.post<Deployment[]>("/deployments/filter", {})).body).toHaveLength(1);
   });
 
+  // scenarios.jsonl "dep full", "dep upsert d4 (same body)", "dep schedules after upsert".
+  it("upserts like the recorded server: parameters left out go back to {}, the other fields left out keep their values", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    await api.post("/work_pools/", { name: "pool", type: "process" });
+    const schema = { type: "object", properties: { a: { type: "integer" }, b: { type: "array" } } };
+    const pullSteps = [{ "prefect.deployments.steps.set_working_directory": { directory: "/opt" } }];
+    const full = (
+      await deploy(api, {
+        name: "d4",
+        flow_id: flowId,
+        work_pool_name: "pool",
+        work_queue_name: "q2",
+        parameters: { a: 1, b: [1, 2] },
+        job_variables: { env: { X: "1" } },
+        tags: ["t1", "t2"],
+        parameter_openapi_schema: schema,
+        enforce_parameter_schema: true,
+        concurrency_limit: 2,
+        description: "full",
+        version: "1",
+        pull_steps: pullSteps,
+        schedules: [{ schedule: { interval: 3600, anchor_date: "2026-01-01T00:00:00Z", timezone: "UTC" }, active: false, slug: "hourly" }],
+      })
+    ).body;
+    const again = await deploy(api, { name: "d4", flow_id: flowId, work_pool_name: "pool", work_queue_name: "q2", schedules: [{ schedule: { interval: 60 }, active: true, slug: "minute" }] });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({
+      id: full.id,
+      parameters: {},
+      tags: ["t1", "t2"],
+      job_variables: { env: { X: "1" } },
+      description: "full",
+      version: "1",
+      pull_steps: pullSteps,
+      parameter_openapi_schema: schema,
+      enforce_parameter_schema: true,
+      concurrency_limit: null,
+      global_concurrency_limit: { id: full.global_concurrency_limit?.id, name: `deployment:${full.id}`, limit: 2 },
+      work_queue_name: "q2",
+      work_pool_name: "pool",
+    });
+    // toMatchObject takes `parameters: {}` as "any object": the reset needs its own exact check.
+    expect(again.body.parameters).toEqual({});
+    expect(again.body.schedules).toMatchObject([{ slug: "minute", active: true, schedule: { interval: 60, timezone: "UTC" } }]);
+    expect(again.body.schedules[0]?.id).not.toBe(full.schedules[0]?.id);
+    expect((await api.get<Schedule[]>(`/deployments/${full.id}/schedules`)).body).toEqual(again.body.schedules);
+  });
+
+  // scenarios.jsonl "dep schema {}", "dep no schema", "dep patch schema {}", "dep schema null".
+  it("turns a parameter schema of {} into an empty object schema on create, upsert and update; null on create stays null", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    const empty = { type: "object", properties: {} };
+    const d1 = (await deploy(api, { name: "d1", flow_id: flowId, parameter_openapi_schema: {} })).body;
+    expect(d1.parameter_openapi_schema).toEqual(empty);
+    expect((await api.get<Deployment>(`/deployments/${d1.id}`)).body.parameter_openapi_schema).toEqual(empty);
+    const d2 = (await deploy(api, { name: "d2", flow_id: flowId })).body;
+    expect(d2.parameter_openapi_schema).toEqual({});
+    expect((await api.patch(`/deployments/${d2.id}`, { parameter_openapi_schema: {} })).status).toBe(204);
+    expect((await api.get<Deployment>(`/deployments/${d2.id}`)).body.parameter_openapi_schema).toEqual(empty);
+    const d3 = (await deploy(api, { name: "d3", flow_id: flowId, parameter_openapi_schema: null })).body;
+    expect(d3.parameter_openapi_schema).toBeNull();
+    await deploy(api, { name: "d3", flow_id: flowId, parameter_openapi_schema: {} });
+    expect((await api.get<Deployment>(`/deployments/${d3.id}`)).body.parameter_openapi_schema).toEqual(empty);
+  });
+
   it("answers 404 for an unknown work pool and 409 for an unknown flow", async () => {
     const api = workspace();
     const flowId = await flowIn(api);
@@ -169,6 +236,22 @@ describe("deployment routes", () => {
       body: { detail: expect.stringContaining("Validation failed for field 'image'") },
     });
     expect((await deploy(api, { name: "good", flow_id: flowId, work_pool_name: "typed", job_variables: {} })).status).toBe(201);
+  });
+
+  it("answers a create whose parameters break the schema with the recorded 422, worded as jsonschema words it", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    // scenarios.jsonl "dep params violate schema": the request body is echoed as sent (no defaults filled).
+    const sent = { name: "d5", flow_id: flowId, parameters: { a: "x" }, parameter_openapi_schema: { type: "object", properties: { a: { type: "integer" } } }, enforce_parameter_schema: true };
+    const refused = await deploy(api, sent);
+    expect(refused.status).toBe(422);
+    expect(refused.body).toEqual({
+      exception_message: "Invalid request received.",
+      exception_detail: [
+        { type: "value_error", loc: ["body"], msg: "Value error, Validation failed for field 'a'. Failure reason: 'x' is not of type 'integer'", input: sent, ctx: { error: {} } },
+      ],
+      request_body: sent,
+    });
   });
 
   it("enforces the parameter schema: 422 when creating, 409 when updating", async () => {
@@ -314,16 +397,33 @@ describe("deployment schedules", () => {
     return response;
   };
 
-  it("stores intervals in seconds with an anchor date and the UTC zone", async () => {
+  // scenarios.jsonl "schedule add interval number" (900 -> 900.0: a JSON number, which JS parses
+  // as 900; bodies are compared as parsed JSON) and "schedule add interval iso" ("PT30M" stays text).
+  it("answers an interval in the form it was sent, with an anchor date and the UTC zone", async () => {
     const api = workspace();
     const asNumber = await scheduleOf(api, { interval: 3600 });
     expect(asNumber.body.schedules[0]?.schedule).toMatchObject({ interval: 3600, timezone: "UTC", anchor_date: expect.any(String) });
     const asIso = await scheduleOf(api, { interval: "PT1H30M", anchor_date: "2024-01-01T00:00:00Z", timezone: "Europe/Paris" });
-    expect(asIso.body.schedules[0]?.schedule).toEqual({ interval: 5400, anchor_date: "2024-01-01T00:00:00Z", timezone: "Europe/Paris" });
-    expect(await scheduleOf(api, { interval: 0 })).toMatchObject({
-      status: 422,
-      body: { exception_detail: [{ loc: ["body", "schedules", 0, "schedule", "IntervalSchedule", "interval"] }] },
-    });
+    expect(asIso.body.schedules[0]?.schedule).toEqual({ interval: "PT1H30M", anchor_date: "2024-01-01T00:00:00Z", timezone: "Europe/Paris" });
+    const deployment = await newDeployment(api);
+    const added = await api.post<Schedule[]>(`/deployments/${deployment.id}/schedules`, [{ schedule: { interval: "PT30M" }, active: false }]);
+    expect(added.body[0]?.schedule).toMatchObject({ interval: "PT30M", timezone: "UTC" });
+    await api.patch(`/deployments/${deployment.id}/schedules/${added.body[0]?.id}`, { schedule: { interval: "PT900S" } });
+    expect((await api.get<Schedule[]>(`/deployments/${deployment.id}/schedules`)).body[0]?.schedule).toMatchObject({ interval: "PT900S" });
+  });
+
+  // src/prefect/types/_datetime.py _validate_positive_interval: a ValueError after the union member parsed it.
+  it("refuses an interval that is not positive, in any form", async () => {
+    const api = workspace();
+    for (const interval of [0, -60, "PT0S", "-PT5M"]) {
+      const refused = await scheduleOf(api, { interval });
+      expect(refused.status).toBe(422);
+      expect((refused.body as unknown as { exception_detail: unknown[] }).exception_detail[0]).toMatchObject({
+        type: "value_error",
+        loc: ["body", "schedules", 0, "schedule", "function-after[validate_timezone(), IntervalSchedule]", "interval"],
+        msg: "Value error, interval must be positive",
+      });
+    }
   });
 
   it("validates cron strings like croniter and keeps day_or", async () => {
@@ -333,16 +433,17 @@ describe("deployment schedules", () => {
     expect((await scheduleOf(api, { cron: "@daily" })).status).toBeLessThan(300);
     expect(await scheduleOf(api, { cron: "61 * * * *" })).toMatchObject({
       status: 422,
-      body: { exception_detail: [{ type: "value_error", loc: ["body", "schedules", 0, "schedule", "CronSchedule", "cron"], msg: 'Value error, Invalid cron string: "61 * * * *"' }] },
+      body: { exception_detail: [{}, {}, { type: "value_error", loc: ["body", "schedules", 0, "schedule", "function-after[validate_timezone(), CronSchedule]", "cron"], msg: 'Value error, Invalid cron string: "61 * * * *"' }, {}, {}] },
     });
     expect((await scheduleOf(api, { cron: "* * * *" })).status).toBe(422);
     expect(await scheduleOf(api, { cron: "R * * * *" })).toMatchObject({
       status: 422,
-      body: { exception_detail: [{ msg: expect.stringContaining("Random and Hashed expressions are unsupported") }] },
+      body: { exception_detail: [{}, {}, { msg: expect.stringContaining("Random and Hashed expressions are unsupported") }, {}, {}] },
     });
     expect(await scheduleOf(api, { cron: "0 0 * * *", timezone: "Mars/Olympus" })).toMatchObject({
       status: 422,
-      body: { exception_detail: [{ loc: ["body", "schedules", 0, "schedule", "CronSchedule", "timezone"], msg: expect.stringContaining('Invalid timezone: "Mars/Olympus"') }] },
+      // The zone is checked by CronSchedule's after-validator (schedules.py validate_timezone -> default_timezone): the model's loc.
+      body: { exception_detail: [{}, {}, { loc: ["body", "schedules", 0, "schedule", "function-after[validate_timezone(), CronSchedule]"], msg: expect.stringContaining('Invalid timezone: "Mars/Olympus"') }, {}, {}] },
     });
   });
 
@@ -356,9 +457,36 @@ describe("deployment schedules", () => {
     expect(minutely).toMatch(/^DTSTART:\d{8}T\d{2}(00|15|30|45)00\nFREQ=MINUTELY;INTERVAL=15$/);
     expect(await scheduleOf(api, { rrule: "FREQ=SOMETIMES" })).toMatchObject({
       status: 422,
-      body: { exception_detail: [{ loc: ["body", "schedules", 0, "schedule", "RRuleSchedule", "rrule"], msg: expect.stringContaining("Invalid RRule string") }] },
+      body: { exception_detail: [{}, {}, {}, {}, { loc: ["body", "schedules", 0, "schedule", "RRuleSchedule", "rrule"], msg: expect.stringContaining("Invalid RRule string") }] },
     });
     expect((await scheduleOf(api, { rrule: "FREQ=DAILY;COUNT=x" })).status).toBe(422);
+  });
+
+  it("refuses a bad cron string with an error for each schedule type it could have been, as recorded", async () => {
+    const api = workspace();
+    const deployment = await newDeployment(api);
+    // scenarios.jsonl "schedule bad cron": pydantic reports every member of the schedule union.
+    const sent = [{ schedule: { cron: "0 25 * * *" }, active: true }];
+    const refused = await api.post(`/deployments/${deployment.id}/schedules`, sent);
+    expect(refused.status).toBe(422);
+    const at = (member: string, field: string) => ["body", 0, "schedule", member, field];
+    expect(refused.body).toEqual({
+      exception_message: "Invalid request received.",
+      exception_detail: [
+        { type: "missing", loc: at("function-after[validate_timezone(), IntervalSchedule]", "interval"), msg: "Field required", input: { cron: "0 25 * * *" } },
+        { type: "extra_forbidden", loc: at("function-after[validate_timezone(), IntervalSchedule]", "cron"), msg: "Extra inputs are not permitted", input: "0 25 * * *" },
+        {
+          type: "value_error",
+          loc: at("function-after[validate_timezone(), CronSchedule]", "cron"),
+          msg: 'Value error, Invalid cron string: "0 25 * * *"',
+          input: "0 25 * * *",
+          ctx: { error: {} },
+        },
+        { type: "missing", loc: at("RRuleSchedule", "rrule"), msg: "Field required", input: { cron: "0 25 * * *" } },
+        { type: "extra_forbidden", loc: at("RRuleSchedule", "cron"), msg: "Extra inputs are not permitted", input: "0 25 * * *" },
+      ],
+      request_body: sent,
+    });
   });
 
   it("refuses more scheduled runs than the server allows", async () => {
@@ -439,5 +567,24 @@ describe("deployment schedules", () => {
       status: 422,
       body: { detail: "Unable to create new deployment schedules without a schedule configuration." },
     });
+  });
+});
+
+// A Prefect 3.8 server on Python < 3.13 types an interval as a plain timedelta, which its models
+// serialize as seconds (src/prefect/types/_datetime.py `Interval`; bases.py ser_json_timedelta="float").
+describe("deployment schedules on a server answering durations in seconds", () => {
+  const ctx = useDevServer({ durations: "seconds" });
+
+  it("answers every interval as a number of seconds, whatever form it was sent in", async () => {
+    const api = rawApi(ctx.server.cloudUrl(randomUUID(), randomUUID()));
+    const flowId = (await api.post<{ id: string }>("/flows/", { name: "f" })).body.id;
+    const created = await api.post<Deployment>("/deployments/", {
+      name: "d",
+      flow_id: flowId,
+      schedules: [{ schedule: { interval: "PT1H30M", anchor_date: "2024-01-01T00:00:00Z" } }, { schedule: { interval: 900 } }],
+    });
+    expect(created.body.schedules.map((schedule) => schedule.schedule.interval).sort()).toEqual([5400, 900]);
+    const added = await api.post<Schedule[]>(`/deployments/${created.body.id}/schedules`, [{ schedule: { interval: "P1D" } }]);
+    expect(added.body[0]?.schedule.interval).toBe(86400);
   });
 });

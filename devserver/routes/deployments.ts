@@ -212,9 +212,19 @@ function patchSchedule(ctx: RequestContext, schedule: DeploymentScheduleEntity, 
   };
 }
 
+/**
+ * A parameter schema as the server stores it: `{}` becomes an empty object schema, anything else
+ * (null included) is kept (src/prefect/_internal/schema.py _normalize_parameter_schema, inside an
+ * Optional so null never reaches it: scenarios.jsonl "dep schema {}", "dep patch schema {}", "dep schema null").
+ */
+function storedParameterSchema(value: unknown): unknown {
+  const empty = value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0;
+  return empty ? { type: "object", properties: {} } : value;
+}
+
 /** Model-level checks DeploymentCreate and DeploymentUpdate make before any route logic. */
-function checkLimitsExclusive(body: Body): void {
-  if (body.concurrency_limit && body.global_concurrency_limit_id) bodyProblem(BOTH_LIMITS, body);
+function checkLimitsExclusive(body: Body, sent: unknown): void {
+  if (body.concurrency_limit && body.global_concurrency_limit_id) bodyProblem(BOTH_LIMITS, sent);
 }
 
 /** Job variables must fit the pool's variables schema (required ones may be left out). */
@@ -234,11 +244,19 @@ function jobVariablesToWrite(value: unknown): Record<string, unknown> | undefine
 function upsertDeployment(ctx: RequestContext): DeploymentEntity {
   const ws = ctx.workspace;
   const body = ctx.body as Body;
-  const drafts = scheduleDrafts((body.schedules as unknown[] | undefined) ?? [], ["body", "schedules"], ctx.now, body);
-  checkLimitsExclusive(body);
+  const drafts = scheduleDrafts(
+    // Schedules are read as sent, so their 422s quote them without the defaults the contract filled in.
+    ((ctx.sent as Body).schedules as unknown[] | undefined) ?? [],
+    ["body", "schedules"],
+    ctx.now,
+    ctx.services.durations,
+    ctx.sent,
+  );
+  checkLimitsExclusive(body, ctx.sent);
   if (body.enforce_parameter_schema && body.parameters !== undefined) {
     const violation = schemaViolation(body.parameters, body.parameter_openapi_schema, { ignoreRequired: true });
-    if (violation) bodyProblem(violation, body);
+    // The model's input and the echoed body are the body as sent (scenarios.jsonl "dep params violate schema").
+    if (violation) bodyProblem(violation, ctx.sent);
   }
 
   const poolName = (body.work_pool_name as string | null | undefined) ?? null;
@@ -296,7 +314,11 @@ function upsertDeployment(ctx: RequestContext): DeploymentEntity {
   // stored values. A new deployment gets the defaults of the fields not sent.
   const setFields = (existing ? ctx.sent : body) as Body;
   for (const field of PLAIN_FIELDS) if (field in setFields) (deployment as Body)[field] = body[field];
-  if ("parameters" in setFields) deployment.parameters = body.parameters as Body;
+  if ("parameter_openapi_schema" in setFields) deployment.parameter_openapi_schema = storedParameterSchema(body.parameter_openapi_schema) as Body | null;
+  // DeploymentCreate's before-validator always puts `parameters` in the values (its default `{}`
+  // when left out), so an upsert always writes them (schemas/actions.py
+  // _validate_parameters_conform_to_schema; scenarios.jsonl "dep upsert d4 (same body)").
+  deployment.parameters = (body.parameters as Body | undefined) ?? {};
   if (typeof setFields.paused === "boolean") deployment.paused = setFields.paused;
   if (typeof setFields.enforce_parameter_schema === "boolean") deployment.enforce_parameter_schema = setFields.enforce_parameter_schema;
   if ("work_queue_name" in setFields) deployment.work_queue_name = queueName;
@@ -356,9 +378,9 @@ function updateDeployment(ctx: RequestContext, existing: DeploymentEntity): void
   // exclude_unset: only what the request sent is written, defaults of DeploymentUpdate included.
   const body = ctx.sent as Body;
   const scheduleItems = Array.isArray(body.schedules)
-    ? (body.schedules as Body[]).map((item, index) => scheduleChanges(item, ["body", "schedules", index], ctx.now, body))
+    ? (body.schedules as Body[]).map((item, index) => scheduleChanges(item, ["body", "schedules", index], ctx.now, ctx.services.durations, ctx.sent))
     : undefined;
-  checkLimitsExclusive(body);
+  checkLimitsExclusive(body, ctx.sent);
   const poolName = (body.work_pool_name as string | null | undefined) ?? null;
   const queueName = (body.work_queue_name as string | null | undefined) ?? null;
   if (poolName) {
@@ -392,6 +414,7 @@ function updateDeployment(ctx: RequestContext, existing: DeploymentEntity): void
   else if (queueName) deployment.work_queue_id = legacyQueue(ctx, queueName).id;
 
   for (const field of PLAIN_FIELDS) if (field in body) (deployment as Body)[field] = body[field];
+  if ("parameter_openapi_schema" in body) deployment.parameter_openapi_schema = storedParameterSchema(body.parameter_openapi_schema) as Body | null;
   if (body.parameters !== undefined) deployment.parameters = body.parameters as Body;
   if (typeof body.paused === "boolean") deployment.paused = body.paused;
   if (typeof body.enforce_parameter_schema === "boolean") deployment.enforce_parameter_schema = body.enforce_parameter_schema;
@@ -512,8 +535,7 @@ export function registerDeploymentsRoutes(router: Router): void {
 
   router.post("/deployments/{id}/schedules", (ctx) => {
     const deployment = findDeployment(ctx, NOT_FOUND_DOT);
-    const items = ctx.body as unknown[];
-    const drafts = scheduleDrafts(items, ["body"], ctx.now, items);
+    const drafts = scheduleDrafts(ctx.sent as unknown[], ["body"], ctx.now, ctx.services.durations, ctx.sent);
     const existing = deployment.schedules ?? [];
     const added = newSchedules(ctx, deployment.id, drafts);
     checkSlugsUnique([...existing, ...added]);
@@ -523,7 +545,7 @@ export function registerDeploymentsRoutes(router: Router): void {
 
   router.patch("/deployments/{id}/schedules/{schedule_id}", (ctx) => {
     const deployment = findDeployment(ctx, NOT_FOUND_DOT);
-    const changes = scheduleChanges(ctx.body as Body, ["body"], ctx.now, ctx.body);
+    const changes = scheduleChanges(ctx.sent as Body, ["body"], ctx.now, ctx.services.durations, ctx.sent);
     const schedules = deployment.schedules ?? [];
     const target = found(
       schedules.find((schedule) => schedule.id === ctx.params.schedule_id),

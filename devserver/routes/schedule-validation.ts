@@ -6,8 +6,9 @@ import { CronExpressionParser } from "cron-parser";
 import rrulePackage from "rrule";
 import type { ContractIssue } from "../../contract/validator.js";
 import type { components } from "../../contract/wire.gen.js";
-import { invalidField, unprocessable } from "../http.js";
+import { unprocessable, valueErrorIssue } from "../http.js";
 import { timestamp } from "../filters.js";
+import type { DurationForm } from "../router.js";
 
 // rrule ships CommonJS: Node's ESM loader only exposes its default export.
 const { rrulestr } = rrulePackage;
@@ -27,7 +28,7 @@ const LEGACY_RRULE_ANCHOR = Date.UTC(2020, 0, 1);
 type Loc = (string | number)[];
 
 function valueError(loc: Loc, message: string, input: unknown): ContractIssue {
-  return { type: "value_error", loc, msg: `Value error, ${message}`, input };
+  return valueErrorIssue(loc, message, input);
 }
 
 /**
@@ -161,45 +162,93 @@ export function withExplicitDtstart(rule: string, timeZone: string, now: Date): 
   return `DTSTART:${icalFloating(new Date(anchor))}\n${rule}`;
 }
 
-function scheduleKind(input: Record<string, unknown>): "IntervalSchedule" | "CronSchedule" | "RRuleSchedule" {
+type ScheduleKind = "IntervalSchedule" | "CronSchedule" | "RRuleSchedule";
+
+/**
+ * The members of the server's schedule union, in its order: pydantic names a member by its model,
+ * wrapped in the model's after-validator (scenarios.jsonl "schedule bad cron"), and each model
+ * forbids fields it does not have (src/prefect/server/schemas/schedules.py, `extra="forbid"`).
+ */
+const SCHEDULE_MEMBERS: { kind: ScheduleKind; tag: string; fields: string[]; required: string }[] = [
+  { kind: "IntervalSchedule", tag: "function-after[validate_timezone(), IntervalSchedule]", fields: ["interval", "anchor_date", "timezone"], required: "interval" },
+  { kind: "CronSchedule", tag: "function-after[validate_timezone(), CronSchedule]", fields: ["cron", "timezone", "day_or"], required: "cron" },
+  { kind: "RRuleSchedule", tag: "RRuleSchedule", fields: ["rrule", "timezone"], required: "rrule" },
+];
+
+function scheduleKind(input: Record<string, unknown>): ScheduleKind {
   if ("interval" in input) return "IntervalSchedule";
   if ("cron" in input) return "CronSchedule";
   return "RRuleSchedule";
 }
 
+/** What a union member the input was not meant for reports: its missing field, then each extra one. */
+function memberMismatch(member: (typeof SCHEDULE_MEMBERS)[number], input: Record<string, unknown>, loc: Loc): ContractIssue[] {
+  const issues: ContractIssue[] = [];
+  if (!(member.required in input)) issues.push({ type: "missing", loc: [...loc, member.tag, member.required], msg: "Field required", input });
+  for (const [field, value] of Object.entries(input)) {
+    if (!member.fields.includes(field)) issues.push({ type: "extra_forbidden", loc: [...loc, member.tag, field], msg: "Extra inputs are not permitted", input: value });
+  }
+  return issues;
+}
+
+/**
+ * An ISO 8601 duration as a Python 3.13+ server keeps it: whenever's ItemizedDelta keeps the
+ * units it was given (no normalization), so the text comes back as sent, in capitals.
+ */
+function isoIntervalText(value: unknown): string | undefined {
+  return typeof value === "string" && ISO_DURATION.test(value.trim()) ? value.trim().toUpperCase() : undefined;
+}
+
 /**
  * Validate and normalize one schedule (`interval`, `cron` or `rrule` object) the way the server
- * does. Problems are pydantic-style issues located under `loc` and the schedule type's name.
+ * does. A schedule that fits none of the union's members gets an issue list for each member, in
+ * the union's order, as pydantic reports a failed union. `durations` says how an interval sent as
+ * ISO text is answered.
  */
-export function normalizeSchedule(input: Record<string, unknown>, loc: Loc, now: Date): { schedule?: ScheduleSpec; issues: ContractIssue[] } {
+export function normalizeSchedule(input: Record<string, unknown>, loc: Loc, now: Date, durations: DurationForm): { schedule?: ScheduleSpec; issues: ContractIssue[] } {
   const kind = scheduleKind(input);
-  const at = (field?: string): Loc => (field ? [...loc, kind, field] : [...loc, kind]);
+  const own = SCHEDULE_MEMBERS.find((member) => member.kind === kind) ?? SCHEDULE_MEMBERS[0];
+  const result = memberSchedule(kind, own.tag, input, loc, now, durations);
+  const extras = memberMismatch(own, input, loc).filter((issue) => issue.type === "extra_forbidden");
+  if (!result.issues.length && !extras.length) return result;
+  const issues = SCHEDULE_MEMBERS.flatMap((member) => (member === own ? [...result.issues, ...extras] : memberMismatch(member, input, loc)));
+  return { issues };
+}
+
+/** The schedule one member makes of the input, or that member's issues. */
+function memberSchedule(kind: ScheduleKind, tag: string, input: Record<string, unknown>, loc: Loc, now: Date, durations: DurationForm): { schedule?: ScheduleSpec; issues: ContractIssue[] } {
+  const at = (field?: string): Loc => (field ? [...loc, tag, field] : [...loc, tag]);
   const issues: ContractIssue[] = [];
   const timeZone = input.timezone;
-  const timeZoneMessage = (zone: string) =>
-    kind === "RRuleSchedule" ? `Invalid timezone: "${zone}"` : `Invalid timezone: "${zone}" (specify in IANA tzdata format, for example, America/New_York)`;
-  if (typeof timeZone === "string" && timeZone !== "" && !isTimeZone(timeZone)) {
-    issues.push(valueError(kind === "IntervalSchedule" ? at() : at("timezone"), timeZoneMessage(timeZone), kind === "IntervalSchedule" ? input : timeZone));
-  }
+  const badZone = typeof timeZone === "string" && timeZone !== "" && !isTimeZone(timeZone);
 
   if (kind === "IntervalSchedule") {
     const seconds = durationSeconds(input.interval);
     if (seconds === undefined) {
       issues.push({ type: "time_delta_parsing", loc: at("interval"), msg: "Input should be a valid timedelta, invalid duration format", input: input.interval });
     } else if (seconds <= 0) {
-      issues.push({ type: "greater_than", loc: at("interval"), msg: "Input should be greater than 0 seconds", input: input.interval });
+      // src/prefect/types/_datetime.py _validate_positive_interval, an AfterValidator on the interval.
+      issues.push(valueError(at("interval"), "interval must be positive", input.interval));
     }
+    // The zone is checked by the model's after-validator (default_timezone), once the fields are valid.
+    if (!issues.length && badZone) issues.push(valueError(at(), `Invalid timezone: "${timeZone}" (specify in IANA tzdata format, for example, America/New_York)`, input));
     if (issues.length || seconds === undefined) return { issues };
     // Anchor dates arrive as offsets, never zone names, so the inferred zone is always UTC.
     const zone = typeof timeZone === "string" && timeZone ? timeZone : "UTC";
     const anchor = typeof input.anchor_date === "string" ? input.anchor_date : timestamp(now);
-    return { schedule: { interval: seconds, anchor_date: anchor, timezone: zone }, issues };
+    // On Python 3.13+ an interval is `timedelta | ItemizedDelta` (src/prefect/types/_datetime.py
+    // `Interval`): ISO text parses as the latter and is answered as sent (scenarios.jsonl "schedule
+    // add interval iso"); numbers are timedeltas, answered as seconds ("schedule add interval number").
+    const text = durations === "as-sent" ? isoIntervalText(input.interval) : undefined;
+    return { schedule: { interval: text ?? seconds, anchor_date: anchor, timezone: zone }, issues };
   }
 
   if (kind === "CronSchedule") {
     const cron = String(input.cron);
     const problem = cronProblem(cron);
     if (problem) issues.push(valueError(at("cron"), problem, input.cron));
+    // Like the interval's, the cron schedule's zone is checked by its after-validator (schedules.py CronSchedule.validate_timezone).
+    if (!issues.length && badZone) issues.push(valueError(at(), `Invalid timezone: "${timeZone}" (specify in IANA tzdata format, for example, America/New_York)`, input));
     if (issues.length) return { issues };
     const zone = typeof timeZone === "string" && timeZone ? timeZone : null;
     return { schedule: { cron, timezone: zone, day_or: input.day_or !== false }, issues };
@@ -208,6 +257,7 @@ export function normalizeSchedule(input: Record<string, unknown>, loc: Loc, now:
   const rule = String(input.rrule);
   const problem = rruleProblem(rule);
   if (problem) issues.push(valueError(at("rrule"), problem, input.rrule));
+  if (badZone) issues.push(valueError(at("timezone"), `Invalid timezone: "${timeZone}"`, timeZone));
   if (issues.length) return { issues };
   const zone = typeof timeZone === "string" && timeZone ? timeZone : "UTC";
   return { schedule: { rrule: withExplicitDtstart(rule, zone, now), timezone: zone }, issues };
@@ -234,14 +284,14 @@ export interface ScheduleDraft {
  * Validate a list of DeploymentScheduleCreate payloads (`loc` points at the list). Every
  * problem is collected and answered at once with a 422, as pydantic does.
  */
-export function scheduleDrafts(items: unknown[], loc: Loc, now: Date, requestBody: unknown): ScheduleDraft[] {
+export function scheduleDrafts(items: unknown[], loc: Loc, now: Date, durations: DurationForm, requestBody: unknown): ScheduleDraft[] {
   const issues: ContractIssue[] = [];
   const drafts: ScheduleDraft[] = [];
   items.forEach((raw, index) => {
     const item = raw as Record<string, unknown>;
     const itemLoc = [...loc, index];
     checkMaxScheduledRuns(item.max_scheduled_runs, itemLoc, issues);
-    const normalized = normalizeSchedule(item.schedule as Record<string, unknown>, [...itemLoc, "schedule"], now);
+    const normalized = normalizeSchedule(item.schedule as Record<string, unknown>, [...itemLoc, "schedule"], now, durations);
     issues.push(...normalized.issues);
     if (normalized.schedule) {
       drafts.push({
@@ -272,12 +322,12 @@ export interface ScheduleChanges {
  * Validate one DeploymentScheduleUpdate. The server writes every field that is not None, and
  * `parameters` defaults to `{}`: an update that leaves it out resets the schedule's parameters.
  */
-export function scheduleChanges(raw: Record<string, unknown>, loc: Loc, now: Date, requestBody: unknown): ScheduleChanges {
+export function scheduleChanges(raw: Record<string, unknown>, loc: Loc, now: Date, durations: DurationForm, requestBody: unknown): ScheduleChanges {
   const issues: ContractIssue[] = [];
   checkMaxScheduledRuns(raw.max_scheduled_runs, loc, issues);
   let schedule: ScheduleSpec | undefined;
   if (raw.schedule && typeof raw.schedule === "object") {
-    const normalized = normalizeSchedule(raw.schedule as Record<string, unknown>, [...loc, "schedule"], now);
+    const normalized = normalizeSchedule(raw.schedule as Record<string, unknown>, [...loc, "schedule"], now, durations);
     issues.push(...normalized.issues);
     schedule = normalized.schedule;
   }
@@ -301,5 +351,6 @@ export function rowTimestamp(now: Date, index: number): string {
 
 /** A 422 for a problem the server reports on the whole body (model validators). */
 export function bodyProblem(message: string, requestBody: unknown): never {
-  throw invalidField(["body"], `Value error, ${message}`, requestBody, requestBody);
+  // A ValueError from a model validator carries `ctx.error` (scenarios.jsonl "dep params violate schema").
+  throw unprocessable([valueErrorIssue(["body"], message, requestBody)], requestBody);
 }
