@@ -69,6 +69,12 @@ describe("resolveSettings", () => {
     ["credentials in the URL", { apiUrl: "http://user:pw@host/api" }, {}, /must not carry credentials/],
     ["custom headers that are not JSON", { apiUrl: "http://h/api" }, { PREFECT_CLIENT_CUSTOM_HEADERS: "X-A: b" }, /PREFECT_CLIENT_CUSTOM_HEADERS must be a JSON object/],
     ["an auth string without a colon", { apiUrl: "http://h/api" }, { PREFECT_API_AUTH_STRING: "justuser" }, /user:password/],
+    ["a negative retry count", { apiUrl: "http://h/api" }, { PREFECT_CLIENT_MAX_RETRIES: "-1" }, /PREFECT_CLIENT_MAX_RETRIES must be a whole number of at least 0 \(got "-1"\)/],
+    ["a fractional retry count", { apiUrl: "http://h/api" }, { PREFECT_CLIENT_MAX_RETRIES: "2.5" }, /PREFECT_CLIENT_MAX_RETRIES must be a whole number/],
+    ["a jitter factor that is not a number", { apiUrl: "http://h/api" }, { PREFECT_CLIENT_RETRY_JITTER_FACTOR: "lots" }, /PREFECT_CLIENT_RETRY_JITTER_FACTOR must be a number/],
+    ["extra codes that are not statuses", { apiUrl: "http://h/api" }, { PREFECT_CLIENT_RETRY_EXTRA_CODES: "500,oops" }, /PREFECT_CLIENT_RETRY_EXTRA_CODES must list HTTP status codes/],
+    ["a zero keep-alive timeout", { apiUrl: "http://h/api" }, { PREFECT_GITOPS_CLIENT_KEEPALIVE_TIMEOUT: "0" }, /PREFECT_GITOPS_CLIENT_KEEPALIVE_TIMEOUT must be a number above 0/],
+    ["a zero backoff cap", { apiUrl: "http://h/api" }, { PREFECT_GITOPS_CLIENT_RETRY_MAX_DELAY: "0" }, /PREFECT_GITOPS_CLIENT_RETRY_MAX_DELAY must be a number above 0/],
   ])("refuses %s with a configuration error", (_name, options, env, message) => {
     let caught: unknown;
     try {
@@ -88,6 +94,28 @@ describe("resolveSettings", () => {
     );
     expect(settings.customHeaders).toEqual({ "X-Trace": "dev" });
     expect(settings.warnings).toEqual(["The custom header User-Agent is protected and was ignored."]);
+  });
+
+  it("reads retry and keep-alive settings under Prefect's names, from the environment or the profile", () => {
+    const none = resolveSettings({ apiUrl: "http://h/api" }, { env: {}, readFile: () => undefined });
+    expect(none.retry).toEqual({});
+    expect(none.keepAliveTimeoutMs).toBeUndefined();
+    const env = {
+      PREFECT_API_URL: "http://h/api",
+      PREFECT_CLIENT_MAX_RETRIES: "3",
+      PREFECT_CLIENT_RETRY_JITTER_FACTOR: "0",
+      PREFECT_CLIENT_RETRY_EXTRA_CODES: "500, 504,500",
+      PREFECT_GITOPS_CLIENT_RETRY_MAX_DELAY: "2.5",
+      PREFECT_GITOPS_CLIENT_KEEPALIVE_TIMEOUT: "1.5",
+    };
+    expect(resolveSettings({}, { env, readFile: () => undefined })).toMatchObject({
+      retry: { maxRetries: 3, jitterFactor: 0, extraCodes: [500, 504], maxDelayMs: 2500 },
+      keepAliveTimeoutMs: 1500,
+    });
+    const profile = `active = "p"\n[profiles.p]\nPREFECT_API_URL = "http://h/api"\nPREFECT_CLIENT_MAX_RETRIES = 9\nPREFECT_CLIENT_RETRY_EXTRA_CODES = [409]\n`;
+    const fromProfile = resolveSettings({}, { env: {}, homeDir: "/u", readFile: files({ "/u/.prefect/profiles.toml": profile }) });
+    expect(fromProfile.retry).toEqual({ maxRetries: 9, extraCodes: [409] });
+    expect(resolveSettings({ maxRetries: 1 }, { env, readFile: () => undefined }).retry?.maxRetries).toBe(1);
   });
 
   it("describes settings without credentials", () => {

@@ -27,6 +27,20 @@ export interface ClientOptions {
   profile?: string;
   /** profiles.toml location (`PREFECT_PROFILES_PATH`). */
   profilesPath?: string;
+  /** `PREFECT_CLIENT_MAX_RETRIES`: attempts after the first for a request that may succeed when repeated. @default 12 */
+  maxRetries?: number;
+  /** `PREFECT_CLIENT_RETRY_JITTER_FACTOR`: spread added to a Retry-After wait; 0 turns jitter off. @default 0.2 */
+  retryJitterFactor?: number;
+  /** `PREFECT_CLIENT_RETRY_EXTRA_CODES`: statuses retried like 408/429/502/503, e.g. `"500,504"`. @default none */
+  retryExtraCodes?: number[] | string;
+  /** `PREFECT_GITOPS_CLIENT_RETRY_MAX_DELAY`: longest backoff between two attempts, in seconds. @default 8 */
+  retryMaxDelaySeconds?: number;
+  /**
+   * `PREFECT_GITOPS_CLIENT_KEEPALIVE_TIMEOUT`: seconds an idle connection is kept for reuse. Below
+   * the server's own idle timeout (uvicorn's 5 s), so the client never reuses one the server closed.
+   * @default 4
+   */
+  keepAliveTimeoutSeconds?: number;
 }
 
 export interface SettingsSources {
@@ -53,6 +67,18 @@ export interface ClientSettings {
   readonly urlSource: SettingSource;
   /** Things worth telling the user (ignored protected headers...). */
   readonly warnings: readonly string[];
+  /** Retry settings from `PREFECT_CLIENT_*` / `PREFECT_GITOPS_CLIENT_*`; unset ones take the client's defaults. */
+  readonly retry?: Readonly<RetrySettings>;
+  /** Idle keep-alive timeout in milliseconds; unset takes the client's default (4 s). */
+  readonly keepAliveTimeoutMs?: number;
+}
+
+/** The retry settings a user can set (see `RetryPolicy` for their defaults). */
+export interface RetrySettings {
+  maxRetries?: number;
+  jitterFactor?: number;
+  extraCodes?: readonly number[];
+  maxDelayMs?: number;
 }
 
 const CLOUD_PATH = /\/api\/accounts\/([^/]+)\/workspaces\/([^/]+)\/?$/;
@@ -67,6 +93,13 @@ const ENV = {
   authString: "PREFECT_API_AUTH_STRING",
   customHeaders: "PREFECT_CLIENT_CUSTOM_HEADERS",
   csrfEnabled: "PREFECT_CLIENT_CSRF_SUPPORT_ENABLED",
+  // Prefect's own names and meanings (src/prefect/settings/models/client.py, ClientSettings).
+  maxRetries: "PREFECT_CLIENT_MAX_RETRIES",
+  retryJitterFactor: "PREFECT_CLIENT_RETRY_JITTER_FACTOR",
+  retryExtraCodes: "PREFECT_CLIENT_RETRY_EXTRA_CODES",
+  // Ours: Prefect's client has no backoff cap (2^n s) and leaves keep-alive to httpx.
+  retryMaxDelaySeconds: "PREFECT_GITOPS_CLIENT_RETRY_MAX_DELAY",
+  keepAliveTimeoutSeconds: "PREFECT_GITOPS_CLIENT_KEEPALIVE_TIMEOUT",
 } as const;
 
 type Field = keyof typeof ENV;
@@ -127,6 +160,26 @@ function parseBool(raw: unknown, where: string): boolean {
   if (["1", "true", "yes", "on"].includes(text)) return true;
   if (["0", "false", "no", "off", ""].includes(text)) return false;
   throw new ConfigurationError(`${where} must be true or false (got ${JSON.stringify(raw)}).`);
+}
+
+function parseNumber(raw: unknown, where: string, rule: { integer?: boolean; min: number; exclusiveMin?: boolean }): number {
+  const value = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw.trim()) : Number.NaN;
+  const ok = Number.isFinite(value) && (rule.integer ? Number.isInteger(value) : true) && (rule.exclusiveMin ? value > rule.min : value >= rule.min);
+  if (!ok) {
+    const kind = rule.integer ? "a whole number" : "a number";
+    throw new ConfigurationError(`${where} must be ${kind} ${rule.exclusiveMin ? "above" : "of at least"} ${rule.min} (got ${JSON.stringify(raw)}).`);
+  }
+  return value;
+}
+
+/** Status codes as Prefect reads PREFECT_CLIENT_RETRY_EXTRA_CODES: comma-separated text, one code, or a list (src/prefect/types, `validate_set_T_from_delim_string`). */
+function parseStatusCodes(raw: unknown, where: string): number[] {
+  const items = Array.isArray(raw) ? raw : typeof raw === "number" ? [raw] : String(raw).split(",").filter((item) => item.trim() !== "");
+  const codes = items.map((item) => (typeof item === "number" ? item : Number(String(item).trim())));
+  if (!codes.every((code) => Number.isInteger(code) && code >= 100 && code <= 599)) {
+    throw new ConfigurationError(`${where} must list HTTP status codes (100-599) separated by commas, e.g. "500,504" (got ${JSON.stringify(raw)}).`);
+  }
+  return [...new Set(codes)];
 }
 
 /**
@@ -223,6 +276,17 @@ export function resolveSettings(options: ClientOptions = {}, sources: SettingsSo
   }
   const csrf = pick("csrfEnabled");
 
+  const retry: RetrySettings = {};
+  const maxRetries = pick("maxRetries");
+  if (maxRetries) retry.maxRetries = parseNumber(maxRetries.value, maxRetries.where, { integer: true, min: 0 });
+  const jitter = pick("retryJitterFactor");
+  if (jitter) retry.jitterFactor = parseNumber(jitter.value, jitter.where, { min: 0 });
+  const extra = pick("retryExtraCodes");
+  if (extra) retry.extraCodes = parseStatusCodes(extra.value, extra.where);
+  const maxDelay = pick("retryMaxDelaySeconds");
+  if (maxDelay) retry.maxDelayMs = parseNumber(maxDelay.value, maxDelay.where, { min: 0, exclusiveMin: true }) * 1000;
+  const keepAlive = pick("keepAliveTimeoutSeconds");
+
   return {
     baseUrl,
     apiKey,
@@ -232,6 +296,8 @@ export function resolveSettings(options: ClientOptions = {}, sources: SettingsSo
     csrfEnabled: csrf ? parseBool(csrf.value, csrf.where) : false,
     urlSource: url.source,
     warnings,
+    retry,
+    keepAliveTimeoutMs: keepAlive ? parseNumber(keepAlive.value, keepAlive.where, { min: 0, exclusiveMin: true }) * 1000 : undefined,
   };
 }
 
