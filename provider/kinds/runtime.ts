@@ -1,8 +1,8 @@
 // Helpers every kind's api.ts uses: a per-run context, "not found is undefined", and creates
 // that are safe to repeat because a create whose outcome is unknown is looked up first.
 import type { PrefectClient } from "../client/client.js";
-import { ConflictError, isRetryable, NotFoundError } from "../client/errors.js";
-import { DEFAULT_RETRY_POLICY, retryDelay } from "../client/retry.js";
+import { ConflictError, NotFoundError, outcomeUnknown } from "../client/errors.js";
+import { backoffDelay, DEFAULT_RETRY_POLICY } from "../client/retry.js";
 import { changedAttributes } from "./compare.js";
 import type { Kind, KindContext, Spec } from "./kind.js";
 
@@ -62,7 +62,7 @@ export async function updateInPlace<S extends Spec, L>(ctx: KindContext, kind: K
 }
 
 export interface SafeCreate<L> {
-  /** The create request itself (sent without blind retries). */
+  /** The create request itself (the client repeats it on 408/429/502/503, never when its outcome is unknown). */
   attempt: () => Promise<L>;
   /** Find the object the create would have made, if it exists now. */
   lookup: () => Promise<L | undefined>;
@@ -71,10 +71,16 @@ export interface SafeCreate<L> {
   random?: () => number;
 }
 
+/** Creates whose outcome stayed unknown (looked up and not found) are tried this many more times. */
+const UNKNOWN_OUTCOME_RETRIES = 5;
+
 /**
- * Create an object without ever creating it twice. When the outcome of an attempt is unknown
- * (connection cut, 5xx, 429) or the server says it already exists (409), look it up: if it is
- * there, the earlier attempt made it; otherwise wait and try again.
+ * Create an object without ever creating it twice. The client already repeats a create the
+ * server did not apply (408, 429, 502, 503: Prefect's own retry set, src/prefect/client/base.py).
+ * What it cannot repeat is a create whose outcome is unknown (connection cut after sending, a
+ * timeout, a proxy's 504), and a 409 says the object exists: then look it up; if it is there, the
+ * earlier attempt (or someone else) made it; otherwise, for an unknown outcome, wait and try again.
+ * Any other error (a 503 after every retry, a 500, a 422) is thrown as it is, without a lookup.
  */
 export async function createSafely<L>(create: SafeCreate<L>): Promise<L> {
   const sleep = create.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -83,13 +89,11 @@ export async function createSafely<L>(create: SafeCreate<L>): Promise<L> {
       return await create.attempt();
     } catch (error) {
       const conflict = error instanceof ConflictError;
-      if (!conflict && !isRetryable(error)) throw error;
+      if (!conflict && !outcomeUnknown(error)) throw error;
       const existing = await create.lookup();
       if (existing !== undefined) return existing;
-      if (conflict) throw error;
-      const delay = retryDelay(error, attempt, DEFAULT_RETRY_POLICY, create.random);
-      if (delay === undefined) throw error;
-      await sleep(delay);
+      if (conflict || attempt > UNKNOWN_OUTCOME_RETRIES) throw error;
+      await sleep(backoffDelay(attempt, DEFAULT_RETRY_POLICY, create.random));
     }
   }
 }
