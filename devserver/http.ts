@@ -33,6 +33,26 @@ export function conflict(detail: string): HttpError {
   return new HttpError(409, { detail });
 }
 
+/**
+ * A string as Python's `repr` writes it, which Prefect's messages use (`{name!r}`): single
+ * quotes, unless the text holds a single quote and no double quote.
+ */
+export function pythonRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const escaped = [...text]
+    .map((char) => {
+      if (char === "\\" || char === quote) return `\\${char}`;
+      if (char === "\n") return "\\n";
+      if (char === "\r") return "\\r";
+      if (char === "\t") return "\\t";
+      const code = char.codePointAt(0) ?? 0;
+      if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, "0")}`;
+      return char;
+    })
+    .join("");
+  return `${quote}${escaped}${quote}`;
+}
+
 /** 409 as a Prefect server's IntegrityError handler answers any unique, foreign key or NOT NULL violation, whatever the object. */
 export function integrityConflict(): HttpError {
   return conflict("Data integrity conflict. This usually means a unique or foreign key constraint was violated. See server logs for details.");

@@ -72,10 +72,11 @@ describe("variables", () => {
       expect(listed.body.map((variable) => variable.value)).toStrictEqual([value]);
     });
 
-    it("answers 409 with the server's data-integrity wording when the name is taken", async () => {
+    it("answers 409 naming the variable when the name is taken", async () => {
       await create("region", "eu-west-1");
       const again = await api.post("/variables/", { name: "region", value: "us-east-1" });
-      expect(again).toMatchObject({ status: 409, body: { detail: INTEGRITY_CONFLICT } });
+      // scenarios.jsonl "variable duplicate"
+      expect(again).toMatchObject({ status: 409, body: { detail: "A variable with the name 'region' already exists." } });
       expect((await api.get<Variable>("/variables/name/region")).body.value).toBe("eu-west-1");
     });
 

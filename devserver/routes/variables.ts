@@ -1,12 +1,13 @@
 // Variables, answered like a Prefect 3.8 server (src/prefect/server/api/variables.py,
 // models/variables.py, schemas/actions.py, types/names.py): names of lowercase letters, digits,
 // dashes and underscores (at most 255 characters), any JSON value of at most 5000 characters once
-// serialized, unique names (a duplicate is the server's generic data-integrity 409), lookups by
-// id or by name, and filters on id, name and tags.
+// serialized, unique names (a duplicate create is a 409 naming the variable, a rename onto a
+// taken name the server's generic data-integrity 409), lookups by id or by name, and filters on
+// id, name and tags.
 import type { ContractIssue } from "../../contract/validator.js";
 import { variables, type VariableEntity } from "../collections.js";
 import { combine, likePattern, matches, page, sortBy, stamp, timestamp, found, type Criteria } from "../filters.js";
-import { created, integrityConflict, noContent, ok, unprocessable, valueErrorIssue, type Reply } from "../http.js";
+import { conflict, created, integrityConflict, noContent, ok, pythonRepr, unprocessable, valueErrorIssue, type Reply } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 
 const NOT_FOUND = "Variable not found.";
@@ -106,9 +107,10 @@ function matching(ctx: RequestContext): VariableEntity[] {
 
 function createVariable(ctx: RequestContext): Reply {
   const body = ctx.body as { name: string; value: VariableValue; tags?: string[] };
-  checkFields(body, ctx.body);
+  checkFields(body, ctx.sent);
   const collection = variables(ctx.workspace);
-  if (collection.getByKey(body.name)) throw integrityConflict();
+  // api/variables.py create_variable names the variable (scenarios.jsonl "variable duplicate").
+  if (collection.getByKey(body.name)) throw conflict(`A variable with the name ${pythonRepr(body.name)} already exists.`);
   const variable: VariableEntity = { ...stamp(ctx), name: body.name, value: body.value, tags: body.tags ?? [] };
   collection.put(variable);
   return created(view(variable));
@@ -117,7 +119,7 @@ function createVariable(ctx: RequestContext): Reply {
 /** PATCH: only the fields sent are written; renaming onto another variable's name is a conflict. */
 function updateVariable(ctx: RequestContext, current: VariableEntity | undefined): Reply {
   const body = ctx.body as VariableFields;
-  checkFields(body, ctx.body);
+  checkFields(body, ctx.sent);
   const variable = found(current, NOT_FOUND);
   // An explicit null lands in a NOT NULL column.
   if (("name" in body && body.name === null) || ("tags" in body && body.tags === null)) throw integrityConflict();

@@ -39,7 +39,8 @@ describe("work pool routes", () => {
     const api = workspace();
     const response = await api.post<Pool>("/work_pools/", { name: "agents" });
     expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ name: "agents", type: "prefect-agent", base_job_template: {}, is_paused: false, status: "NOT_READY", active_slots: null });
+    // An agent pool has no status (client-suite.jsonl.gz #1).
+    expect(response.body).toMatchObject({ name: "agents", type: "prefect-agent", base_job_template: {}, is_paused: false, status: null, active_slots: null });
     const queue = await api.get<Queue>("/work_pools/agents/queues/default");
     expect(queue.body).toMatchObject({ id: response.body.default_queue_id, priority: 1, work_pool_name: "agents", work_pool_id: response.body.id, description: "The work pool's default queue." });
   });
@@ -71,9 +72,18 @@ describe("work pool routes", () => {
       body: { exception_detail: [{ loc: ["body", "base_job_template"], msg: expect.stringContaining("must contain both a `job_configuration` key and a `variables` key") }] },
     });
     const undeclared = { job_configuration: { image: "{{ image }}", env: "{{ env }}" }, variables: { properties: { image: {} } } };
+    // A validator's ValueError with its `ctx`, and the body echoed as sent (scenarios.jsonl "pool bad template").
     expect(await api.post("/work_pools/", { name: "undeclared", base_job_template: undeclared })).toMatchObject({
       status: 422,
-      body: { exception_detail: [{ msg: expect.stringContaining("undeclared variable(s): env") }] },
+      body: {
+        exception_message: "Invalid request received.",
+        exception_detail: [{ type: "value_error", loc: ["body", "base_job_template"], msg: expect.stringContaining("undeclared variable(s): env"), input: undeclared, ctx: { error: {} } }],
+        request_body: { name: "undeclared", base_job_template: undeclared },
+      },
+    });
+    expect((await api.post<{ request_body: object }>("/work_pools/", { name: "undeclared", base_job_template: undeclared })).body.request_body).toStrictEqual({
+      name: "undeclared",
+      base_job_template: undeclared,
     });
     expect(await api.post<Pool>("/work_pools/", { name: "docker", type: "docker", base_job_template: TEMPLATE })).toMatchObject({
       status: 201,
@@ -90,6 +100,14 @@ describe("work pool routes", () => {
     await api.patch("/work_pools/k8s", { is_paused: false, concurrency_limit: null });
     expect((await api.get<Pool>("/work_pools/k8s")).body).toMatchObject({ is_paused: false, status: "NOT_READY", concurrency_limit: null, active_slots: null });
     expect((await api.patch("/work_pools/k8s", { name: "renamed" })).status).toBe(422);
+  });
+
+  it("keeps an agent pool's status null, paused or not (models/workers.py update_work_pool)", async () => {
+    const api = workspace();
+    await api.post("/work_pools/", { name: "agent-pool", type: "prefect-agent", is_paused: true });
+    expect((await api.get<Pool>("/work_pools/agent-pool")).body).toMatchObject({ is_paused: true, status: null });
+    await api.patch("/work_pools/agent-pool", { is_paused: false });
+    expect((await api.get<Pool>("/work_pools/agent-pool")).body).toMatchObject({ is_paused: false, status: null });
   });
 
   it("deletes a pool with its queues", async () => {

@@ -5,7 +5,7 @@
 // lookup only sees the legacy `default-agent-pool`.
 import { workPools, workQueues, type WorkPoolEntity, type WorkQueueEntity } from "../collections.js";
 import { found, page, sortByName, stamp, timestamp } from "../filters.js";
-import { HttpError, conflict, created, integrityConflict, invalidField, noContent, notFound, ok } from "../http.js";
+import { HttpError, conflict, created, integrityConflict, noContent, notFound, ok, valueError } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 import type { Collection, Workspace } from "../store.js";
 import { given, workPoolMatches, workQueueMatches } from "./deployment-filters.js";
@@ -114,8 +114,9 @@ function checkBaseJobTemplate(template: unknown, requestBody: unknown): void {
   const record = template as Record<string, unknown>;
   const jobConfiguration = record.job_configuration as Record<string, unknown> | undefined;
   const variables = record.variables as { properties?: Record<string, unknown> } | undefined;
+  // A pydantic validator's ValueError, `ctx` included (scenarios.jsonl "pool bad template").
   const fail = (message: string): never => {
-    throw invalidField(["body", "base_job_template"], `Value error, ${message}`, template, requestBody);
+    throw valueError(["body", "base_job_template"], message, template, requestBody);
   };
   if (!jobConfiguration || !Object.keys(jobConfiguration).length || !variables || !Object.keys(variables).length) {
     fail("The `base_job_template` must contain both a `job_configuration` key and a `variables` key.");
@@ -132,7 +133,8 @@ function checkBaseJobTemplate(template: unknown, requestBody: unknown): void {
 
 /** Work pool names may not be blank (quotes and spaces alone count as blank). */
 function checkPoolName(name: string, requestBody: unknown): void {
-  if (!name.replace(/['" ]/g, "")) throw invalidField(["body", "name"], "Value error, name cannot be an empty string", name, requestBody);
+  // A pydantic validator's ValueError, like the template's (schemas/actions.py WorkPoolCreate, validate_name_characters).
+  if (!name.replace(/['" ]/g, "")) throw valueError(["body", "name"], "name cannot be an empty string", name, requestBody);
 }
 
 /**
@@ -214,8 +216,9 @@ export function createPool(ctx: RequestContext, input: Body): WorkPoolEntity {
     base_job_template: (input.base_job_template as Record<string, unknown> | undefined) ?? {},
     is_paused: isPaused,
     concurrency_limit: (input.concurrency_limit as number | null | undefined) ?? null,
-    // Agent pools are never paused by status; worker pools start NOT_READY until a worker polls.
-    status: type !== "prefect-agent" && isPaused ? "PAUSED" : "NOT_READY",
+    // Agent pools have no status at all; worker pools start NOT_READY until a worker polls
+    // (models/workers.py create_work_pool; client-suite.jsonl.gz #1, a prefect-agent pool: null).
+    status: type === "prefect-agent" ? null : isPaused ? "PAUSED" : "NOT_READY",
     default_queue_id: null,
     storage_configuration: {
       bundle_upload_step: null,
@@ -297,8 +300,9 @@ export function registerWorkPoolsRoutes(router: Router): void {
     const body = ctx.body as Body;
     const name = body.name as string;
     if (isReserved(name)) throw new HttpError(403, { detail: "Work pools starting with 'Prefect' are reserved for internal use." });
-    checkPoolName(name, body);
-    checkBaseJobTemplate(body.base_job_template, body);
+    // A 422 echoes the body as sent, not with defaults filled (scenarios.jsonl "pool bad template").
+    checkPoolName(name, ctx.sent);
+    checkBaseJobTemplate(body.base_job_template, ctx.sent);
     if (workPools(ctx.workspace).getByKey(name)) throw conflict("A work pool with this name already exists.");
     return created(poolResponse(createPool(ctx, body)));
   });

@@ -40,6 +40,24 @@ describe("compareBodies", () => {
     expect(compareBodies({ id: fresh }, { id: X }, ids)).toEqual([{ path: "$.id", kind: "id", recorded: fresh, live: X }]);
   });
 
+  it("reports a list of known objects in another order once, then compares them pair by pair", () => {
+    const ids = new IdMap();
+    ids.pair(A, X);
+    ids.pair(B, Y);
+    expect(compareBodies([{ id: A, limit: 2 }, { id: B, limit: 1 }], [{ id: Y, limit: 1 }, { id: X, limit: 3 }], ids)).toEqual([
+      { path: "$", kind: "order", recorded: [A, B], live: [Y, X] },
+      { path: "$[0].limit", kind: "value", recorded: 2, live: 3 },
+    ]);
+    // Sorted by names that differ only in their ids, the order follows the ids: no mismatch.
+    expect(
+      compareBodies([{ id: A, name: `deployment:${A}` }, { id: B, name: `deployment:${B}` }], [{ id: Y, name: `deployment:${Y}` }, { id: X, name: `deployment:${X}` }], ids),
+    ).toEqual([]);
+    // Objects not yet paired are compared in order.
+    expect(compareBodies([{ id: "0f0f0f0f-1111-4222-8333-444444444444" }, { id: A }], [{ id: X }, { id: X }], new IdMap())).toEqual([
+      { path: "$[1].id", kind: "id", recorded: A, live: X },
+    ]);
+  });
+
   it("looks up keys that are ids under their live pair", () => {
     const ids = new IdMap();
     ids.pair(A, X);

@@ -7,7 +7,7 @@
 export interface Mismatch {
   /** `status`, or a JSON path into the body: `$`, `$.schedules[0].id`. */
   path: string;
-  kind: "status" | "value" | "type" | "missing" | "extra" | "length" | "id";
+  kind: "status" | "value" | "type" | "missing" | "extra" | "length" | "id" | "order";
   recorded: unknown;
   live: unknown;
 }
@@ -101,10 +101,62 @@ function childPath(path: string, key: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
+const idOf = (item: unknown): string | undefined =>
+  item && typeof item === "object" && !Array.isArray(item) && typeof (item as { id?: unknown }).id === "string" ? ((item as { id: string }).id).toLowerCase() : undefined;
+
+/** An object's `name` with its ids blanked, when the name holds one (`deployment:<id>`). */
+function idBlindName(item: unknown): string | undefined {
+  const name = (item as { name?: unknown }).name;
+  if (typeof name !== "string" || !name.match(UUID)) return undefined;
+  return name.replace(UUID, "<id>");
+}
+
+/**
+ * The order is explained by ids alone when every two objects the servers put in opposite
+ * orders have names that differ only in their ids: a list sorted by a name that embeds an id
+ * (`deployment:<id>` limits) follows the ids, which each server draws anew.
+ */
+function orderedByIdsAlone(recorded: unknown[], order: number[]): boolean {
+  for (let i = 0; i < order.length; i += 1) {
+    for (let j = i + 1; j < order.length; j += 1) {
+      if ((order[i] as number) < (order[j] as number)) continue;
+      const name = idBlindName(recorded[i]);
+      if (name === undefined || name !== idBlindName(recorded[j])) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * When both lists hold objects whose ids are all paired already, but in another order: the
+ * live list put in the recorded order, and whether that other order is explained by ids alone
+ * (see orderedByIdsAlone). Otherwise `undefined`.
+ */
+function alignByIds(recorded: unknown[], live: unknown[], ids: IdMap): { aligned: unknown[]; byIdsAlone: boolean } | undefined {
+  const liveIndex = new Map<string, number>();
+  live.forEach((item, index) => {
+    const id = idOf(item);
+    if (id !== undefined) liveIndex.set(id, index);
+  });
+  if (liveIndex.size !== live.length) return undefined;
+  const order: number[] = [];
+  for (const item of recorded) {
+    const id = idOf(item);
+    const paired = id === undefined ? undefined : ids.live(id);
+    const index = paired === undefined ? undefined : liveIndex.get(paired);
+    if (index === undefined) return undefined;
+    order.push(index);
+  }
+  if (new Set(order).size !== order.length || order.every((index, position) => index === position)) return undefined;
+  return { aligned: order.map((index) => live[index]), byIdsAlone: orderedByIdsAlone(recorded, order) };
+}
+
 /**
  * Every difference between a recorded body and a live one, pairing ids as it goes (so the
  * order of the walk is the order of appearance: object keys as the recording lists them,
- * arrays front to back). Arrays of different lengths are reported once, not walked.
+ * arrays front to back). Arrays of different lengths are reported once, not walked; a list of
+ * objects already paired by id but in another order is reported once as `order` (unless ids
+ * alone explain it), then walked pair by pair.
  */
 export function compareBodies(recorded: unknown, live: unknown, ids: IdMap, path = "$"): Mismatch[] {
   const recordedType = typeOf(recorded);
@@ -118,7 +170,10 @@ export function compareBodies(recorded: unknown, live: unknown, ids: IdMap, path
     const r = recorded as unknown[];
     const l = live as unknown[];
     if (r.length !== l.length) return [{ path, kind: "length", recorded: r.length, live: l.length }];
-    return r.flatMap((item, index) => compareBodies(item, l[index], ids, `${path}[${index}]`));
+    const alignment = alignByIds(r, l, ids);
+    const order: Mismatch[] = alignment && !alignment.byIdsAlone ? [{ path, kind: "order", recorded: r.map(idOf), live: l.map(idOf) }] : [];
+    const counterpart = alignment?.aligned ?? l;
+    return [...order, ...r.flatMap((item, index) => compareBodies(item, counterpart[index], ids, `${path}[${index}]`))];
   }
   if (recordedType === "object") {
     const r = recorded as Record<string, unknown>;
