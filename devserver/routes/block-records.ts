@@ -1,7 +1,6 @@
 // Stored block types, schemas and documents: how they are built, how block documents keep
 // track of who references them, and what deleting one takes with it (the real server's
 // foreign keys all cascade: type -> schemas -> documents -> references).
-import { blockSchemaChecksum } from "../catalog/checksum.js";
 import {
   blockDocuments,
   blockSchemas,
@@ -52,20 +51,6 @@ export function newBlockType(ctx: RequestContext, input: BlockTypeInput, isProte
     description: escapeHtml(input.description),
     code_example: escapeHtml(input.code_example),
     is_protected: isProtected,
-  };
-}
-
-/** A new stored block schema; its checksum is computed from `fields` as Prefect does. The block type is joined on read. */
-export function newBlockSchema(ctx: RequestContext, input: BlockSchemaInput, created = timestamp(ctx.now)): BlockSchemaEntity {
-  return {
-    id: ctx.services.newId(),
-    created,
-    updated: created,
-    checksum: blockSchemaChecksum(input.fields),
-    fields: input.fields,
-    block_type_id: input.block_type_id,
-    capabilities: input.capabilities,
-    version: input.version,
   };
 }
 

@@ -1,12 +1,19 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { systemBlockSchemas } from "../catalog/system-blocks.js";
+import { startDevServer } from "../index.js";
 import { startTestDevServer, useDevServer } from "../../test/support/devserver.js";
 import { rawApi, type RawApi } from "../../test/support/http.js";
 
-const SECRET_CHECKSUM = "sha256:f290d6bec2665ff8179b4b88a1ba1942bc93b228504da8b65ce66e8aa70d6159";
+// The checksums a real 3.8 server gives these schemas (catalog.json).
+const SECRET_CHECKSUM = "sha256:c078ed9c1e813e224c0b353d7ad4564a11d51d3198d9ac0686478165a1911c78";
 const GITHUB_CREDENTIALS_CHECKSUM = "sha256:74a34b668838ba661d9160ab127053dd44a22dd04e89562839645791e70d046a";
+/** Secret's checksum on older servers, which clients built against them still name in references. */
+const OLD_SECRET_CHECKSUM = "sha256:f290d6bec2665ff8179b4b88a1ba1942bc93b228504da8b65ce66e8aa70d6159";
+/** The schema a real server made for a Secret nested as `{title, type, properties: {value}}` (client-suite.jsonl.gz seq 3973). */
+const NESTED_SECRET_CHECKSUM = "sha256:2991dd6447107499a1875b39054b8250382127417fe731802d94d6428a85d4c5";
 const MISSING_ID = "00000000-0000-4000-8000-000000000000";
 
 interface BlockType {
@@ -93,7 +100,8 @@ describe("system block catalog", () => {
     expect(secret).toMatchObject({ name: "Secret", is_protected: true });
     expect(await typeOf(api, "slack-webhook")).toMatchObject({ name: "Slack Webhook", is_protected: false });
     const all = await api.post<BlockType[]>("/block_types/filter", { block_types: { slug: { any_: ["secret", "slack-webhook", "custom-webhook", "github-credentials", "aws-credentials", "json", "string", "date-time"] } } });
-    expect(all.body.map((type) => type.slug)).toEqual(["aws-credentials", "custom-webhook", "date-time", "github-credentials", "json", "secret", "slack-webhook", "string"]);
+    // A 3.8 server no longer registers String, JSON and DateTime (catalog.json).
+    expect(all.body.map((type) => type.slug)).toEqual(["aws-credentials", "custom-webhook", "github-credentials", "secret", "slack-webhook"]);
   });
 
   it("seeds each Cloud workspace on its own", async () => {
@@ -125,9 +133,11 @@ describe("system block catalog", () => {
   it("lists notification blocks by their notify capability", async () => {
     const api = rawApi(ctx.server.url);
     const notify = await api.post<BlockSchema[]>("/block_schemas/filter", { block_schemas: { block_capabilities: { all_: ["notify"] } } });
-    expect(new Set(notify.body.map((schema) => schema.block_type.slug))).toEqual(new Set(["slack-webhook", "custom-webhook"]));
+    const notifiers = ["custom-webhook", "discord-webhook", "mattermost-webhook", "ms-teams-webhook", "opsgenie-webhook", "pager-duty-webhook", "sendgrid-email", "slack-webhook", "twilio-sms"];
+    expect(new Set(notify.body.map((schema) => schema.block_type.slug))).toEqual(new Set(notifiers));
     const notifyTypes = await api.post<BlockType[]>("/block_types/filter", { block_schemas: { block_capabilities: { all_: ["notify"] } } });
-    expect(notifyTypes.body.map((type) => type.slug)).toEqual(["custom-webhook", "slack-webhook"]);
+    // By name: "Microsoft Teams Webhook" sorts before "Opsgenie Webhook", "Sendgrid Email" before "Slack Webhook".
+    expect(notifyTypes.body.map((type) => type.slug)).toEqual(notifiers);
     const capabilities = await api.get<string[]>("/block_capabilities/");
     expect(capabilities.body).toEqual(expect.arrayContaining(["notify", "read-path", "write-path"]));
   });
@@ -198,9 +208,10 @@ describe("block types", () => {
   it("filters block types by name (case-insensitive) and pages them", async () => {
     const api = rawApi(ctx.server.url);
     const byName = await api.post<BlockType[]>("/block_types/filter", { block_types: { name: { like_: "webHOOK" } } });
-    expect(byName.body.map((type) => type.slug)).toEqual(["custom-webhook", "slack-webhook", "webhook"]);
+    const webhooks = ["custom-webhook", "discord-webhook", "mattermost-webhook", "ms-teams-webhook", "opsgenie-webhook", "pager-duty-webhook", "slack-webhook", "webhook"];
+    expect(byName.body.map((type) => type.slug)).toEqual(webhooks);
     const second = await api.post<BlockType[]>("/block_types/filter", { block_types: { name: { like_: "webhook" } }, offset: 1, limit: 1 });
-    expect(second.body.map((type) => type.slug)).toEqual(["slack-webhook"]);
+    expect(second.body.map((type) => type.slug)).toEqual(["discord-webhook"]);
     expect((await api.post("/block_types/filter", { limit: 201 })).status).toBe(422);
   });
 });
@@ -242,6 +253,92 @@ describe("block schemas", () => {
     expect(nested).toMatchObject({ status: 409, body: { detail: "Cannot create block schema because block type 'no-such-type' was not found.Did you forget to register the block type?" } });
   });
 
+  it("registers a nested block as a schema of its own when the referenced checksum is unknown, as a real server did", async () => {
+    // client-suite.jsonl.gz seq 3970-3990: the reference names an old Secret checksum a 3.8 server lacks.
+    // A workspace of its own: the nested Secret schema becomes the newest Secret schema, which other tests look up.
+    const api = rawApi(ctx.server.cloudUrl("11111111-1111-4111-8111-111111111111", "44444444-4444-4444-8444-444444444444"));
+    const slug = fresh("nested-creds");
+    const type = (await api.post<BlockType>("/block_types/", { name: `Nested ${slug}`, slug })).body;
+    const secretDefinition = { title: "Secret", type: "object", properties: { value: { title: "Value", type: "string" } } };
+    const fields = {
+      title: "GitopsTestCredentials",
+      type: "object",
+      block_type_slug: slug,
+      properties: { host: { title: "Host", type: "string" }, password: { title: "Password", allOf: [{ $ref: "#/definitions/Secret" }] } },
+      required: ["host"],
+      secret_fields: ["password.value"],
+      block_schema_references: { password: { block_type_slug: "secret", block_schema_checksum: OLD_SECRET_CHECKSUM } },
+      definitions: { Secret: secretDefinition },
+    };
+    const created = await api.post<BlockSchema>("/block_schemas/", { block_type_id: type.id, fields, capabilities: [], version: "1" });
+    // The create answers the fields as sent (seq 3971)...
+    expect(created.status).toBe(201);
+    expect(created.body.fields).toEqual(fields);
+    // ...and made a `non-versioned` Secret schema from the definition, without a block_type_slug (seq 3973).
+    const nested = await api.get<BlockSchema>(`/block_schemas/checksum/${NESTED_SECRET_CHECKSUM}`);
+    expect(nested.status).toBe(200);
+    expect(nested.body).toMatchObject({ version: "non-versioned", capabilities: [], block_type: { slug: "secret" } });
+    expect(nested.body.fields).toEqual({ ...secretDefinition, block_schema_references: {} });
+    // Reads answer the references pointing at it and its fields as the definition (seq 3973, 3990).
+    const read = await api.get<BlockSchema>(`/block_schemas/${created.body.id}`);
+    expect(read.body.fields).toEqual({
+      ...fields,
+      block_schema_references: { password: { block_schema_checksum: NESTED_SECRET_CHECKSUM, block_type_slug: "secret" } },
+      definitions: { Secret: { ...secretDefinition, block_schema_references: {} } },
+    });
+    const listed = await api.post<BlockSchema[]>("/block_schemas/filter", { limit: 2 });
+    expect(listed.body.map((schema) => schema.id)).toEqual([nested.body.id, created.body.id]);
+    // A second schema naming the same unknown checksum reuses the nested schema (seq 3988-3990).
+    const other = (await api.post<BlockType>("/block_types/", { name: `Other ${slug}`, slug: `${slug}-other` })).body;
+    const second = await api.post<BlockSchema>("/block_schemas/", { block_type_id: other.id, fields: { ...fields, block_type_slug: other.slug }, version: "1" });
+    expect(second.status).toBe(201);
+    const secretType = await typeOf(api, "secret");
+    const secretSchemas = await api.post<BlockSchema[]>("/block_schemas/filter", { block_schemas: { block_type_id: { any_: [secretType.id] } } });
+    expect(secretSchemas.body.map((schema) => schema.checksum)).toEqual([NESTED_SECRET_CHECKSUM, SECRET_CHECKSUM]);
+
+    // A document of the nested schema shows its fields, with no block_type_slug (seq 3974-3975).
+    const password = await api.post<BlockDocument>("/block_documents/", {
+      name: fresh("ref-pw"),
+      data: { value: "s3cr3t" },
+      block_schema_id: nested.body.id,
+      block_type_id: secretType.id,
+      is_anonymous: false,
+    });
+    expect(password.status).toBe(201);
+    expect(password.body.block_schema.fields).toEqual({ ...secretDefinition, block_schema_references: {} });
+    // Its schema lists no secret field: the value is answered in clear, as the real server did.
+    expect(password.body.data).toEqual({ value: "s3cr3t" });
+    const parent = await api.post<BlockDocument>("/block_documents/", {
+      name: fresh("ref-creds"),
+      data: { host: "db", password: { $ref: { block_document_id: password.body.id } } },
+      block_schema_id: created.body.id,
+      block_type_id: type.id,
+      is_anonymous: false,
+    });
+    // seq 3978: each document is obfuscated by its own schema's secret fields, so the nested value shows in clear.
+    expect(parent.body.data).toEqual({ host: "db", password: { value: "s3cr3t" } });
+    expect(parent.body.block_schema.fields).toEqual(read.body.fields);
+  });
+
+  it("refuses a nested block whose definition is missing, leaving nothing behind", async () => {
+    // Prefect's 500 body is `{"exception_message": "Internal Server Error"}`, which the contract checker
+    // (that wants a `detail` on every error) does not know: this server is not contract-checked.
+    const server = await startDevServer({ port: 0 });
+    onTestFinished(() => server.close());
+    const api = rawApi(server.url);
+    const slug = fresh("no-definition");
+    const type = (await api.post<BlockType>("/block_types/", { name: `No Definition ${slug}`, slug })).body;
+    const fields = {
+      title: "NoDefinition",
+      properties: { password: { $ref: "#/definitions/Missing" } },
+      block_schema_references: { password: { block_type_slug: "secret", block_schema_checksum: "sha256:0" } },
+    };
+    // models/block_schemas.py `_register_nested_block_schemas` raises a ValueError: a 500.
+    expect(await api.post("/block_schemas/", { block_type_id: type.id, fields })).toMatchObject({ status: 500, body: { exception_message: "Internal Server Error" } });
+    const listed = await api.post<BlockSchema[]>("/block_schemas/filter", { block_schemas: { block_type_id: { any_: [type.id] } } });
+    expect(listed.body).toEqual([]);
+  });
+
   it("protects the schemas of protected types and deletes a schema with its documents", async () => {
     const api = rawApi(ctx.server.url);
     const secretSchema = await schemaOf(api, (await typeOf(api, "secret")).id);
@@ -263,6 +360,12 @@ describe("block documents", () => {
     const created = await createDocument(api, "secret", name, { value: "hunter2" });
     expect(created).toMatchObject({ name, data: { value: "********" }, block_type_name: "Secret", is_anonymous: false, block_document_references: {} });
     expect(created.block_schema.block_type.slug).toBe("secret");
+    // scenarios.jsonl "block secret create" / "block read": the document's keys, and its schema's fields as the catalog has them.
+    expect(Object.keys(created).sort()).toEqual(
+      ["block_document_references", "block_schema", "block_schema_id", "block_type", "block_type_id", "block_type_name", "created", "data", "id", "is_anonymous", "name", "updated"],
+    );
+    expect(Object.keys(created.block_schema).sort()).toEqual(["block_type", "block_type_id", "capabilities", "checksum", "created", "fields", "id", "updated", "version"]);
+    expect(created.block_schema.fields).toEqual(systemBlockSchemas().find((schema) => schema.block_type_slug === "secret")?.fields);
     expect((await api.get<BlockDocument>(`/block_documents/${created.id}`)).body.data).toEqual({ value: "********" });
     expect((await api.get<BlockDocument>(`/block_documents/${created.id}?include_secrets=true`)).body.data).toEqual({ value: "hunter2" });
     const filtered = await api.post<BlockDocument[]>("/block_documents/filter", { block_documents: { name: { any_: [name] } }, include_secrets: true });
@@ -297,33 +400,33 @@ describe("block documents", () => {
 
   it("merges an update into the stored data by default and replaces it when asked", async () => {
     const api = rawApi(ctx.server.url);
-    const document = await createDocument(api, "json", fresh("config"), { value: { a: 1, b: 2 }, extra: "kept" });
-    await api.patch(`/block_documents/${document.id}`, { data: { value: { a: 3 } } });
+    const document = await createDocument(api, "remote-file-system", fresh("config"), { basepath: "s3://bucket", settings: { a: 1, b: 2 } });
+    await api.patch(`/block_documents/${document.id}`, { data: { settings: { a: 3 } } });
     const merged = (await api.get<BlockDocument>(`/block_documents/${document.id}`)).body;
-    // The merge is shallow: `value` is replaced as a whole, other keys stay.
-    expect(merged.data).toEqual({ value: { a: 3 }, extra: "kept" });
+    // The merge is shallow: `settings` is replaced as a whole, other keys stay.
+    expect(merged.data).toEqual({ basepath: "s3://bucket", settings: { a: 3 } });
     expect(merged.updated >= document.updated).toBe(true);
-    await api.patch(`/block_documents/${document.id}`, { data: { value: 4 }, merge_existing_data: false });
-    expect((await api.get<BlockDocument>(`/block_documents/${document.id}`)).body.data).toEqual({ value: 4 });
+    await api.patch(`/block_documents/${document.id}`, { data: { basepath: "gs://other" }, merge_existing_data: false });
+    expect((await api.get<BlockDocument>(`/block_documents/${document.id}`)).body.data).toEqual({ basepath: "gs://other" });
     expect(await api.patch(`/block_documents/${MISSING_ID}`, { data: {} })).toMatchObject({ status: 404, body: { detail: "Block document not found" } });
   });
 
   it("moves a document only to a schema of its own block type", async () => {
     const api = rawApi(ctx.server.url);
-    const document = await createDocument(api, "string", fresh("greeting"), { value: "hi" });
-    const other = await schemaOf(api, (await typeOf(api, "json")).id);
-    expect(await api.patch(`/block_documents/${document.id}`, { block_schema_id: other.id, data: { value: "x" } })).toMatchObject({
+    const document = await createDocument(api, "local-file-system", fresh("files"), { basepath: "/tmp/a" });
+    const other = await schemaOf(api, (await typeOf(api, "remote-file-system")).id);
+    expect(await api.patch(`/block_documents/${document.id}`, { block_schema_id: other.id, data: { basepath: "/tmp/b" } })).toMatchObject({
       status: 400,
       body: { detail: "Must migrate block document to a block schema of the same block type." },
     });
-    expect((await api.get<BlockDocument>(`/block_documents/${document.id}`)).body.data).toEqual({ value: "hi" });
+    expect((await api.get<BlockDocument>(`/block_documents/${document.id}`)).body.data).toEqual({ basepath: "/tmp/a" });
   });
 
   it("refuses a duplicate name, a missing name and a name Prefect does not allow", async () => {
     const api = rawApi(ctx.server.url);
     const name = fresh("unique");
-    const first = await createDocument(api, "string", name, { value: "1" });
-    const again = await api.post("/block_documents/", { name, data: { value: "2" }, block_type_id: first.block_type_id, block_schema_id: first.block_schema_id });
+    const first = await createDocument(api, "local-file-system", name, { basepath: "/1" });
+    const again = await api.post("/block_documents/", { name, data: { basepath: "/2" }, block_type_id: first.block_type_id, block_schema_id: first.block_schema_id });
     expect(again).toMatchObject({ status: 409, body: { detail: "Block already exists" } });
     const nameless = await api.post<{ exception_detail: unknown[] }>("/block_documents/", { data: {}, block_type_id: first.block_type_id, block_schema_id: first.block_schema_id });
     expect(nameless.status).toBe(422);
@@ -339,16 +442,16 @@ describe("block documents", () => {
 
   it("answers a foreign key conflict for an unknown schema or type", async () => {
     const api = rawApi(ctx.server.url);
-    const type = await typeOf(api, "string");
+    const type = await typeOf(api, "local-file-system");
     const conflict = await api.post("/block_documents/", { name: fresh("orphan"), data: {}, block_type_id: type.id, block_schema_id: MISSING_ID });
     expect(conflict).toMatchObject({ status: 409, body: { detail: expect.stringContaining("Data integrity conflict") } });
   });
 
   it("names anonymous documents itself and leaves them out of listings unless asked", async () => {
     const api = rawApi(ctx.server.url);
-    const type = await typeOf(api, "string");
+    const type = await typeOf(api, "local-file-system");
     const schema = await schemaOf(api, type.id);
-    const anonymous = await api.post<BlockDocument>("/block_documents/", { data: { value: "x" }, block_type_id: type.id, block_schema_id: schema.id, is_anonymous: true });
+    const anonymous = await api.post<BlockDocument>("/block_documents/", { data: { basepath: "/x" }, block_type_id: type.id, block_schema_id: schema.id, is_anonymous: true });
     expect(anonymous.status).toBe(201);
     expect(anonymous.body).toMatchObject({ is_anonymous: true });
     expect(anonymous.body.name).toMatch(/^anonymous-[0-9a-f-]{36}$/);
@@ -356,7 +459,7 @@ describe("block documents", () => {
     expect(named.body).toEqual([]);
     const all = await api.post<BlockDocument[]>("/block_documents/filter", { block_documents: { id: { any_: [anonymous.body.id] }, is_anonymous: null } });
     expect(all.body.map((document) => document.id)).toEqual([anonymous.body.id]);
-    const ofType = await api.get<BlockDocument[]>("/block_types/slug/string/block_documents");
+    const ofType = await api.get<BlockDocument[]>("/block_types/slug/local-file-system/block_documents");
     expect(ofType.body.some((document) => document.id === anonymous.body.id)).toBe(false);
   });
 
@@ -433,9 +536,9 @@ describe("block documents", () => {
   it("filters documents by block type slug and name, sorts them and counts them", async () => {
     const api = rawApi(ctx.server.url);
     const prefix = fresh("sorted");
-    for (const suffix of ["b", "a", "c"]) await createDocument(api, "date-time", `${prefix}-${suffix}`, { value: "2024-01-01T00:00:00Z" });
-    await createDocument(api, "string", `${prefix}-z`, { value: "other type" });
-    const query = { block_types: { slug: { any_: ["date-time"] } }, block_documents: { name: { like_: prefix } } };
+    for (const suffix of ["b", "a", "c"]) await createDocument(api, "local-file-system", `${prefix}-${suffix}`, { basepath: `/${suffix}` });
+    await createDocument(api, "remote-file-system", `${prefix}-z`, { basepath: "s3://other-type" });
+    const query = { block_types: { slug: { any_: ["local-file-system"] } }, block_documents: { name: { like_: prefix } } };
     const ascending = await api.post<BlockDocument[]>("/block_documents/filter", query);
     expect(ascending.body.map((document) => document.name)).toEqual([`${prefix}-a`, `${prefix}-b`, `${prefix}-c`]);
     const descending = await api.post<BlockDocument[]>("/block_documents/filter", { ...query, sort: "NAME_DESC", limit: 2 });
@@ -453,10 +556,10 @@ describe("block documents", () => {
   it("finds documents by block type slug and exact names, not those of other types", async () => {
     const api = rawApi(ctx.server.url);
     const name = fresh("same-name");
-    const wanted = await createDocument(api, "string", name, { value: "s" });
-    await createDocument(api, "json", name, { value: "j" });
+    const wanted = await createDocument(api, "local-file-system", name, { basepath: "/s" });
+    await createDocument(api, "remote-file-system", name, { basepath: "s3://j" });
     const found = await api.post<BlockDocument[]>("/block_documents/filter", {
-      block_types: { slug: { any_: ["string"] } },
+      block_types: { slug: { any_: ["local-file-system"] } },
       block_documents: { name: { any_: [name, "no-such-document"] } },
     });
     expect(found.body.map((document) => document.id)).toEqual([wanted.id]);
@@ -470,11 +573,11 @@ describe("block documents", () => {
   it("finds a document by block type slug and name", async () => {
     const api = rawApi(ctx.server.url);
     const name = fresh("lookup");
-    const document = await createDocument(api, "string", name, { value: "v" });
-    const found = await api.get<BlockDocument>(`/block_types/slug/string/block_documents/name/${name}`);
-    expect(found).toMatchObject({ status: 200, body: { id: document.id, data: { value: "v" } } });
-    expect(await api.get(`/block_types/slug/json/block_documents/name/${name}`)).toMatchObject({ status: 404, body: { detail: "Block document not found" } });
-    const listed = await api.get<BlockDocument[]>("/block_types/slug/string/block_documents");
+    const document = await createDocument(api, "local-file-system", name, { basepath: "/v" });
+    const found = await api.get<BlockDocument>(`/block_types/slug/local-file-system/block_documents/name/${name}`);
+    expect(found).toMatchObject({ status: 200, body: { id: document.id, data: { basepath: "/v" } } });
+    expect(await api.get(`/block_types/slug/remote-file-system/block_documents/name/${name}`)).toMatchObject({ status: 404, body: { detail: "Block document not found" } });
+    const listed = await api.get<BlockDocument[]>("/block_types/slug/local-file-system/block_documents");
     expect(listed.body.some((candidate) => candidate.id === document.id)).toBe(true);
     expect(await api.get("/block_types/slug/nope/block_documents")).toMatchObject({ status: 404, body: { detail: "Block type not found" } });
   });
