@@ -154,6 +154,13 @@ describe("work queue routes", () => {
     expect(await api.post("/work_pools/missing/queues", { name: "q" })).toMatchObject({ status: 404, body: { detail: 'Work pool "missing" not found.' } });
   });
 
+  it("stores a queue created with a null description as an empty one (prefect-cli.jsonl #230)", async () => {
+    const api = workspace();
+    await api.post("/work_pools/", { name: "cli-pool", type: "process" });
+    expect(await api.post<Queue>("/work_pools/cli-pool/queues", { name: "cli-q", description: null })).toMatchObject({ status: 201, body: { description: "" } });
+    expect((await api.get<Queue>("/work_pools/cli-pool/queues/cli-q")).body.description).toBe("");
+  });
+
   it("keeps priorities unique: a queue taking a used priority pushes the others down", async () => {
     const api = workspace();
     await api.post("/work_pools/", { name: "prio" });

@@ -190,7 +190,9 @@ export function createQueue(ctx: RequestContext, pool: WorkPoolEntity, input: Qu
   const queue = putQueue(ctx.workspace, {
     ...stamp(ctx),
     name: input.name,
-    description: input.description === undefined ? "" : input.description,
+    // The column is NOT NULL with a default of "": a null description is stored as ""
+    // (orm_models.py WorkQueue.description; prefect-cli.jsonl #230 sent null, got "").
+    description: input.description ?? "",
     is_paused: input.is_paused ?? false,
     concurrency_limit: input.concurrency_limit ?? null,
     priority: requested ?? firstFreePriority(ctx.workspace, pool.id),
