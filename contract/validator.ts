@@ -428,6 +428,29 @@ export class Contract {
   }
 
   /**
+   * FastAPI reads each top-level field of a multi-parameter body (a `Body_*` schema) on its own
+   * and takes a null as not sent: the field's default, or "Field required" when it has none
+   * (fastapi/dependencies/utils.py `_validate_value_with_model_field`; prefect-cli.jsonl #225
+   * sent `"limit": null` to `/work_pools/filter` and got 200).
+   */
+  private embeddedNulls(schema: unknown, body: unknown): { absent: string[]; missing: ContractIssue[] } {
+    const none = { absent: [], missing: [] };
+    const ref = (schema as { $ref?: unknown } | null)?.$ref;
+    if (typeof ref !== "string" || !ref.startsWith(`${REF_PREFIX}Body_`)) return none;
+    if (!body || typeof body !== "object" || Array.isArray(body)) return none;
+    const target = this.doc.components.schemas[ref.slice(REF_PREFIX.length)] as { properties?: Record<string, unknown>; required?: string[] } | undefined;
+    const properties = target?.properties ?? {};
+    const required = new Set(target?.required ?? []);
+    const result: { absent: string[]; missing: ContractIssue[] } = { absent: [], missing: [] };
+    for (const [key, value] of Object.entries(body)) {
+      if (value !== null || !(key in properties)) continue;
+      if (required.has(key)) result.missing.push({ type: "missing", loc: ["body", key], msg: "Field required", input: null });
+      else result.absent.push(key);
+    }
+    return result;
+  }
+
+  /**
    * Validate a request body against the operation's declared body schema. With `lax`, the
    * body is parsed as the server parses it: numbers accepted for durations and, once valid,
    * UUIDs normalized and defaults filled in place; `sent`, a copy of the body as sent, gets the
@@ -439,6 +462,17 @@ export class Contract {
     const schema = op.requestBody?.content?.["application/json"]?.schema;
     if (schema === undefined) return { ok: true };
     const lax = options.lax ?? false;
+    const embedded = this.embeddedNulls(schema, body);
+    if (embedded.missing.length) return { ok: false, issues: embedded.missing };
+    if (embedded.absent.length) {
+      // Parsed in place (lax) or checked on a copy (strict), the nulls read as absent.
+      const record = body as Record<string, unknown>;
+      if (!lax) body = { ...record };
+      for (const key of embedded.absent) {
+        delete (body as Record<string, unknown>)[key];
+        if (lax && options.sent && typeof options.sent === "object") delete (options.sent as Record<string, unknown>)[key];
+      }
+    }
     const validate = this.compile(`request:${method}:${template}`, schema, lax);
     if (validate(body)) {
       if (lax) {

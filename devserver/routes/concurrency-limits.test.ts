@@ -157,6 +157,11 @@ describe("global concurrency limits", () => {
 
     it("skips names that match no limit", async () => {
       expect(await api.post(`${BASE}/increment`, { names: ["missing"], slots: 1 })).toMatchObject({ status: 200, body: [] });
+      // A null for a required field of a multi-parameter body is "Field required" (fastapi/dependencies/utils.py).
+      expect(await api.post(`${BASE}/increment`, { names: null, slots: 1 })).toMatchObject({
+        status: 422,
+        body: { exception_detail: [{ type: "missing", loc: ["body", "names"], msg: "Field required", input: null }] },
+      });
       expect(await api.post(`${BASE}/decrement`, { names: ["missing"], slots: 1 })).toMatchObject({ status: 200, body: [] });
       expect((await takeLease(["missing"])).body.limits).toEqual([]);
     });

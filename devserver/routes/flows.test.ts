@@ -28,6 +28,17 @@ describe("flow routes", () => {
     expect(again.body).toEqual(first.body);
   });
 
+  it("takes a null top-level filter field as not sent, as FastAPI reads a multi-parameter body (prefect-cli.jsonl #256)", async () => {
+    const api = workspace();
+    await createFlow(api, "b-flow");
+    await createFlow(api, "a-flow");
+    const body = { flows: null, flow_runs: null, deployments: null, work_pools: null, work_queues: null, sort: null, limit: null, offset: 0 };
+    const listed = await api.post<Flow[]>("/flows/filter", body);
+    expect(listed.status).toBe(200);
+    // `sort: null` is the default sort, by name.
+    expect(listed.body.map((flow) => flow.name)).toEqual(["a-flow", "b-flow"]);
+  });
+
   it("reads a flow by id and by name, and answers 404 in Prefect's words otherwise", async () => {
     const api = rawApi(ctx.server.url);
     const flow = await createFlow(api, "reader");
