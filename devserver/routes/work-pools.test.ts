@@ -154,6 +154,14 @@ describe("work queue routes", () => {
     expect(await api.post("/work_pools/missing/queues", { name: "q" })).toMatchObject({ status: 404, body: { detail: 'Work pool "missing" not found.' } });
   });
 
+  it("lists no workers for a known pool and 404s for an unknown one (prefect-cli.jsonl #242)", async () => {
+    const api = workspace();
+    await api.post("/work_pools/", { name: "inspected", type: "process" });
+    const body = { workers: { status: { any_: ["ONLINE"] } }, offset: null, limit: null };
+    expect(await api.post("/work_pools/inspected/workers/filter", body)).toMatchObject({ status: 200, body: [] });
+    expect(await api.post("/work_pools/absent/workers/filter", body)).toMatchObject({ status: 404, body: { detail: 'Work pool "absent" not found.' } });
+  });
+
   it("stores a queue created with a null description as an empty one (prefect-cli.jsonl #230)", async () => {
     const api = workspace();
     await api.post("/work_pools/", { name: "cli-pool", type: "process" });

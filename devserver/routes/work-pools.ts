@@ -338,6 +338,13 @@ export function registerWorkPoolsRoutes(router: Router): void {
     return noContent();
   });
 
+  // No worker ever heartbeats to the devserver: a known pool lists none, an unknown one is a 404
+  // (api/workers.py read_workers; prefect-cli.jsonl #242, `prefect work-pool inspect`).
+  router.post("/work_pools/{work_pool_name}/workers/filter", (ctx) => {
+    findPool(ctx.workspace, ctx.params.work_pool_name ?? "");
+    return ok(page([], ctx));
+  });
+
   router.delete("/work_pools/{name}", (ctx) => {
     const name = ctx.params.name ?? "";
     if (isReserved(name)) {
