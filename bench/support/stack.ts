@@ -79,7 +79,8 @@ function addTeam(resource: Record<string, Record<string, Json>>, team: number, p
   add("prefect_deployment_schedule", `${t}_weekly`, { deployment_id: deploymentId("weekly"), rrule: "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", timezone: "UTC" });
 
   add("prefect_block", `${t}_slack`, { name: `${t}-slack-token`, type_slug: "secret", data: JSON.stringify({ value: `xoxb-${t}-not-a-real-token` }) });
-  add("prefect_block", `${t}_settings`, { name: `${t}-settings`, type_slug: "json", data: JSON.stringify({ value: { retries: 3, regions: ["eu", "us"] } }) });
+  // A block with no secret field and free-form settings (a 3.8 server has no `json` block type: catalog.json).
+  add("prefect_block", `${t}_settings`, { name: `${t}-settings`, type_slug: "remote-file-system", data: JSON.stringify({ basepath: `s3://warehouse/${t}`, settings: { retries: 3, regions: ["eu", "us"] } }) });
 
   add("prefect_variable", `${t}_retention`, { name: `${t}_retention_days`, value: 30, tags: [t] });
   add("prefect_variable", `${t}_bucket`, { name: `${t}_bucket`, value: `s3://warehouse/${t}` });

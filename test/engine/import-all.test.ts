@@ -68,10 +68,10 @@ async function seedWorkspace(ws: Workspace, options: { webhooks: boolean }): Pro
   ids.secret = await createBlock(api, "secret", "db-password", { value: SECRET_VALUE });
   ids.slack = await createBlock(api, "slack-webhook", "alerts", { url: SLACK_URL, notify_type: "info" });
   ids.webhookBlock = await createBlock(api, "webhook", "callback", { url: "https://example.com/hook?x=${y}", method: "PUT", headers: { Authorization: HEADER_SECRET } });
-  ids.string = await createBlock(api, "string", "greeting", { value: "hello ${name}" });
+  ids.files = await createBlock(api, "local-file-system", "data-dir", { basepath: "/data/${name}" });
   ids.aws = await createBlock(api, "aws-credentials", "aws-prod", { aws_access_key_id: "AKIAEXAMPLE", aws_secret_access_key: AWS_SECRET, region_name: "eu-west-1" });
   // A document referring to another: Prefect stores the reference and reads it back resolved.
-  ids.awsRef = await createBlock(api, "json", "aws-settings", { value: { $ref: { block_document_id: ids.aws } }, note: "see aws-prod" });
+  ids.awsRef = await createBlock(api, "s3-bucket", "warehouse-bucket", { bucket_name: "warehouse", credentials: { $ref: { block_document_id: ids.aws } } });
 
   const deployment = await ok<{ id: string }>(
     api.post("/deployments/", {
@@ -249,8 +249,8 @@ describe("import --all", () => {
     const [slack] = resourceNamed(document, "prefect_block", "name", "alerts");
     const [callback] = resourceNamed(document, "prefect_block", "name", "callback");
     const [aws] = resourceNamed(document, "prefect_block", "name", "aws-prod");
-    expect(resourceNamed(document, "prefect_block", "name", "aws-settings")[1].data).toBe(
-      `\${jsonencode({"note" = "see aws-prod", "value" = {"$ref" = {"block_document_id" = prefect_block.${aws}.id}}})}`,
+    expect(resourceNamed(document, "prefect_block", "name", "warehouse-bucket")[1].data).toBe(
+      `\${jsonencode({"bucket_name" = "warehouse", "credentials" = {"$ref" = {"block_document_id" = prefect_block.${aws}.id}}})}`,
     );
     const [failure, failureBody] = resourceNamed(document, "prefect_automation", "name", "on failure");
     expect((failureBody.actions as Json[]).map((action) => action.deployment_id ?? action.work_pool_id ?? action.work_queue_id ?? action.block_document_id)).toEqual([
@@ -275,7 +275,7 @@ describe("import --all", () => {
     }
     expect(Object.values(document.variable ?? {}).every((variable) => variable.sensitive === true)).toBe(true);
     expect(resourceNamed(document, "prefect_block", "name", "db-password")[1].data).toMatch(/^\$\{jsonencode\(\{"value" = var\.[a-z_]+\}\)\}$/);
-    expect(resourceNamed(document, "prefect_block", "name", "greeting")[1].data).toBe('{"value":"hello $${name}"}');
+    expect(resourceNamed(document, "prefect_block", "name", "data-dir")[1].data).toBe('{"basepath":"/data/$${name}"}');
     const secretsFile = join(dir, "imported.auto.tfvars.json");
     const values = Object.values(readJson<Json>(secretsFile));
     expect(values.sort()).toEqual([...SECRETS, "https://example.com/hook?x=${y}"].sort());
