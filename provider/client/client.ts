@@ -256,6 +256,8 @@ export class PrefectClient {
         if (error instanceof PrefectApiError) this.connected = true;
         // A kept-alive connection the server closed as we reused it: sent again at once, once,
         // outside the retry budget; the server never read a request on a connection it had closed.
+        // A create only when the connection had sat idle (`staleSocketMinIdleMs`): a server closes
+        // idle connections, so a cut on a busy one may have followed an applied request.
         if (!staleSocketRetried && error instanceof NetworkError && error.delivery === "stale-socket" && (idempotent || (error.idleMs ?? 0) >= this.staleSocketMinIdleMs)) {
           staleSocketRetried = true;
           this.countRetry(info, attempt, 0, "stale-socket", error);
