@@ -5,6 +5,7 @@
 // per failing model, located through the union member's class name (`EventTrigger`,
 // `RunDeployment`), with a `Value error, ...` message.
 import type { ContractIssue } from "../../contract/validator.js";
+import { HttpError, valueErrorIssue } from "../http.js";
 import { parametersProblem, templateProblem } from "./automation-templates.js";
 
 type Loc = (string | number)[];
@@ -35,7 +36,33 @@ export function durationSeconds(value: unknown): number {
   return UNIT_SECONDS.reduce((total, unit, index) => total + Number(match[index + 1] ?? 0) * unit, 0);
 }
 
-const valueError = (loc: Loc, message: string, input: unknown): ContractIssue => ({ type: "value_error", loc, msg: `Value error, ${message}`, input });
+const valueError = (loc: Loc, message: string, input: unknown): ContractIssue => valueErrorIssue(loc, message, input);
+
+/** pydantic's error for a union member whose `type` literal the input does not have. */
+const literalError = (loc: Loc, expected: string, input: unknown): ContractIssue =>
+  ({ type: "literal_error", loc, msg: `Input should be '${expected}'`, input, ctx: { expected: `'${expected}'` } }) as ContractIssue;
+
+const missing = (loc: Loc, input: unknown): ContractIssue => ({ type: "missing", loc, msg: "Field required", input });
+
+/**
+ * The members of the open-source server's trigger union, in its order, named as pydantic names
+ * them (scenarios.jsonl "auto proactive within 5"), with the fields each requires
+ * (src/prefect/server/events/schemas/automations.py: CompositeTrigger.triggers/within, CompoundTrigger.require).
+ */
+const TRIGGER_MEMBERS = [
+  { type: "event", tag: "EventTrigger", cloudTag: "EventTrigger", required: [] as string[] },
+  {
+    type: "compound",
+    tag: "function-after[validate_require(), function-after[validate_require(), CompoundTrigger]]",
+    cloudTag: "CompoundTrigger",
+    required: ["triggers", "within", "require"],
+  },
+  { type: "sequence", tag: "SequenceTrigger", cloudTag: "SequenceTrigger", required: ["triggers", "within"] },
+] as const;
+type TriggerMember = (typeof TRIGGER_MEMBERS)[number];
+
+/** The server's answer to a Proactive trigger whose `within` is text (see AutomationParser.event). */
+const internalServerError = (): HttpError => new HttpError(500, { exception_message: "Internal Server Error" });
 
 /** pydantic's wording for a timedelta below its `ge` bound of zero. */
 const nonNegative = (loc: Loc, input: unknown): ContractIssue => ({
@@ -47,11 +74,19 @@ const nonNegative = (loc: Loc, input: unknown): ContractIssue => ({
 
 const unique = (values: unknown): string[] => [...new Set(Array.isArray(values) ? (values as string[]) : [])];
 
-/** Parses one automation body; problems accumulate in `issues`. */
+/**
+ * Parses one automation body; problems accumulate in `issues`. With `unionErrors` (the
+ * open-source server), a trigger or action that fails its own union member is also reported by
+ * every other member of its union, as pydantic reports a failed union; without (Cloud, which
+ * nothing recorded shows), only its own member's problems are.
+ */
 export class AutomationParser {
   readonly issues: ContractIssue[] = [];
 
-  constructor(private readonly newId: () => string) {}
+  constructor(
+    private readonly newId: () => string,
+    private readonly unionErrors = true,
+  ) {}
 
   /** The stored fields of a validated AutomationCreate/AutomationUpdate body (defaults already filled). */
   automation(body: Json, loc: Loc): AutomationFields {
@@ -75,18 +110,46 @@ export class AutomationParser {
 
   /** A trigger in its output shape, with a new id: the server replaces any id a client sends. */
   trigger(raw: Json, loc: Loc): Json {
-    switch (raw.type) {
-      case "compound":
-      case "sequence":
-        return this.composite(raw, loc);
-      case "metric":
-        return this.metric(raw, [...loc, "MetricTrigger"]);
-      default:
-        return this.event(raw, [...loc, "EventTrigger"]);
+    if (raw.type === "metric") return this.metric(raw, [...loc, "MetricTrigger"]);
+    const own = TRIGGER_MEMBERS.find((member) => member.type === raw.type) ?? TRIGGER_MEMBERS[0];
+    const before = this.issues.length;
+    const ownLoc = [...loc, this.unionErrors ? own.tag : own.cloudTag];
+    const result = own.type === "event" ? this.event(raw, ownLoc) : this.composite(raw, ownLoc);
+    if (!this.unionErrors || this.issues.length === before) return result;
+    const ownIssues = this.issues.splice(before);
+    for (const member of TRIGGER_MEMBERS) this.issues.push(...(member === own ? ownIssues : this.triggerMismatch(member, raw, loc)));
+    return result;
+  }
+
+  /** What a trigger union member reports for a trigger of another type. */
+  private triggerMismatch(member: TriggerMember, raw: Json, loc: Loc): ContractIssue[] {
+    const at = [...loc, member.tag];
+    if (member.type === "event") {
+      // EventTrigger's before-validator runs ahead of its fields: a null window is all it reports.
+      if ("within" in raw && raw.within === null) return [valueError(at, "`within` should be a valid timedelta", raw)];
+      return [literalError([...at, "type"], member.type, raw.type)];
     }
+    const issues = [literalError([...at, "type"], member.type, raw.type)];
+    for (const field of member.required) {
+      if (field === "triggers" && Array.isArray(raw.triggers)) {
+        // The member still validates the nested triggers, reporting their problems under its own name.
+        const nested = new AutomationParser(this.newId, this.unionErrors);
+        (raw.triggers as Json[]).forEach((child, index) => nested.trigger(child, [...at, "triggers", index]));
+        issues.push(...nested.issues);
+      } else if (!(field in raw)) {
+        issues.push(missing([...at, field], raw));
+      }
+    }
+    return issues;
   }
 
   private event(raw: Json, loc: Loc): Json {
+    // src/prefect/server/events/schemas/automations.py EventTrigger.enforce_minimum_within_for_proactive_triggers
+    // (a before-validator): an explicit null is refused; on a Proactive trigger, text is compared
+    // with a timedelta before pydantic parses it, a TypeError the server answers with a 500
+    // (scenarios.jsonl "auto proactive within iso", "auto put proactive iso").
+    if ("within" in raw && raw.within === null) this.issues.push(valueError(loc, "`within` should be a valid timedelta", raw));
+    if (raw.posture === "Proactive" && typeof raw.within === "string" && raw.within !== "") throw internalServerError();
     let within = durationSeconds(raw.within ?? 0);
     if (raw.posture === "Proactive") {
       // A Proactive trigger without a window gets the 10-second minimum instead of a refusal.
@@ -109,9 +172,8 @@ export class AutomationParser {
     };
   }
 
-  private composite(raw: Json, outer: Loc): Json {
+  private composite(raw: Json, loc: Loc): Json {
     const compound = raw.type === "compound";
-    const loc = [...outer, compound ? "CompoundTrigger" : "SequenceTrigger"];
     const before = this.issues.length;
     const children = Array.isArray(raw.triggers) ? (raw.triggers as Json[]) : [];
     const triggers = children.map((child, index) => this.trigger(child, [...loc, "triggers", index]));
@@ -153,7 +215,7 @@ export class AutomationParser {
     const type = String(raw.type);
     const spec = ACTIONS[type];
     if (!spec) return { ...raw };
-    const loc = [...outer, spec.model];
+    const loc = [...outer, this.actionTag(spec)];
     const before = this.issues.length;
     const out: Json = { type };
     if (spec.target) out.source = raw.source ?? "selected";
@@ -177,7 +239,25 @@ export class AutomationParser {
       const hasId = Boolean(out[id]);
       if (selected !== hasId) this.issues.push(valueError(loc, `${id} is ${hasId ? "not allowed" : "required"}`, raw));
     }
+    if (this.unionErrors && this.issues.length > before) {
+      // scenarios.jsonl "auto bad action": each other member reports its type and the fields it requires.
+      const own = this.issues.splice(before);
+      for (const [memberType, member] of Object.entries(ACTIONS)) {
+        if (memberType === type) {
+          this.issues.push(...own);
+          continue;
+        }
+        const at = [...outer, this.actionTag(member)];
+        this.issues.push(literalError([...at, "type"], memberType, raw.type));
+        for (const field of member.required ?? []) if (!(field in raw)) this.issues.push(missing([...at, field], raw));
+      }
+    }
     return out;
+  }
+
+  /** How pydantic names an action model in a union: wrapped in its target check, if it has one. */
+  private actionTag(spec: ActionSpec): string {
+    return this.unionErrors && spec.target ? `function-after[selected_${spec.target}_requires_id(), ${spec.model}]` : spec.model;
   }
 }
 
@@ -190,6 +270,8 @@ interface ActionSpec {
   fields: Record<string, unknown>;
   /** Fields the server checks as Jinja templates. */
   templates?: string[];
+  /** Fields without a default (src/prefect/server/events/actions.py), which the other union members report missing. */
+  required?: string[];
 }
 
 const ACTIONS: Record<string, ActionSpec> = {
@@ -199,15 +281,16 @@ const ACTIONS: Record<string, ActionSpec> = {
   "resume-deployment": { model: "ResumeDeployment", target: "deployment", fields: { deployment_id: null } },
   "cancel-flow-run": { model: "CancelFlowRun", fields: {} },
   "delete-flow-run": { model: "DeleteFlowRun", fields: {} },
-  "change-flow-run-state": { model: "ChangeFlowRunState", fields: { name: null, state: null, message: null, force: false } },
+  "change-flow-run-state": { model: "ChangeFlowRunState", fields: { name: null, state: null, message: null, force: false }, required: ["state"] },
   "pause-work-queue": { model: "PauseWorkQueue", target: "work_queue", fields: { work_queue_id: null } },
   "resume-work-queue": { model: "ResumeWorkQueue", target: "work_queue", fields: { work_queue_id: null } },
   "send-notification": {
     model: "SendNotification",
     fields: { block_document_id: null, subject: "Prefect automated notification", body: "" },
     templates: ["subject", "body"],
+    required: ["block_document_id", "body"],
   },
-  "call-webhook": { model: "CallWebhook", fields: { block_document_id: null, payload: "" }, templates: ["payload"] },
+  "call-webhook": { model: "CallWebhook", fields: { block_document_id: null, payload: "" }, templates: ["payload"], required: ["block_document_id"] },
   "pause-automation": { model: "PauseAutomation", target: "automation", fields: { automation_id: null } },
   "resume-automation": { model: "ResumeAutomation", target: "automation", fields: { automation_id: null } },
   "suspend-flow-run": { model: "SuspendFlowRun", fields: {} },

@@ -30,6 +30,17 @@ interface ValidationError {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const COMPOUND = "function-after[validate_require(), function-after[validate_require(), CompoundTrigger]]";
+/** A ValueError's issue, as pydantic serializes it (its exception in `ctx`). */
+const valueIssue = (loc: (string | number)[], msg: string, input: unknown = expect.anything()) => ({ type: "value_error", loc, msg, input, ctx: { error: {} } });
+
+/**
+ * The issues a refused trigger or action reports itself, without what the other members of its
+ * union add (each one's `type` literal and the fields it requires): see the recorded 422s below.
+ */
+function ownIssues(issues: ValidationError["exception_detail"]): ValidationError["exception_detail"] {
+  return issues.filter((issue) => issue.type !== "literal_error" && !(issue.type === "missing" && issue.loc.length > 3));
+}
 const reactive = (extra: Json = {}): Json => ({ type: "event", posture: "Reactive", expect: ["prefect.flow-run.Failed"], ...extra });
 const body = (extra: Json = {}): Json => ({ name: "notify", trigger: reactive(), actions: [{ type: "do-nothing" }], ...extra });
 
@@ -134,6 +145,135 @@ describe("automations", () => {
     });
   });
 
+  describe("as the recorded Prefect 3.8 server answers", () => {
+    const proactive = (within: unknown): Json => ({
+      type: "event",
+      posture: "Proactive",
+      expect: ["pub.done"],
+      threshold: 1,
+      within,
+      match: { "prefect.resource.id": "prefect.flow-run.*" },
+      for_each: ["prefect.resource.id"],
+    });
+    const INTERNAL = { exception_message: "Internal Server Error" };
+
+    // scenarios.jsonl "auto proactive within iso" and "auto put proactive iso": the trigger's
+    // before-validator compares the text with a timedelta before parsing it (TypeError -> 500),
+    // src/prefect/server/events/schemas/automations.py enforce_minimum_within_for_proactive_triggers.
+    // A server of its own: the contract check of the shared one wants a `detail` in every error
+    // body, which Prefect's 500 (`{"exception_message": ...}`) does not have.
+    it("answers 500 to a Proactive trigger whose window is ISO text, on create and on PUT", async () => {
+      const server = await startDevServer({ port: 0 });
+      try {
+        await recordedProactive(rawApi(server.url));
+      } finally {
+        await server.close();
+      }
+    });
+
+    async function recordedProactive(api: RawApi): Promise<void> {
+      const create = async (extra: Json): Promise<Automation> => (await api.post<Automation>("/automations/", body(extra))).body;
+      expect(await api.post("/automations/", { name: "a4", trigger: proactive("PT300S"), actions: [{ type: "do-nothing" }] })).toMatchObject({ status: 500, body: INTERNAL });
+      const nested = { type: "sequence", within: 60, triggers: [reactive(), proactive("PT1M")] };
+      expect(await api.post("/automations/", { name: "a4", trigger: nested, actions: [] })).toMatchObject({ status: 500, body: INTERNAL });
+      expect((await api.post<number>("/automations/count")).body).toBe(0);
+      const a3 = await create({ name: "a3", trigger: proactive(300) });
+      expect(a3.trigger).toMatchObject({ posture: "Proactive", within: 300 });
+      expect(await api.put(`/automations/${a3.id}`, { name: "a3", trigger: proactive("PT600S"), actions: [{ type: "do-nothing" }] })).toMatchObject({ status: 500, body: INTERNAL });
+      expect((await api.get<Automation>(`/automations/${a3.id}`)).body.trigger).toMatchObject({ within: 300 });
+      // "auto put proactive number"
+      expect((await api.put(`/automations/${a3.id}`, { name: "a3", trigger: proactive(600), actions: [{ type: "do-nothing" }] })).status).toBe(204);
+      expect((await api.get<Automation>(`/automations/${a3.id}`)).body.trigger).toMatchObject({ within: 600 });
+    }
+
+    // scenarios.jsonl "auto reactive within iso": a trigger's window is always answered in seconds
+    // (PrefectBaseModel ser_json_timedelta="float"), whatever the durations option says.
+    it("answers a Reactive trigger's ISO window in seconds", async () => {
+      const a2 = await create({ trigger: { ...proactive("PT30S"), posture: "Reactive" } });
+      expect(a2.trigger.within).toBe(30);
+    });
+
+    // scenarios.jsonl "auto proactive within 5": every member of the trigger union reports, and the
+    // body is echoed as sent (within 5.0 there: the validator rewrote it; JSON numbers compare equal).
+    it("refuses a Proactive window under 10 seconds with the recorded 422", async () => {
+      const sent = { name: "a5", trigger: proactive(5), actions: [{ type: "do-nothing" }] };
+      const response = await api.post("/automations/", sent);
+      expect(response.status).toBe(422);
+      const compound = "function-after[validate_require(), function-after[validate_require(), CompoundTrigger]]";
+      expect(response.body).toEqual({
+        exception_message: "Invalid request received.",
+        exception_detail: [
+          {
+            type: "value_error",
+            loc: ["body", "trigger", "EventTrigger"],
+            msg: "Value error, `within` for Proactive triggers must be greater than or equal to 10 seconds",
+            input: sent.trigger,
+            ctx: { error: {} },
+          },
+          { type: "literal_error", loc: ["body", "trigger", compound, "type"], msg: "Input should be 'compound'", input: "event", ctx: { expected: "'compound'" } },
+          { type: "missing", loc: ["body", "trigger", compound, "triggers"], msg: "Field required", input: sent.trigger },
+          { type: "missing", loc: ["body", "trigger", compound, "require"], msg: "Field required", input: sent.trigger },
+          { type: "literal_error", loc: ["body", "trigger", "SequenceTrigger", "type"], msg: "Input should be 'sequence'", input: "event", ctx: { expected: "'sequence'" } },
+          { type: "missing", loc: ["body", "trigger", "SequenceTrigger", "triggers"], msg: "Field required", input: sent.trigger },
+        ],
+        request_body: sent,
+      });
+    });
+
+    // scenarios.jsonl "auto bad action": every member of the action union reports.
+    it("refuses a selected run-deployment without a deployment with the recorded 422", async () => {
+      const action = { type: "run-deployment", source: "selected" };
+      const sent = { name: "a9", trigger: { ...proactive(0), posture: "Reactive" }, actions: [action] };
+      const response = await api.post<ValidationError>("/automations/", sent);
+      expect(response.status).toBe(422);
+      const at = (member: string, field?: string) => (field ? ["body", "actions", 0, member, field] : ["body", "actions", 0, member]);
+      const literal = (member: string, type: string) => ({ type: "literal_error", loc: at(member, "type"), msg: `Input should be '${type}'`, input: "run-deployment", ctx: { expected: `'${type}'` } });
+      const missing = (member: string, field: string) => ({ type: "missing", loc: at(member, field), msg: "Field required", input: action });
+      expect(response.body).toEqual({
+        exception_message: "Invalid request received.",
+        exception_detail: [
+          literal("DoNothing", "do-nothing"),
+          { type: "value_error", loc: at("function-after[selected_deployment_requires_id(), RunDeployment]"), msg: "Value error, deployment_id is required", input: action, ctx: { error: {} } },
+          literal("function-after[selected_deployment_requires_id(), PauseDeployment]", "pause-deployment"),
+          literal("function-after[selected_deployment_requires_id(), ResumeDeployment]", "resume-deployment"),
+          literal("CancelFlowRun", "cancel-flow-run"),
+          literal("DeleteFlowRun", "delete-flow-run"),
+          literal("ChangeFlowRunState", "change-flow-run-state"),
+          missing("ChangeFlowRunState", "state"),
+          literal("function-after[selected_work_queue_requires_id(), PauseWorkQueue]", "pause-work-queue"),
+          literal("function-after[selected_work_queue_requires_id(), ResumeWorkQueue]", "resume-work-queue"),
+          literal("SendNotification", "send-notification"),
+          missing("SendNotification", "block_document_id"),
+          missing("SendNotification", "body"),
+          literal("CallWebhook", "call-webhook"),
+          missing("CallWebhook", "block_document_id"),
+          literal("function-after[selected_automation_requires_id(), PauseAutomation]", "pause-automation"),
+          literal("function-after[selected_automation_requires_id(), ResumeAutomation]", "resume-automation"),
+          literal("SuspendFlowRun", "suspend-flow-run"),
+          literal("ResumeFlowRun", "resume-flow-run"),
+          literal("function-after[selected_work_pool_requires_id(), PauseWorkPool]", "pause-work-pool"),
+          literal("function-after[selected_work_pool_requires_id(), ResumeWorkPool]", "resume-work-pool"),
+        ],
+        request_body: sent,
+      });
+    });
+
+    // events/schemas/automations.py enforce_minimum_within_for_proactive_triggers runs before EventTrigger's
+    // fields: a sequence without a window is refused by it as an event trigger, not by its type.
+    it("reports a composite trigger without a window through the event trigger's window check", async () => {
+      const trigger = { type: "sequence", within: null, triggers: [reactive({ within: -1 })] };
+      const refused = await refusal({ trigger });
+      expect(refused.exception_detail[0]).toEqual({
+        type: "value_error",
+        loc: ["body", "trigger", "EventTrigger"],
+        msg: "Value error, `within` should be a valid timedelta",
+        input: trigger,
+        ctx: { error: {} },
+      });
+      expect(refused.exception_detail.map((issue) => issue.loc.slice(2, 6))).toContainEqual(["SequenceTrigger", "triggers", 0, "EventTrigger"]);
+    });
+  });
+
   describe("triggers", () => {
     it("gives every trigger a new server-side id, replacing the ids a client sends", async () => {
       const sentIds: string[] = [randomUUID(), randomUUID(), randomUUID()];
@@ -193,13 +333,18 @@ describe("automations", () => {
     ])("refuses a compound trigger requiring %s of two triggers", async (require, msg) => {
       const refused = await refusal({ trigger: { type: "compound", require, within: 10, triggers: [reactive(), reactive()] } });
       expect(refused).toMatchObject({ exception_message: "Invalid request received." });
-      expect(refused.exception_detail).toEqual([{ type: "value_error", loc: ["body", "trigger", "CompoundTrigger"], msg, input: expect.anything() }]);
+      expect(ownIssues(refused.exception_detail)).toEqual([valueIssue(["body", "trigger", COMPOUND], msg)]);
     });
 
     it("locates a problem in a nested trigger through each union member it passes", async () => {
       const nested = { type: "compound", require: 5, within: 10, triggers: [reactive()] };
       const refused = await refusal({ trigger: { type: "sequence", within: 60, triggers: [reactive(), nested] } });
-      expect(refused.exception_detail.map((issue) => issue.loc)).toEqual([["body", "trigger", "SequenceTrigger", "triggers", 1, "CompoundTrigger"]]);
+      // The sequence's own member reports the nested compound's problem; the compound member of the
+      // outer union (ahead of it in the union's order) validates the same triggers and reports it too.
+      expect(ownIssues(refused.exception_detail).map((issue) => issue.loc)).toEqual([
+        ["body", "trigger", COMPOUND, "triggers", 1, COMPOUND],
+        ["body", "trigger", "SequenceTrigger", "triggers", 1, COMPOUND],
+      ]);
     });
 
     it("gives a Proactive trigger without a window the 10-second minimum", async () => {
@@ -208,20 +353,15 @@ describe("automations", () => {
     });
 
     it("refuses a Proactive trigger whose window is under 10 seconds", async () => {
-      const refused = await refusal({ trigger: { type: "event", posture: "Proactive", within: "PT5S" } });
-      expect(refused.exception_detail).toEqual([
-        {
-          type: "value_error",
-          loc: ["body", "trigger", "EventTrigger"],
-          msg: "Value error, `within` for Proactive triggers must be greater than or equal to 10 seconds",
-          input: expect.objectContaining({ posture: "Proactive" }),
-        },
+      const refused = await refusal({ trigger: { type: "event", posture: "Proactive", within: 5 } });
+      expect(ownIssues(refused.exception_detail)).toEqual([
+        valueIssue(["body", "trigger", "EventTrigger"], "Value error, `within` for Proactive triggers must be greater than or equal to 10 seconds", expect.objectContaining({ posture: "Proactive" })),
       ]);
     });
 
     it("refuses a negative window on a Reactive trigger", async () => {
       const refused = await refusal({ trigger: reactive({ within: -1 }) });
-      expect(refused.exception_detail).toEqual([expect.objectContaining({ type: "greater_than_equal", loc: ["body", "trigger", "EventTrigger", "within"] })]);
+      expect(ownIssues(refused.exception_detail)).toEqual([expect.objectContaining({ type: "greater_than_equal", loc: ["body", "trigger", "EventTrigger", "within"] })]);
     });
 
     it("refuses a metric trigger on the open-source server", async () => {
@@ -259,7 +399,7 @@ describe("automations", () => {
         const trigger = { type: "metric", metric: { name: "duration", threshold: 600, operator: ">=", [field]: 120 } };
         const refused = await refusal({ trigger }, cloud);
         expect(refused.exception_detail).toEqual([
-          { type: "value_error", loc: ["body", "trigger", "MetricTrigger", "metric", field], msg: "Value error, The minimum range is 300 seconds (5 minutes)", input: 120 },
+          valueIssue(["body", "trigger", "MetricTrigger", "metric", field], "Value error, The minimum range is 300 seconds (5 minutes)", 120),
         ]);
       });
 
@@ -324,24 +464,20 @@ describe("automations", () => {
     });
 
     it.each([
-      ["run-deployment", "deployment_id", "RunDeployment"],
-      ["pause-deployment", "deployment_id", "PauseDeployment"],
-      ["resume-deployment", "deployment_id", "ResumeDeployment"],
-      ["pause-work-queue", "work_queue_id", "PauseWorkQueue"],
-      ["resume-work-queue", "work_queue_id", "ResumeWorkQueue"],
-      ["pause-work-pool", "work_pool_id", "PauseWorkPool"],
-      ["resume-work-pool", "work_pool_id", "ResumeWorkPool"],
-      ["pause-automation", "automation_id", "PauseAutomation"],
-      ["resume-automation", "automation_id", "ResumeAutomation"],
+      ["run-deployment", "deployment_id", "function-after[selected_deployment_requires_id(), RunDeployment]"],
+      ["pause-deployment", "deployment_id", "function-after[selected_deployment_requires_id(), PauseDeployment]"],
+      ["resume-deployment", "deployment_id", "function-after[selected_deployment_requires_id(), ResumeDeployment]"],
+      ["pause-work-queue", "work_queue_id", "function-after[selected_work_queue_requires_id(), PauseWorkQueue]"],
+      ["resume-work-queue", "work_queue_id", "function-after[selected_work_queue_requires_id(), ResumeWorkQueue]"],
+      ["pause-work-pool", "work_pool_id", "function-after[selected_work_pool_requires_id(), PauseWorkPool]"],
+      ["resume-work-pool", "work_pool_id", "function-after[selected_work_pool_requires_id(), ResumeWorkPool]"],
+      ["pause-automation", "automation_id", "function-after[selected_automation_requires_id(), PauseAutomation]"],
+      ["resume-automation", "automation_id", "function-after[selected_automation_requires_id(), ResumeAutomation]"],
     ])("refuses %s with a selected source and no %s, and an inferred one with it", async (type, field, model) => {
       const missing = await refusal({ actions_on_trigger: [{ type }] });
-      expect(missing.exception_detail).toEqual([
-        { type: "value_error", loc: ["body", "actions_on_trigger", 0, model], msg: `Value error, ${field} is required`, input: expect.objectContaining({ type }) },
-      ]);
+      expect(ownIssues(missing.exception_detail)).toEqual([valueIssue(["body", "actions_on_trigger", 0, model], `Value error, ${field} is required`, expect.objectContaining({ type }))]);
       const extra = await refusal({ actions: [{ type: "do-nothing" }, { type, source: "inferred", [field]: randomUUID() }] });
-      expect(extra.exception_detail).toEqual([
-        { type: "value_error", loc: ["body", "actions", 1, model], msg: `Value error, ${field} is not allowed`, input: expect.objectContaining({ type }) },
-      ]);
+      expect(ownIssues(extra.exception_detail)).toEqual([valueIssue(["body", "actions", 1, model], `Value error, ${field} is not allowed`, expect.objectContaining({ type }))]);
     });
 
     it.each([
@@ -349,26 +485,26 @@ describe("automations", () => {
       ["body", { type: "send-notification", block_document_id: randomUUID(), body: "{% if x %}unterminated" }, "SendNotification"],
       ["payload", { type: "call-webhook", block_document_id: randomUUID(), payload: "{{ }}" }, "CallWebhook"],
     ])("refuses a notification or webhook whose %s is not a valid template", async (field, action, model) => {
-      const refused = await refusal({ actions: [action] });
-      expect(refused.exception_detail).toHaveLength(1);
-      expect(refused.exception_detail[0]).toMatchObject({ type: "value_error", loc: ["body", "actions", 0, model, field] });
-      expect(refused.exception_detail[0]?.msg).toMatch(new RegExp(`^Value error, '${field}' is not a valid template: `));
+      const refused = ownIssues((await refusal({ actions: [action] })).exception_detail);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toMatchObject({ type: "value_error", loc: ["body", "actions", 0, model, field] });
+      expect(refused[0]?.msg).toMatch(new RegExp(`^Value error, '${field}' is not a valid template: `));
     });
 
     it("refuses a template with more nested for-loops than the server's sandbox allows", async () => {
       const deep = "{% for a in x %}{% for b in a %}{% for c in b %}{{ c }}{% endfor %}{% endfor %}{% endfor %}";
       const refused = await refusal({ actions: [{ type: "send-notification", block_document_id: randomUUID(), body: deep }] });
-      expect(refused.exception_detail[0]?.msg).toBe(
+      expect(ownIssues(refused.exception_detail)[0]?.msg).toBe(
         "Value error, 'body' is not a valid template: Contains nested for loops at a depth of 3. Templates can nest for loops no more than 2 loops deep.",
       );
     });
 
     it("refuses run-deployment parameters holding invalid Jinja, naming the parameter", async () => {
       const parameters = { greeting: "hello", nested: { who: { __prefect_kind: "jinja", template: "{{ flow_run.name" } } };
-      const refused = await refusal({ actions: [{ type: "run-deployment", deployment_id: randomUUID(), parameters }] });
-      expect(refused.exception_detail).toHaveLength(1);
-      expect(refused.exception_detail[0]).toMatchObject({ loc: ["body", "actions", 0, "RunDeployment", "parameters"], input: parameters });
-      expect(refused.exception_detail[0]?.msg).toMatch(/^Value error, Invalid parameters: \nnested\.who: Invalid jinja: /);
+      const refused = ownIssues((await refusal({ actions: [{ type: "run-deployment", deployment_id: randomUUID(), parameters }] })).exception_detail);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toMatchObject({ loc: ["body", "actions", 0, "function-after[selected_deployment_requires_id(), RunDeployment]", "parameters"], input: parameters });
+      expect(refused[0]?.msg).toMatch(/^Value error, Invalid parameters: \nnested\.who: Invalid jinja: /);
     });
 
     it("accepts run-deployment parameters with valid templates and placeholders, storing them as sent", async () => {
@@ -379,7 +515,9 @@ describe("automations", () => {
 
     it("refuses a negative schedule_after", async () => {
       const refused = await refusal({ actions: [{ type: "run-deployment", source: "inferred", schedule_after: -5 }] });
-      expect(refused.exception_detail).toEqual([expect.objectContaining({ type: "greater_than_equal", loc: ["body", "actions", 0, "RunDeployment", "schedule_after"] })]);
+      expect(ownIssues(refused.exception_detail)).toEqual([
+        expect.objectContaining({ type: "greater_than_equal", loc: ["body", "actions", 0, "function-after[selected_deployment_requires_id(), RunDeployment]", "schedule_after"] }),
+      ]);
     });
 
     it("answers 404 when a run-deployment action sets job variables for a deployment that does not exist", async () => {
@@ -391,7 +529,7 @@ describe("automations", () => {
     it("refuses an enabled automation that runs an inferred deployment on every flow-run state change", async () => {
       const refused = await refusal({ trigger: reactive({ expect: ["prefect.flow-run.*"] }), actions: [{ type: "run-deployment", source: "inferred" }] });
       expect(refused.exception_detail).toEqual([
-        { type: "value_error", loc: ["body"], msg: expect.stringMatching(/^Value error, Running an inferred deployment from a flow run state change event will lead to an infinite loop/), input: expect.anything() },
+        valueIssue(["body"], expect.stringMatching(/^Value error, Running an inferred deployment from a flow run state change event will lead to an infinite loop/)),
       ]);
     });
 
@@ -437,7 +575,7 @@ describe("automations", () => {
       const original = await create();
       const refused = await api.put<ValidationError>(`/automations/${original.id}`, body({ actions: [{ type: "pause-work-pool" }] }));
       expect(refused.status).toBe(422);
-      expect(refused.body.exception_detail[0]).toMatchObject({ loc: ["body", "actions", 0, "PauseWorkPool"], msg: "Value error, work_pool_id is required" });
+      expect(ownIssues(refused.body.exception_detail)[0]).toMatchObject({ loc: ["body", "actions", 0, "function-after[selected_work_pool_requires_id(), PauseWorkPool]"], msg: "Value error, work_pool_id is required" });
       const schema = await api.put<ValidationError>(`/automations/${original.id}`, { name: "no-trigger", actions: [] });
       expect(schema.status).toBe(422);
       expect(schema.body.exception_detail).toContainEqual(expect.objectContaining({ type: "missing", loc: ["body", "trigger"] }));

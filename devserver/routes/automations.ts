@@ -32,7 +32,7 @@ const isObject = (value: unknown): value is Json => value !== null && typeof val
  * job variables of run-deployment actions, which the server does before storing anything.
  */
 function parseAutomation(ctx: RequestContext, body: Json, update: boolean): AutomationFields {
-  const parser = new AutomationParser(() => ctx.services.newId());
+  const parser = new AutomationParser(() => ctx.services.newId(), !ctx.cloud);
   const fields = parser.automation(body, ["body"]);
   if (parser.issues.length) throw unprocessable(parser.issues, body);
   const problems = jobVariableProblems(ctx.workspace, fields.actions, update);
@@ -144,7 +144,9 @@ function validateTemplate(ctx: RequestContext): Reply {
 export function registerAutomationsRoutes(router: Router): void {
   router.post("/automations/", (ctx) => {
     const body = ctx.body as Json;
-    const fields = parseAutomation(ctx, body, false);
+    // Parsed as sent, so a 422 quotes the body and its triggers without the contract's defaults
+    // (scenarios.jsonl "auto proactive within 5"); the parser fills the defaults itself.
+    const fields = parseAutomation(ctx, ctx.sent as Json, false);
     const now = timestamp(ctx.now);
     const entity = { ...fields, id: ctx.services.newId(), created: now, updated: now, ...cloudFields(ctx) } as unknown as AutomationEntity;
     automations(ctx.workspace).put(entity);
