@@ -12,9 +12,12 @@ const present = recordingsPresent();
 if (!present) console.warn(`Conformance suite skipped: no recordings at ${RECORDINGS_DIR} (the shared folder beside the repository).`);
 
 describe.skipIf(!present)("conformance with a real Prefect server", () => {
-  it("lists only recordings that exist", () => {
-    const listed = new Set(RECORDINGS.map((recording) => recording.file));
-    expect(DEVIATIONS.filter((deviation) => !listed.has(deviation.recording))).toEqual([]);
+  it("lists each deviation once, with a reason, for a recording that is replayed", () => {
+    const replayed = new Set(RECORDINGS.map((recording) => recording.file));
+    expect(DEVIATIONS.filter((deviation) => !replayed.has(deviation.recording))).toEqual([]);
+    expect(DEVIATIONS.filter((deviation) => deviation.reason.trim().length < 10)).toEqual([]);
+    const keys = DEVIATIONS.map((deviation) => `${deviation.recording} | ${deviation.exchange} | ${deviation.path}`);
+    expect(keys.filter((key, index) => keys.indexOf(key) !== index)).toEqual([]);
   });
 
   it.each(RECORDINGS.map((recording) => [recording.file, recording] as const))("the devserver answers %s as the real server did", async (file, recording) => {
