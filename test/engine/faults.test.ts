@@ -24,12 +24,16 @@ import {
   type Workspace,
 } from "../support/engine.js";
 
-/** 30% answered 5xx or 429 (Retry-After 0.2 s), all delayed, some connections cut. */
+/**
+ * 30% answered 502/503/504 or 429 (Retry-After 0.2 s), all delayed, some connections cut. No
+ * 500s: a real 500 is a deterministic refusal (a Proactive trigger's ISO `within`, recordings
+ * README) that Prefect's client does not repeat, and neither do we.
+ */
 const hostile = (seed: number): FaultConfig => ({
   seed,
   rules: [
     { type: "latency", ms: 5, jitterMs: 20 },
-    { type: "error", ratio: 0.15, statuses: [500, 502, 503, 504] },
+    { type: "error", ratio: 0.15, statuses: [502, 503, 504] },
     { type: "rate-limit", ratio: 0.18, retryAfter: 0.2 },
     { type: "drop", ratio: 0.1, phase: "either" },
   ],
