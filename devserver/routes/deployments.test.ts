@@ -23,6 +23,7 @@ interface Deployment {
   paused: boolean;
   tags: string[];
   parameters: Record<string, unknown>;
+  parameter_openapi_schema: Record<string, unknown> | null;
   job_variables: Record<string, unknown>;
   labels: Record<string, unknown>;
   schedules: Schedule[];

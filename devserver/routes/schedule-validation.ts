@@ -169,7 +169,14 @@ type ScheduleKind = "IntervalSchedule" | "CronSchedule" | "RRuleSchedule";
  * wrapped in the model's after-validator (scenarios.jsonl "schedule bad cron"), and each model
  * forbids fields it does not have (src/prefect/server/schemas/schedules.py, `extra="forbid"`).
  */
-const SCHEDULE_MEMBERS: { kind: ScheduleKind; tag: string; fields: string[]; required: string }[] = [
+interface ScheduleMember {
+  kind: ScheduleKind;
+  tag: string;
+  fields: string[];
+  required: string;
+}
+
+const SCHEDULE_MEMBERS: [ScheduleMember, ScheduleMember, ScheduleMember] = [
   { kind: "IntervalSchedule", tag: "function-after[validate_timezone(), IntervalSchedule]", fields: ["interval", "anchor_date", "timezone"], required: "interval" },
   { kind: "CronSchedule", tag: "function-after[validate_timezone(), CronSchedule]", fields: ["cron", "timezone", "day_or"], required: "cron" },
   { kind: "RRuleSchedule", tag: "RRuleSchedule", fields: ["rrule", "timezone"], required: "rrule" },
@@ -182,7 +189,7 @@ function scheduleKind(input: Record<string, unknown>): ScheduleKind {
 }
 
 /** What a union member the input was not meant for reports: its missing field, then each extra one. */
-function memberMismatch(member: (typeof SCHEDULE_MEMBERS)[number], input: Record<string, unknown>, loc: Loc): ContractIssue[] {
+function memberMismatch(member: ScheduleMember, input: Record<string, unknown>, loc: Loc): ContractIssue[] {
   const issues: ContractIssue[] = [];
   if (!(member.required in input)) issues.push({ type: "missing", loc: [...loc, member.tag, member.required], msg: "Field required", input });
   for (const [field, value] of Object.entries(input)) {
