@@ -1,7 +1,8 @@
 // How a workspace gets its system block types: lazily, the first time a block route touches
-// it, so a server that never serves a block costs nothing. A real server installs them at
-// startup (models/block_registration.py `run_block_auto_registration`); to a client the two are
-// indistinguishable.
+// it in this process, so a server that never serves a block costs nothing. A real server
+// registers them at every startup (models/block_registration.py `run_block_auto_registration`):
+// new types and schemas are added, known types get the catalog's metadata, nothing is removed. A
+// workspace kept in a data directory by an older devserver is brought up to date the same way.
 import { blockSchemas, blockTypes, type BlockSchemaEntity, type BlockTypeEntity } from "../collections.js";
 import { timestamp } from "../filters.js";
 import type { Handler, RequestContext } from "../router.js";
@@ -10,14 +11,11 @@ import { systemBlockSchemas, systemBlockTypes, type CatalogBlockSchema, type Cat
 
 const seeded = new WeakSet<Workspace>();
 
-/** A type that cannot be deleted through the API: if it is there, the workspace was seeded (possibly before a restart). */
-const MARKER_SLUG = "secret";
-
 /** Make sure the request's workspace has the system block types and their schemas. */
 export function ensureSystemBlocks(ctx: RequestContext): void {
   const ws = ctx.workspace;
   if (seeded.has(ws)) return;
-  if (!blockTypes(ws).getByKey(MARKER_SLUG)) install(ctx, systemBlockTypes(), systemBlockSchemas());
+  install(ctx, systemBlockTypes(), systemBlockSchemas(), false);
   seeded.add(ws);
 }
 
@@ -40,15 +38,20 @@ export function withSystemBlocks(handler: Handler): Handler {
 export function installProtectedBlocks(ctx: RequestContext): void {
   const types = systemBlockTypes().filter((type) => type.is_protected);
   const slugs = new Set(types.map((type) => type.slug));
-  install(ctx, types, systemBlockSchemas().filter((schema) => slugs.has(schema.block_type_slug)));
+  install(ctx, types, systemBlockSchemas().filter((schema) => slugs.has(schema.block_type_slug)), true);
 }
 
+const UPDATABLE = ["logo_url", "documentation_url", "description", "code_example"] as const;
+
 /**
- * Store the given types (overwriting those already there by slug) and the schemas not there
- * yet. The catalog's descriptions are as the server answers them, already HTML-escaped, and its
- * schema fields and checksums as the server computed and answers them: both are stored verbatim.
+ * Store the given types and the schemas not there yet. A type already there by slug gets the
+ * catalog's metadata: all of it when `override` (`create_block_type(override=True)`), else the
+ * fields a block type update takes (`register_block_type` -> `update_block_type`); it is only
+ * written when that changes it. The catalog's descriptions are as the server answers them,
+ * already HTML-escaped, and its schema fields and checksums as the server computed and answers
+ * them: both are stored verbatim.
  */
-function install(ctx: RequestContext, types: readonly CatalogBlockType[], schemas: readonly CatalogBlockSchema[]): void {
+function install(ctx: RequestContext, types: readonly CatalogBlockType[], schemas: readonly CatalogBlockSchema[], override: boolean): void {
   const ws = ctx.workspace;
   const typeCollection = blockTypes(ws);
   const schemaCollection = blockSchemas(ws);
@@ -58,20 +61,16 @@ function install(ctx: RequestContext, types: readonly CatalogBlockType[], schema
   const createdAt = (position: number) => timestamp(new Date(ctx.now.getTime() - (total - position)));
   types.forEach((type, position) => {
     const existing = typeCollection.getByKey(type.slug);
-    const created = existing?.created ?? createdAt(position);
-    const entity: BlockTypeEntity = {
-      id: existing?.id ?? ctx.services.newId(),
-      created,
-      updated: existing ? timestamp(ctx.now) : created,
-      name: type.name,
-      slug: type.slug,
-      logo_url: type.logo_url,
-      documentation_url: type.documentation_url,
-      description: type.description,
-      code_example: type.code_example,
-      is_protected: type.is_protected || (existing?.is_protected ?? false),
-    };
-    typeCollection.put(entity);
+    if (!existing) {
+      const created = createdAt(position);
+      typeCollection.put({ id: ctx.services.newId(), created, updated: created, ...type });
+      return;
+    }
+    const next: BlockTypeEntity = { ...existing };
+    for (const field of UPDATABLE) next[field] = type[field];
+    if (override) Object.assign(next, { name: type.name, is_protected: type.is_protected || existing.is_protected });
+    const changed = (Object.keys(next) as (keyof BlockTypeEntity)[]).some((key) => next[key] !== existing[key]);
+    if (changed || override) typeCollection.put({ ...next, updated: timestamp(ctx.now) });
   });
   schemas.forEach((schema, index) => {
     if (schemaCollection.getByKey(`${schema.checksum}/${schema.version}`)) return;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { systemBlockSchemas } from "../catalog/system-blocks.js";
+import { systemBlockSchemas, systemBlockTypes } from "../catalog/system-blocks.js";
 import { startDevServer } from "../index.js";
 import { startTestDevServer, useDevServer } from "../../test/support/devserver.js";
 import { rawApi, type RawApi } from "../../test/support/http.js";
@@ -592,6 +592,33 @@ describe("block documents", () => {
 });
 
 describe("blocks kept in a data directory", () => {
+  it("registers the system blocks again at each start, as a real server does, keeping what is there", async () => {
+    // models/block_registration.py `run_block_auto_registration` runs at every server start.
+    const dataDir = mkdtempSync(join(tmpdir(), "devserver-blocks-"));
+    try {
+      const first = await startTestDevServer({ dataDir });
+      const api = rawApi(first.url);
+      const smb = await typeOf(api, "smb");
+      const secret = await typeOf(api, "secret");
+      expect((await api.delete(`/block_types/${smb.id}`)).status).toBe(204);
+      expect((await api.patch(`/block_types/${secret.id}`, { description: "changed" })).status).toBe(204);
+      await first.close();
+
+      const second = await startTestDevServer({ dataDir });
+      const again = rawApi(second.url);
+      const back = await typeOf(again, "smb");
+      expect(back.id).not.toBe(smb.id);
+      expect((await schemaOf(again, back.id)).version).toBe("3.8.4");
+      const restored = await typeOf(again, "secret");
+      expect(restored.id).toBe(secret.id);
+      expect(restored.description).toBe(systemBlockTypes().find((type) => type.slug === "secret")?.description);
+      expect((await again.post<BlockType[]>("/block_types/filter", {})).body).toHaveLength(systemBlockTypes().length);
+      await second.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("keeps the catalog, documents and their references across a restart without seeding twice", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "devserver-blocks-"));
     try {
