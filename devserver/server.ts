@@ -71,6 +71,8 @@ export interface Exchange {
   responseBody: unknown;
   /** The request was cut by fault injection (no response reached the client). */
   dropped: boolean;
+  /** Contention refused the write (503, nothing changed): count it as an attempt, not as a write. */
+  busy: boolean;
 }
 
 export interface DevServer {
@@ -195,7 +197,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     const template = found && found !== "method" ? found.route.template : undefined;
     counter.count(method, router === admin ? url.pathname : template ?? "<unmatched>", router === admin);
 
-    const exchange: Exchange = { method, path, template, dialect, status: 0, requestBody: undefined, responseBody: undefined, dropped: false };
+    const exchange: Exchange = { method, path, template, dialect, status: 0, requestBody: undefined, responseBody: undefined, dropped: false, busy: false };
     const finish = (reply: Reply): void => {
       exchange.status = reply.status;
       exchange.responseBody = reply.body;
@@ -282,7 +284,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       // A busy database refuses a valid write before anything changes: Prefect's server rolls the
       // transaction back and answers 503 (src/prefect/server/api/server.py, custom_internal_exception_handler).
       if (router === api) admission = faults.admitWrite(method, path);
-      if (admission.kind === "busy") throw new HttpError(503, { ...SERVICE_UNAVAILABLE_BODY });
+      if (admission.kind === "busy") {
+        exchange.busy = true;
+        throw new HttpError(503, { ...SERVICE_UNAVAILABLE_BODY });
+      }
       if (admission.kind === "admitted") {
         const { holdMs } = admission;
         await new Promise((resolve) => setTimeout(resolve, holdMs));

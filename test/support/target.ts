@@ -1,5 +1,7 @@
 // The Prefect API the end-to-end suites run against: a contract-checked devserver, or, when
-// PREFECT_TEST_API_URL is set (optionally PREFECT_TEST_API_KEY), that server instead.
+// PREFECT_TEST_API_URL is set (optionally PREFECT_TEST_API_KEY), that server instead. With
+// PREFECT_TEST_DEVSERVER_CONTENTION=1 (vitest's "contention" project), the devserver answers like
+// a busy SQLite server: overlapping writes get 503 (it closes idle connections after 5 s anyway).
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
 import { PrefectClient, type PrefectClientOptions } from "../../provider/client/client.js";
@@ -10,6 +12,8 @@ import { CLOUD_API_KEY, useDevServer, type TestDevServer } from "./devserver.js"
 
 export const EXTERNAL_API_URL = process.env.PREFECT_TEST_API_URL;
 const EXTERNAL_API_KEY = process.env.PREFECT_TEST_API_KEY;
+/** Whether the devserver runs in contention mode, with its defaults (one write at a time). */
+export const DEVSERVER_CONTENTION = process.env.PREFECT_TEST_DEVSERVER_CONTENTION === "1";
 
 export interface ApiTarget {
   /** The devserver, when the suite runs against it (request counting, faults, contract checks). */
@@ -32,7 +36,7 @@ export interface ApiTarget {
  */
 export function useApiTarget(options: { cloud?: boolean } = {}): ApiTarget {
   const run = randomBytes(3).toString("hex");
-  const dev = EXTERNAL_API_URL ? undefined : useDevServer({ strictRequests: true });
+  const dev = EXTERNAL_API_URL ? undefined : useDevServer({ strictRequests: true, contention: DEVSERVER_CONTENTION });
   let client: PrefectClient | undefined;
   const extra: PrefectClient[] = [];
   const url = (): string => EXTERNAL_API_URL ?? (options.cloud ? dev!.server.cloudUrl() : dev!.server.url);
