@@ -4,7 +4,9 @@
 // a schema with the referenced checksum exists, and the parent is answered, on every read, with
 // its references pointing at those schemas and their fields as definitions
 // (`_construct_full_block_schema`). Schemas never change once created, so the devserver stores
-// that read form when the schema is created instead of rebuilding it on each read.
+// that read form when the schema is created instead of rebuilding it on each read (one
+// simplification: a nested schema deleted later still shows in its parent's answer, where a real
+// server's cascading `block_schema_reference` rows would drop it).
 // Recorded: client-suite.jsonl.gz seq 3971-3990 (a schema whose nested Secret reference names a
 // checksum the server lacks: a `non-versioned` Secret schema is made from its definition, with
 // no `block_type_slug` in its fields, and documents of that schema show those fields).
