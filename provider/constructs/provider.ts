@@ -3,6 +3,7 @@
 // the usual stack declares none and the same code runs against any workspace.
 import { Construct, TerraformStack, Token } from "../cdk.js";
 import { PrefectProvider as PrefectProviderL1 } from "../generated/prefect/provider/index.js";
+import { checkForOfficialProvider } from "./official-provider-check.js";
 import { resolveSecret, type SecretValue } from "./secret-value.js";
 import { jsonAttribute, validateAtSynth } from "./support.js";
 
@@ -114,6 +115,9 @@ export class PrefectProvider extends Construct {
       ...providerProblems(props.endpoint, basicAuthKey?.value, props.customHeaders),
       ...this.duplicateProblems(provider),
     ]);
+    // The provider block is what makes the output Terraform's too: every stack with one is
+    // checked for declarations the official provider cannot apply.
+    checkForOfficialProvider(TerraformStack.of(this));
   }
 
   /** The engine and Terraform read one unaliased prefect provider per configuration. */

@@ -53,6 +53,13 @@ export function resolved(stack: TerraformStack, values: Record<string, unknown>)
   return Object.fromEntries(Object.keys(values).map((name) => [name, outputs[`resolved-${name}`]?.value]));
 }
 
+/** The warnings synth leaves on the stack's constructs (run it first), by construct path. */
+export function warnings(stack: TerraformStack): { path: string; message: string }[] {
+  return stack.node
+    .findAll()
+    .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === "@cdktf/warn").map((entry) => ({ path: construct.node.path, message: String(entry.data) })));
+}
+
 /** The message synth fails with (its validations' problems, each with a construct path). */
 export function synthError(stack: TerraformStack): string {
   try {
