@@ -29,7 +29,7 @@ interface Deployment {
   schedules: Schedule[];
   concurrency_limit: number | null;
   global_concurrency_limit: { id: string; name: string; limit: number; active: boolean; active_slots: number } | null;
-  concurrency_options: { collision_strategy: string } | null;
+  concurrency_options: { collision_strategy: string; grace_period_seconds?: number | null } | null;
   work_pool_name: string | null;
   work_queue_name: string | null;
   work_queue_id: string | null;
@@ -279,8 +279,9 @@ describe("deployment routes", () => {
     expect(deployment).toMatchObject({
       concurrency_limit: null,
       global_concurrency_limit: { name: `deployment:${deployment.id}`, limit: 2, active: true, active_slots: 0 },
-      concurrency_options: { collision_strategy: "CANCEL_NEW" },
     });
+    // The options model is stored whole: the grace period left out reads back null (client-suite.jsonl.gz #4128).
+    expect(deployment.concurrency_options).toEqual({ collision_strategy: "CANCEL_NEW", grace_period_seconds: null });
     const limitId = deployment.global_concurrency_limit?.id;
     expect(await limits(api)).toMatchObject([{ id: limitId, name: `deployment:${deployment.id}`, limit: 2 }]);
     await api.patch(`/deployments/${deployment.id}`, { concurrency_limit: 5 });

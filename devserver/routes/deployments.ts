@@ -222,6 +222,16 @@ function storedParameterSchema(value: unknown): unknown {
   return empty ? { type: "object", properties: {} } : value;
 }
 
+/**
+ * Concurrency options as the server stores them: the ConcurrencyOptions model dumped whole, so a
+ * grace period left out reads back null (schemas/core.py ConcurrencyOptions; client-suite.jsonl.gz #4128).
+ */
+function storedConcurrencyOptions(value: unknown): unknown {
+  if (!value || typeof value !== "object") return value ?? null;
+  const options = value as Body;
+  return { collision_strategy: options.collision_strategy, grace_period_seconds: options.grace_period_seconds ?? null };
+}
+
 /** Model-level checks DeploymentCreate and DeploymentUpdate make before any route logic. */
 function checkLimitsExclusive(body: Body, sent: unknown): void {
   if (body.concurrency_limit && body.global_concurrency_limit_id) bodyProblem(BOTH_LIMITS, sent);
@@ -315,6 +325,7 @@ function upsertDeployment(ctx: RequestContext): DeploymentEntity {
   const setFields = (existing ? ctx.sent : body) as Body;
   for (const field of PLAIN_FIELDS) if (field in setFields) (deployment as Body)[field] = body[field];
   if ("parameter_openapi_schema" in setFields) deployment.parameter_openapi_schema = storedParameterSchema(body.parameter_openapi_schema) as Body | null;
+  if ("concurrency_options" in setFields) deployment.concurrency_options = storedConcurrencyOptions(body.concurrency_options) as DeploymentEntity["concurrency_options"];
   // DeploymentCreate's before-validator always puts `parameters` in the values (its default `{}`
   // when left out), so an upsert always writes them (schemas/actions.py
   // _validate_parameters_conform_to_schema; scenarios.jsonl "dep upsert d4 (same body)").
@@ -415,6 +426,7 @@ function updateDeployment(ctx: RequestContext, existing: DeploymentEntity): void
 
   for (const field of PLAIN_FIELDS) if (field in body) (deployment as Body)[field] = body[field];
   if ("parameter_openapi_schema" in body) deployment.parameter_openapi_schema = storedParameterSchema(body.parameter_openapi_schema) as Body | null;
+  if ("concurrency_options" in body) deployment.concurrency_options = storedConcurrencyOptions(body.concurrency_options) as DeploymentEntity["concurrency_options"];
   if (body.parameters !== undefined) deployment.parameters = body.parameters as Body;
   if (typeof body.paused === "boolean") deployment.paused = body.paused;
   if (typeof body.enforce_parameter_schema === "boolean") deployment.enforce_parameter_schema = body.enforce_parameter_schema;
