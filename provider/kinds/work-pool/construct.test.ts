@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TerraformVariable } from "../../cdk.js";
-import { addressOf, newStack, only, resolved, resources, synth, synthError } from "../../constructs/synth.testing.js";
+import { addressOf, newStack, only, resolved, resources, synth, synthError, warnings } from "../../constructs/synth.testing.js";
 import { WorkPool as WorkPoolL1 } from "../../generated/prefect/work-pool/index.js";
 import { WorkQueue } from "../work-queue/construct.js";
 import { WorkPool } from "./construct.js";
@@ -75,11 +75,12 @@ describe("WorkPool", () => {
     expect(urgent.workPoolName).toBe(pool.workPoolName);
   });
 
-  it('adopts the pool\'s default queue with addQueue("default")', () => {
+  it('adopts the pool\'s default queue with addQueue("default"), warning at synth that only prefect-gitops applies that', () => {
     const stack = newStack();
     const pool = new WorkPool(stack, "pool", { name: "etl" });
     pool.addQueue("default", { concurrencyLimit: 10 });
     expect(only(synth(stack), "prefect_work_queue")).toEqual({ work_pool_name: "${prefect_work_pool.pool.name}", name: "default", concurrency_limit: 10 });
+    expect(warnings(stack)).toEqual([{ path: "test/pool/default", message: expect.stringContaining('prefect_work_queue.name = "default" applies with prefect-gitops only.') }]);
   });
 
   it("references a pool managed elsewhere by name, declaring nothing", () => {

@@ -1,5 +1,6 @@
 // The WorkPool construct: a pool, its base job template as an object, and its queues through
-// addQueue(). Prefect gives every pool a `default` queue; addQueue("default", ...) adopts it.
+// addQueue(). Prefect gives every pool a `default` queue; addQueue("default", ...) adopts it, which
+// only prefect-gitops can apply (the official provider creates it and fails): synth warns.
 import { Construct, Token } from "../../cdk.js";
 import { propProblems } from "../../constructs/prop-problems.js";
 import type { IWorkPool } from "../../constructs/refs.js";
@@ -63,8 +64,8 @@ export interface WorkPoolAttributes {
 
 /**
  * A Prefect work pool: where deployments send their flow runs, with the base job template
- * workers of its type fill to start them. Prefect creates every pool with a `default` queue;
- * add more (or adopt `default`) with {@link WorkPool.addQueue}.
+ * workers of its type fill to start them. Prefect creates every pool with a `default` queue
+ * (deployments that name no queue go there); add more with {@link WorkPool.addQueue}.
  *
  * @example
  * const pool = new WorkPool(stack, "k8s", {
@@ -76,8 +77,8 @@ export interface WorkPoolAttributes {
  *     variables: { type: "object", properties: { image: { type: "string", default: "prefecthq/prefect:3-latest" } } },
  *   },
  * });
- * pool.addQueue("default", { priority: 2 });
- * const urgent = pool.addQueue("urgent", { priority: 1, concurrencyLimit: 5 });
+ * const batch = pool.addQueue("batch", { priority: 3 });
+ * const urgent = pool.addQueue("urgent", { priority: 2, concurrencyLimit: 5 });
  */
 export class WorkPool extends Construct implements IWorkPool {
   /**
@@ -155,11 +156,14 @@ export class WorkPool extends Construct implements IWorkPool {
 
   /**
    * Declare a queue of this pool (its construct id is the queue's name). `"default"` adopts the
-   * queue Prefect created with the pool, so its priority and limits are managed too.
+   * queue Prefect created with the pool, so its priority and limits are managed too; but only
+   * prefect-gitops can apply that (the official Terraform provider creates every declared queue,
+   * and Prefect answers 409 for `default`), so synth warns: for a stack Terraform applies too,
+   * give your queues other names and leave `default` undeclared.
    *
    * @example
-   * pool.addQueue("default", { concurrencyLimit: 10 });
-   * const urgent = pool.addQueue("urgent", { priority: 1 });
+   * const batch = pool.addQueue("batch", { concurrencyLimit: 10 });
+   * const urgent = pool.addQueue("urgent", { priority: 2 });
    */
   public addQueue(name: string, options: WorkQueueOptions = {}): WorkQueue {
     // A token is no construct id; such queues are numbered instead.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newStack, only, resolved, resources, synth, synthError } from "../../constructs/synth.testing.js";
+import { newStack, only, resolved, resources, synth, synthError, warnings } from "../../constructs/synth.testing.js";
 import { WorkQueue as WorkQueueL1 } from "../../generated/prefect/work-queue/index.js";
 import { WorkPool } from "../work-pool/construct.js";
 import { WorkQueue } from "./construct.js";
@@ -87,5 +87,15 @@ describe("WorkQueue", () => {
     const stack = newStack();
     new WorkPool(stack, "pool", { name: "etl" }).addQueue("default", { priority: 1 });
     expect(only(synth(stack), "prefect_work_queue")).toMatchObject({ name: "default", priority: 1 });
+  });
+
+  it("warns at synth that a pool's default queue, declared, applies with prefect-gitops only, and says what to do instead", () => {
+    const stack = newStack();
+    new WorkQueue(stack, "fallback", { workPool: "shared-k8s", name: "default", concurrencyLimit: 3 });
+    new WorkQueue(stack, "gpu", { workPool: "shared-k8s", name: "gpu" });
+    synth(stack);
+    const found = warnings(stack);
+    expect(found.map((warning) => warning.path)).toEqual(["test/fallback"]);
+    expect(found[0]!.message).toMatch(/^test\/fallback: prefect_work_queue\.name = "default" applies with prefect-gitops only\. .*409 Conflict.*leave the pool's "default" queue undeclared/);
   });
 });

@@ -1,6 +1,7 @@
 // The WorkQueue construct: a queue of a work pool, made by `pool.addQueue()` or directly for a
 // pool managed elsewhere. A pool's `default` queue exists from the moment the pool does;
-// declaring it adopts it, so its priority and limits can be managed too.
+// declaring it adopts it, so its priority and limits can be managed too, but only prefect-gitops
+// applies that: the PrefectProvider's synth check warns (terraform/official-refusals.ts).
 import { Construct, TerraformStack, Token } from "../../cdk.js";
 import { propProblems } from "../../constructs/prop-problems.js";
 import type { IWorkPool, IWorkQueue } from "../../constructs/refs.js";
@@ -45,7 +46,11 @@ export interface WorkQueueProps extends WorkQueueOptions {
   /** The pool the queue belongs to: a WorkPool of the stack, `WorkPool.fromWorkPoolName(...)`, or a pool name. */
   readonly workPool: IWorkPool | string;
 
-  /** The queue's name, unique within its pool (no / % & > <). Changing it replaces the queue. */
+  /**
+   * The queue's name, unique within its pool (no / % & > <). Changing it replaces the queue.
+   * `"default"` adopts the queue Prefect makes with the pool, which only prefect-gitops can apply:
+   * the official Terraform provider fails to create it (409), so synth warns.
+   */
   readonly name: string;
 }
 
