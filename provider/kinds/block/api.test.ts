@@ -305,6 +305,29 @@ describe(TYPE, () => {
     }
   });
 
+  it("writes a secret with its type's own schema, not the newer one Prefect made from another type's nested definition, so the value stays masked", async () => {
+    const slug = target.name("gitops-test-nested");
+    const type = await registerType(target, slug);
+    try {
+      // Its nested Secret names a checksum the server does not have: the server registers the
+      // nested definition as a new schema of the secret type, with neither block_type_slug nor
+      // secret_fields (client-suite #3971, #3973), newer than the catalog's own.
+      await type.addSchema(credentialsFields(slug, true), "1");
+      const ctx = target.context();
+      const resolved = await resolveBlockType(ctx, "secret");
+      expect(resolved.schema.fields).toMatchObject({ block_type_slug: "secret", secret_fields: expect.arrayContaining(["value"]) });
+      await withBlock(ctx, { name: target.name("nested-secret"), type_slug: "secret", data: { value: SECRET } }, async (live, spec) => {
+        expect(live.block_schema_id).toBe(resolved.schema.id);
+        expectNoChanges(kind, spec, live);
+        // Read as Prefect's UI and clients read it, without include_secrets (scenarios.jsonl "block read").
+        const plain = await target.client.get<{ data: Raw }>(`/block_documents/${live.id}`);
+        expect(plain.data).toEqual({ value: "********" });
+      });
+    } finally {
+      await type.remove();
+    }
+  });
+
   it("finds a block type registered during the run without a new context", async () => {
     const ctx = target.context();
     await resolveBlockType(ctx, "secret");

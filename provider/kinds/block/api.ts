@@ -22,6 +22,7 @@ type BlockDocumentFilterBody = components["schemas"]["Body_read_block_documents_
  */
 export type Block = BlockDocument & { account_id?: string; workspace_id?: string };
 
+// Without it, secret fields read "********" (scenarios.jsonl "block read", "block read with secrets").
 const SECRETS = { include_secrets: true } as const;
 
 function liveOf(ctx: KindContext, raw: BlockDocument): Block {
@@ -89,11 +90,13 @@ export const blockKind: Kind<BlockSpec, Block> = {
       block_type_id: resolved.type.id,
       is_anonymous: false,
     };
+    // A name the type already has answers 409 "Block already exists" (scenarios.jsonl "block
+    // duplicate"): createSafely then takes the block found under the name.
     const id = await createSafely({
       attempt: async () => (await ctx.client.post<BlockDocument>("/block_documents/", body)).id,
       lookup: async () => (await find(ctx, spec))?.id,
     });
-    // The create answers with secrets obfuscated: read the block back in clear.
+    // The create answers with secrets obfuscated: read the block back in clear (scenarios.jsonl "block secret create").
     return readBack(`${blockSchema.label(spec)} (${id})`, read(ctx, id), "right after it was created");
   },
 
@@ -105,6 +108,7 @@ export const blockKind: Kind<BlockSpec, Block> = {
       checkData(spec, resolved, document.attribute, document.data);
       // The declaration is the whole document (no merge: a removed key goes), written with the
       // newest schema of the type, as the official provider does: the data was checked against it.
+      // A 204 without a body (scenarios.jsonl "block patch merge"): the block is read back.
       const body: BlockDocumentUpdate = { block_schema_id: resolved.schema.id, data: document.data, merge_existing_data: false };
       await ctx.client.patch(`/block_documents/${encodeURIComponent(id)}`, body);
     }

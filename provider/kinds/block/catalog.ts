@@ -13,7 +13,7 @@ export type BlockSchema = components["schemas"]["BlockSchema"];
 export interface BlockCatalog {
   /** Block types by slug. */
   readonly types: ReadonlyMap<string, BlockType>;
-  /** The newest block schema of each block type, by block type id. */
+  /** The newest block schema of each block type registered for the type itself (else the newest), by block type id. */
   readonly newestSchemas: ReadonlyMap<string, BlockSchema>;
 }
 
@@ -22,14 +22,28 @@ export const CATALOG_KEY = "prefect_block:catalog";
 
 const createdAt = (schema: BlockSchema): number => Date.parse(schema.created ?? "") || 0;
 
+/**
+ * Whether a schema was registered for its type itself: Prefect's client writes the type's slug
+ * into the fields of every schema it registers (src/prefect/blocks/core.py `schema_extra`, with
+ * `secret_fields`). The server also makes a schema of a type from a nested definition in another
+ * type's schema, when that one names a checksum it lacks: without block_type_slug or
+ * secret_fields (client-suite #3971, #3973), so a secret written with it would not be masked.
+ */
+const ownSchemaOf = (schema: BlockSchema, slug: string | undefined): boolean => slug !== undefined && (schema.fields as Record<string, unknown> | undefined)?.block_type_slug === slug;
+
 async function loadCatalog(ctx: KindContext): Promise<BlockCatalog> {
   const [types, schemas] = await Promise.all([filterAll<BlockType>(ctx.client, "/block_types/filter"), filterAll<BlockSchema>(ctx.client, "/block_schemas/filter")]);
+  const slugs = new Map(types.map((type) => [type.id, type.slug]));
   const newestSchemas = new Map<string, BlockSchema>();
-  // Prefect lists schemas newest first; on equal times that order decides, as it does for Prefect's own clients.
+  // The newest of the type's own schemas, else the newest of any. Prefect lists schemas newest
+  // first; on equal times that order decides, as it does for Prefect's own clients.
   for (const schema of schemas) {
     if (!schema.block_type_id) continue;
     const known = newestSchemas.get(schema.block_type_id);
-    if (!known || createdAt(schema) > createdAt(known)) newestSchemas.set(schema.block_type_id, schema);
+    const slug = slugs.get(schema.block_type_id);
+    const own = ownSchemaOf(schema, slug);
+    const knownOwn = known !== undefined && ownSchemaOf(known, slug);
+    if (!known || (own && !knownOwn) || (own === knownOwn && createdAt(schema) > createdAt(known))) newestSchemas.set(schema.block_type_id, schema);
   }
   return { types: new Map(types.map((type) => [type.slug, type])), newestSchemas };
 }

@@ -23,7 +23,7 @@ export interface BlockSpec {
   data_wo_version?: number;
 }
 
-/** Prefect's `BlockDocumentName`: lowercase letters, digits and dashes. */
+/** Prefect's `BlockDocumentName`: lowercase letters, digits and dashes (scenarios.jsonl "block bad name" answers 422 otherwise). */
 export const BLOCK_NAME = /^[a-z0-9-]+$/;
 /** Block type slugs follow the same rule. */
 export const BLOCK_TYPE_SLUG = /^[a-z0-9-]+$/;
