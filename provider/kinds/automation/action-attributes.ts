@@ -64,7 +64,7 @@ export const ACTION_RULES: Readonly<Record<string, ActionRule>> = {
 export const ACTION_TYPES = Object.keys(ACTION_RULES);
 /** "selected": the object whose id the action names; "inferred": the one the triggering event is about. */
 export const ACTION_SOURCES = ["selected", "inferred"] as const;
-/** The API's default source for actions on a selected or inferred object. */
+/** The API's default source for actions on a selected or inferred object; a "selected" one without its id answers 422 (scenarios.jsonl "auto bad action"). */
 export const DEFAULT_SOURCE = "selected";
 /** Prefect's `StateType`: the states change-flow-run-state may set. */
 export const STATE_TYPES = ["SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "CRASHED", "PAUSED", "CANCELLING"] as const;

@@ -47,7 +47,9 @@ const STRING_FIELDS = [
 /**
  * A live action in the declared shape. Fields the server adds that the official provider has
  * no attribute for (`force`, `schedule_after`) are left out; `parameters` and `job_variables`
- * are `{}` when the server has none, as declarations default them.
+ * are `{}` when the server has none, as declarations default them. A run-deployment action
+ * reads back with its `source`, `job_variables: null` and `schedule_after: 0.0` filled
+ * (scenarios.jsonl "auto run-deployment action").
  */
 export function actionToSpec(live: ActionOutput): ActionSpec {
   const record = live as Record<string, unknown>;

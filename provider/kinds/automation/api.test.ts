@@ -98,6 +98,32 @@ describe("prefect_automation", () => {
       expect(live.trigger).toMatchObject({ within: 86_400, threshold: 3 });
     });
 
+    it("creates and updates a Proactive event trigger, its window sent as a number of seconds (as text a real server answers 500)", async () => {
+      // scenarios.jsonl "auto proactive within iso" (POST) and "auto put proactive iso" (PUT): 500;
+      // "auto proactive within number", "auto put proactive number": accepted.
+      const ctx = target.context();
+      const name = target.name("proactive-put");
+      const first = declare(automationKind, automation(name, { trigger: { event: failed({ posture: "Proactive", within: 300 }) } }));
+      target.server?.clearExchanges();
+      await withCreated(ctx, first, async (created) => {
+        expectNoChanges(automationKind, first, created);
+        const second = declare(automationKind, automation(name, { trigger: { event: failed({ posture: "Proactive", within: 600, threshold: 2 }) } }));
+        const changed = diffSpec(automationKind, second, automationKind.toSpec(created)).map((change) => String(change.path[0]));
+        expect(changed).toEqual(["trigger"]);
+        const updated = await automationKind.update(ctx, created.id, second, created, changed);
+        expect(updated.id).toBe(created.id);
+        expect(updated.trigger).toMatchObject({ posture: "Proactive", within: 600, threshold: 2 });
+        expectNoChanges(automationKind, second, (await automationKind.read(ctx, created.id))!);
+        if (target.server) {
+          const writes = target.server.exchanges.filter((exchange) => (exchange.method === "POST" && exchange.path === "/automations/") || exchange.method === "PUT");
+          expect(writes.map((exchange) => [exchange.method, (exchange.requestBody as { trigger: { within: unknown } }).trigger.within])).toEqual([
+            ["POST", 300],
+            ["PUT", 600],
+          ]);
+        }
+      });
+    });
+
     it.each([
       ["a number", 2],
       ['"any"', "any"],

@@ -46,6 +46,8 @@ function pendingChanges(spec: AutomationSpec, live: Automation): string[] {
   return changedAttributes(automationSchema, spec, toSpec(live)).filter((name) => WRITTEN.has(name));
 }
 
+// An automation made without description, enabled, tags or the two other action lists reads
+// back with "", true, [] and [] (scenarios.jsonl "auto reactive within number").
 function toSpec(live: Automation): AutomationSpec {
   return {
     id: live.id,
@@ -102,8 +104,10 @@ export const automationKind: Kind<AutomationSpec, Automation> = {
 
   /**
    * A PUT of the whole object, and only when something it writes differs: Prefect resets the
-   * trigger's state on every PUT, even an identical one. Tags, which the official provider
-   * does not manage, are sent back as they are.
+   * trigger's state on every PUT, even an identical one (the trigger comes back with a new id:
+   * scenarios.jsonl "auto read a3" then "automations filter" after "auto put proactive number").
+   * Tags, which the official provider does not manage, are sent back as they are. The PUT
+   * answers 204 without a body, so the automation is read back.
    */
   update: async (ctx, id, spec, prior) => {
     if (pendingChanges(spec, prior).length === 0) return prior;

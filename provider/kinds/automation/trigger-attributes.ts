@@ -8,7 +8,11 @@ import type { SpecIssue } from "../kind.js";
 
 /** Reactive triggers fire on the presence of events, Proactive ones on their absence. */
 export const POSTURES = ["Reactive", "Proactive"] as const;
-/** Prefect's minimum window for a Proactive trigger; it turns an unset window into this. */
+/**
+ * Prefect's minimum window for a Proactive trigger; it turns an unset or 0 window into this and
+ * refuses one below it with a 422 (scenarios.jsonl "auto proactive within 5";
+ * events/schemas/automations.py enforce_minimum_within_for_proactive_triggers).
+ */
 export const PROACTIVE_MIN_WITHIN = 10;
 /** Prefect Cloud's metric trigger queries (`PrefectMetric`). */
 export const METRIC_NAMES = ["lateness", "duration", "successes"] as const;

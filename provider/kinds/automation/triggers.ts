@@ -36,7 +36,8 @@ function eventToApi(event: EventTriggerSpec): EventInput {
     expect: event.expect,
     for_each: event.for_each,
   } as EventInput;
-  // Left out, the server fills its own defaults (1 event; 0 s, or 10 s when Proactive).
+  // Left out, the server fills its own defaults: 1 event (scenarios.jsonl "auto read a1"); 0 s, or
+  // 10 s when Proactive (events/schemas/automations.py enforce_minimum_within_for_proactive_triggers).
   if (event.threshold !== undefined) body.threshold = event.threshold;
   // Seconds as a number, as Prefect's own client sends them: a Proactive trigger's `within` sent as
   // ISO text answers 500 (scenarios.jsonl "auto proactive within iso", "auto put proactive iso").
@@ -68,7 +69,8 @@ function resourceToApi(trigger: ResourceTriggerSpec): EventInput | MetricInput {
 }
 
 function compositeToApi(type: "compound" | "sequence", composite: CompoundTriggerSpec | SequenceTriggerSpec): TriggerInput {
-  // The API requires `within` on composites, null for "no window".
+  // The API requires `within` on composites, null for "no window", answered as null
+  // (scenarios.jsonl "auto sequence null within").
   const within = composite.within === undefined ? null : wireDuration(composite.within);
   const triggers = composite.triggers.map(resourceToApi);
   if (type === "sequence") return { type, triggers, within };
@@ -114,7 +116,10 @@ function resourceToSpec(live: TriggerOutput): ResourceTriggerSpec {
   return {};
 }
 
-/** A live trigger in the declared shape; the server's trigger ids are left out. */
+/**
+ * A live trigger in the declared shape; the server's trigger ids, new on every write
+ * (scenarios.jsonl "auto read a3" vs "automations filter"), are left out.
+ */
 export function triggerToSpec(live: TriggerOutput): TriggerSpec {
   switch (live.type) {
     case "compound": {
