@@ -36,7 +36,7 @@ function eventToApi(event: EventTriggerSpec): EventInput {
     expect: event.expect,
     for_each: event.for_each,
   } as EventInput;
-  // Left out, the server fills its own defaults: 1 event (scenarios.jsonl "auto read a1"); 0 s, or
+  // Left out, the server fills its own defaults: 1 event and 0 s (client-suite #2518); 0 s, or
   // 10 s when Proactive (events/schemas/automations.py enforce_minimum_within_for_proactive_triggers).
   if (event.threshold !== undefined) body.threshold = event.threshold;
   // Seconds as a number, as Prefect's own client sends them: a Proactive trigger's `within` sent as
