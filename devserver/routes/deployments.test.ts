@@ -301,7 +301,9 @@ describe("deployment routes", () => {
       status: 422,
       body: { exception_detail: [{ msg: expect.stringContaining("cannot have both a concurrency limit and a global concurrency limit") }] },
     });
-    expect(await deploy(api, { name: "dangling", flow_id: flowId, global_concurrency_limit_id: randomUUID() })).toMatchObject({ status: 409 });
+    // api/deployments.py create_deployment and update_deployment look the limit up first: a 404, not a failed foreign key.
+    expect(await deploy(api, { name: "dangling", flow_id: flowId, global_concurrency_limit_id: randomUUID() })).toMatchObject({ status: 404, body: { detail: "Concurrency limit not found" } });
+    expect(await api.patch(`/deployments/${deployment.id}`, { global_concurrency_limit_id: randomUUID() })).toMatchObject({ status: 404, body: { detail: "Concurrency limit not found" } });
     const unlinked = (await deploy(api, { name: "unlinked", flow_id: flowId, global_concurrency_limit_id: shared.id })).body;
     expect((await api.patch(`/deployments/${unlinked.id}`, { global_concurrency_limit_id: null })).status).toBe(204);
     await api.delete(`/deployments/${unlinked.id}`);
@@ -569,6 +571,44 @@ describe("deployment schedules", () => {
       status: 422,
       body: { detail: "Unable to create new deployment schedules without a schedule configuration." },
     });
+  });
+
+  // src/prefect/server/api/deployments.py update_deployment: the slug rules of Prefect 3.8.
+  it("follows the server's slug rules when a deployment whose schedules all have slugs is patched", async () => {
+    const api = workspace();
+    const deployment = await newDeployment(api, { schedules: [{ schedule: { interval: 60 }, slug: "a" }, { schedule: { interval: 120 }, slug: "b" }] });
+    const slugs = async () => (await api.get<Schedule[]>(`/deployments/${deployment.id}/schedules`)).body.map((schedule) => schedule.slug).sort();
+    // An empty list names no slug: nothing is patched, nothing is removed.
+    expect((await api.patch(`/deployments/${deployment.id}`, { schedules: [] })).status).toBe(204);
+    expect(await slugs()).toEqual(["a", "b"]);
+    expect(await api.patch(`/deployments/${deployment.id}`, { schedules: [{ schedule: { interval: 30 } }] })).toMatchObject({
+      status: 422,
+      body: { detail: "Please provide a slug for each schedule in your request to ensure schedules are updated correctly." },
+    });
+    expect(await api.patch(`/deployments/${deployment.id}`, { schedules: [{ slug: "c", replaces: "a" }, { slug: "d", replaces: "a" }] })).toMatchObject({
+      status: 422,
+      body: { detail: "Multiple schedules have 'replaces' targeting the same slug: a" },
+    });
+    expect(await api.patch(`/deployments/${deployment.id}`, { schedules: [{ slug: "b", replaces: "a" }] })).toMatchObject({
+      status: 422,
+      body: { detail: "Cannot rename schedule from 'a' to 'b': a schedule with slug 'b' already exists." },
+    });
+    // A rename from a slug that does not exist creates the schedule, without the runs cap it was sent with.
+    expect((await api.patch(`/deployments/${deployment.id}`, { schedules: [{ slug: "e", replaces: "gone", schedule: { interval: 300 }, max_scheduled_runs: 5 }] })).status).toBe(204);
+    const created = (await api.get<Schedule[]>(`/deployments/${deployment.id}/schedules`)).body.find((schedule) => schedule.slug === "e");
+    expect(created).toMatchObject({ schedule: { interval: 300 }, max_scheduled_runs: null, active: true });
+    expect(await slugs()).toEqual(["a", "b", "e"]);
+  });
+
+  // src/prefect/server/models/deployments.py update_deployment: an explicit null pool clears the queue.
+  it("takes a deployment off its work pool when patched with a null pool name", async () => {
+    const api = workspace();
+    await api.post("/work_pools/", { name: `p-${randomUUID()}`.slice(0, 20), type: "process" });
+    const pools = (await api.post<{ name: string }[]>("/work_pools/filter", {})).body;
+    const deployment = await newDeployment(api, { work_pool_name: pools[0]?.name });
+    expect(deployment.work_queue_id).not.toBeNull();
+    expect((await api.patch(`/deployments/${deployment.id}`, { work_pool_name: null })).status).toBe(204);
+    expect((await api.get<Deployment>(`/deployments/${deployment.id}`)).body).toMatchObject({ work_queue_id: null, work_pool_name: null });
   });
 });
 

@@ -162,11 +162,14 @@ function applyConcurrencyLimit(ctx: RequestContext, deployment: DeploymentEntity
   return limitResponse(collection.put(limit));
 }
 
-/** The limit a `global_concurrency_limit_id` links to; an unknown id fails the foreign key. */
+/**
+ * The limit a `global_concurrency_limit_id` links to. The routes look it up before writing, so an
+ * unknown id is a 404 (src/prefect/server/api/deployments.py create_deployment, update_deployment).
+ */
 function linkLimit(ws: Workspace, id: unknown): LimitView | null {
   if (id === null || id === undefined) return null;
   const limit = concurrencyLimits(ws).get(id as string);
-  if (!limit) throw integrityConflict();
+  if (!limit) throw new HttpError(404, { detail: "Concurrency limit not found" });
   return limitResponse(limit);
 }
 
@@ -278,9 +281,10 @@ function upsertDeployment(ctx: RequestContext): DeploymentEntity {
     if (violation) throw new HttpError(422, { detail: `Error creating deployment: ${violation}` });
   }
   // The flow is a foreign key: a missing one fails the insert, before anything is kept.
+  // The limit is looked up before anything is written, so its 404 comes before the flow's 409.
+  const linked = "global_concurrency_limit_id" in body ? linkLimit(ws, body.global_concurrency_limit_id) : undefined;
   const flow = flows(ws).get(body.flow_id as string);
   if (!flow) throw integrityConflict();
-  const linked = "global_concurrency_limit_id" in body ? linkLimit(ws, body.global_concurrency_limit_id) : undefined;
 
   let queue: WorkQueueEntity | undefined;
   if (poolName) queue = queueForDeployment(ctx, poolName, queueName);
@@ -348,39 +352,53 @@ function upsertDeployment(ctx: RequestContext): DeploymentEntity {
   return collection.put(deployment);
 }
 
-/** A schedule update that brings its own schedule, as the draft of a new schedule row. */
+/**
+ * A schedule a PATCH creates: the server passes on the schedule, `active` (true when not sent),
+ * the parameters and the slug, and nothing else (models/deployments.py update_deployment).
+ */
 function draftOf(change: ScheduleChanges, schedule: ScheduleSpec): ScheduleDraft {
-  return { schedule, active: change.active ?? true, max_scheduled_runs: change.max_scheduled_runs ?? null, parameters: change.parameters, slug: change.slug ?? null, replaces: null };
+  return { schedule, active: change.active ?? true, max_scheduled_runs: null, parameters: change.parameters, slug: change.slug ?? null, replaces: null };
 }
 
+const NO_SCHEDULE_CONFIGURATION = "Unable to create new deployment schedules without a schedule configuration.";
+
 /**
- * Schedules sent to `PATCH /deployments/{id}`: when every schedule sent and every schedule
- * stored has a slug, schedules are matched by slug (or renamed through `replaces`) and updated
- * in place, new slugs are created and the others are left alone; otherwise the list replaces
- * the stored schedules, with new ids.
+ * Schedules sent to `PATCH /deployments/{id}`, by the rules of src/prefect/server/api/deployments.py
+ * update_deployment. When every stored schedule has a slug, every schedule sent must have one
+ * too: each updates the stored schedule its `replaces` (else its slug) names, or is created, and
+ * the others are left alone (an empty list changes nothing). Otherwise the list replaces the
+ * stored schedules, with new ids. Returns undefined when the schedules stay as they are.
  */
-function updatedSchedules(ctx: RequestContext, deployment: DeploymentEntity, changes: ScheduleChanges[]): DeploymentScheduleEntity[] {
+function updatedSchedules(ctx: RequestContext, deployment: DeploymentEntity, changes: ScheduleChanges[]): DeploymentScheduleEntity[] | undefined {
   const stored = deployment.schedules ?? [];
-  const slugged = changes.length > 0 && changes.every((change) => change.slug !== undefined) && stored.length > 0 && stored.every((schedule) => schedule.slug);
-  if (!slugged) {
+  const allSent = changes.every((change) => change.slug !== undefined);
+  const allStored = stored.length > 0 && stored.every((schedule) => schedule.slug);
+  if (allStored && !allSent) throw new HttpError(422, { detail: "Please provide a slug for each schedule in your request to ensure schedules are updated correctly." });
+  if (!allStored) {
     const drafts = changes.flatMap((change) => (change.schedule ? [draftOf(change, change.schedule)] : []));
     return newSchedules(ctx, deployment.id, drafts);
   }
-  const replaced = changes.map((change) => change.replaces).filter((slug): slug is string => Boolean(slug));
-  if (new Set(replaced).size !== replaced.length) throw new HttpError(422, { detail: "Multiple schedules cannot replace the same slug." });
-  const bySlug = new Map(stored.map((schedule) => [schedule.slug as string, schedule]));
+  const current = new Map(stored.map((schedule) => [schedule.slug as string, schedule]));
+  const replaced = new Set<string>();
+  for (const change of changes) {
+    if (!change.replaces) continue;
+    if (replaced.has(change.replaces)) throw new HttpError(422, { detail: `Multiple schedules have 'replaces' targeting the same slug: ${change.replaces}` });
+    replaced.add(change.replaces);
+  }
+  for (const change of changes) {
+    if (change.slug && change.replaces && current.has(change.slug) && !replaced.has(change.slug)) {
+      throw new HttpError(422, { detail: `Cannot rename schedule from '${change.replaces}' to '${change.slug}': a schedule with slug '${change.slug}' already exists.` });
+    }
+  }
   const result = new Map(stored.map((schedule) => [schedule.id, schedule]));
   const toCreate: ScheduleDraft[] = [];
   for (const change of changes) {
-    const target = bySlug.get(change.slug ?? "") ?? (change.replaces ? bySlug.get(change.replaces) : undefined);
-    if (target) {
-      result.set(target.id, patchSchedule(ctx, target, change));
-    } else if (change.schedule) {
-      toCreate.push(draftOf(change, change.schedule));
-    } else {
-      throw new HttpError(422, { detail: "Unable to create new deployment schedules without a schedule configuration." });
-    }
+    const target = current.get(change.replaces ?? change.slug ?? "");
+    if (target) result.set(target.id, patchSchedule(ctx, target, change));
+    else if (change.schedule) toCreate.push(draftOf(change, change.schedule));
+    else throw new HttpError(422, { detail: NO_SCHEDULE_CONFIGURATION });
   }
+  if (!changes.length) return undefined;
   return [...result.values(), ...newSchedules(ctx, deployment.id, toCreate)];
 }
 
@@ -392,6 +410,8 @@ function updateDeployment(ctx: RequestContext, existing: DeploymentEntity): void
     ? (body.schedules as Body[]).map((item, index) => scheduleChanges(item, ["body", "schedules", index], ctx.now, ctx.services.durations, ctx.sent))
     : undefined;
   checkLimitsExclusive(body, ctx.sent);
+  // The slug rules answer before the pool and parameter checks (api/deployments.py update_deployment).
+  const schedules = scheduleItems ? updatedSchedules(ctx, existing, scheduleItems) : undefined;
   const poolName = (body.work_pool_name as string | null | undefined) ?? null;
   const queueName = (body.work_queue_name as string | null | undefined) ?? null;
   if (poolName) {
@@ -417,11 +437,13 @@ function updateDeployment(ctx: RequestContext, existing: DeploymentEntity): void
   const linked = "global_concurrency_limit_id" in body ? linkLimit(ws, body.global_concurrency_limit_id) : undefined;
 
   const deployment: DeploymentEntity = { ...existing, ...stamp(ctx, existing) };
-  if (scheduleItems) {
-    deployment.schedules = updatedSchedules(ctx, existing, scheduleItems);
+  if (schedules) {
+    deployment.schedules = schedules;
     checkSlugsUnique(deployment.schedules);
   }
   if (poolName) deployment.work_queue_id = queueForDeployment(ctx, poolName, queueName).id;
+  // An explicit null pool takes the deployment off its queue (models/deployments.py update_deployment).
+  else if ("work_pool_name" in body && body.work_pool_name === null) deployment.work_queue_id = null;
   else if (queueName) deployment.work_queue_id = legacyQueue(ctx, queueName).id;
 
   for (const field of PLAIN_FIELDS) if (field in body) (deployment as Body)[field] = body[field];
