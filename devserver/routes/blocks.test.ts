@@ -320,6 +320,21 @@ describe("block schemas", () => {
     expect(parent.body.block_schema.fields).toEqual(read.body.fields);
   });
 
+  it.each(["s3-bucket", "dbt-core-operation", "github-repository"])(
+    "answers a schema registered with %s's fields as a real server answers them, references and definitions rebuilt",
+    async (slug) => {
+      // catalog.json: the fields a real server answered; registered again, they must read back the same
+      // (models/block_schemas.py `_construct_full_block_schema`; s3-bucket has a union reference, dbt-core-operation nested ones).
+      const api = rawApi(ctx.server.cloudUrl("11111111-1111-4111-8111-111111111111", "55555555-5555-4555-8555-555555555555"));
+      const recorded = systemBlockSchemas().find((schema) => schema.block_type_slug === slug && schema.version !== "non-versioned");
+      if (!recorded) throw new Error(`no recorded schema for ${slug}`);
+      const type = (await api.post<BlockType>("/block_types/", { name: `Again ${slug}`, slug: fresh(`again-${slug}`) })).body;
+      const created = await api.post<BlockSchema>("/block_schemas/", { block_type_id: type.id, fields: recorded.fields, version: "again" });
+      expect(created.status).toBe(201);
+      expect((await api.get<BlockSchema>(`/block_schemas/${created.body.id}`)).body.fields).toEqual(recorded.fields);
+    },
+  );
+
   it("refuses a nested block whose definition is missing, leaving nothing behind", async () => {
     // Prefect's 500 body is `{"exception_message": "Internal Server Error"}`, which the contract checker
     // (that wants a `detail` on every error) does not know: this server is not contract-checked.
