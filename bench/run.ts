@@ -1,14 +1,14 @@
 // `npm run bench`: run the benchmarks, each in a process of its own, and record their results in
 // bench/results/. See bench/README.md.
 //
-//   npm run bench                          # devserver, list, engine
+//   npm run bench                          # devserver, list, engine, busy-server
 //   npm run bench -- engine                # one of them
 //   npm run bench -- engine --sizes 100    # flags after the names go to every script run
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { BENCH_DIR, REPO_ROOT } from "./support/server.js";
 
-const BENCHMARKS = ["devserver", "list", "engine"] as const;
+const BENCHMARKS = ["devserver", "list", "engine", "busy-server"] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 function runScript(name: Benchmark, args: string[]): Promise<number> {
