@@ -28,7 +28,8 @@ function warnAboutRefusals(resource: TerraformResource): void {
   // L2 constructs name their resource "Default": the warning belongs to the construct people wrote.
   const owner = resource.node.id === "Default" && resource.node.scope ? resource.node.scope : resource;
   for (const finding of findings) {
-    const message = `${owner.node.path}: ${describeRefusal(finding)}`;
+    // The annotation carries the construct's path; `cdktf synth` prints it: WARN [path]: message.
+    const message = describeRefusal(finding);
     // Every synth runs the aspects again; a declaration is warned about once.
     if (!owner.node.metadata.some((entry) => entry.data === message)) Annotations.of(owner).addWarning(message);
   }

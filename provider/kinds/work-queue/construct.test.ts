@@ -96,6 +96,6 @@ describe("WorkQueue", () => {
     synth(stack);
     const found = warnings(stack);
     expect(found.map((warning) => warning.path)).toEqual(["test/fallback"]);
-    expect(found[0]!.message).toMatch(/^test\/fallback: prefect_work_queue\.name = "default" applies with prefect-gitops only\. .*409 Conflict.*leave the pool's "default" queue undeclared/);
+    expect(found[0]!.message).toMatch(/^prefect_work_queue\.name = "default" applies with prefect-gitops only\. .*409 Conflict.*leave the pool's "default" queue undeclared/);
   });
 });
