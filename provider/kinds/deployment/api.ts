@@ -1,7 +1,9 @@
 // prefect_deployment through the API: /deployments/. `POST /deployments/` is Prefect's upsert
-// keyed by (flow_id, name) and replaces every schedule of the deployment (those of
-// prefect_deployment_schedule resources too), so it is only sent for a deployment a lookup did
-// not find; every change to an existing one is a PATCH, which never carries `schedules`.
+// keyed by (flow_id, name): it answers 200 with the same id, puts `parameters` left out back to
+// {} and replaces every schedule of the deployment with the body's (scenarios.jsonl "dep upsert
+// d4 (same body)", "dep schedules after upsert"), those of prefect_deployment_schedule resources
+// too. So it is only sent for a deployment a lookup did not find; every change to an existing
+// one is a PATCH, which never carries `schedules`.
 import type { components } from "../../../contract/wire.gen.js";
 import { paginateAll } from "../../client/paginate.js";
 import { sortedUnique } from "../attributes.js";
@@ -67,7 +69,11 @@ async function find(ctx: KindContext, spec: DeploymentSpec): Promise<Deployment 
 
 const isEmptyObject = (value: unknown): boolean => !value || (typeof value === "object" && Object.keys(value).length === 0);
 
-/** The limit Prefect made for the deployment's own concurrency_limit, as opposed to a shared one linked by id. */
+/**
+ * The limit Prefect made for the deployment's own concurrency_limit, as opposed to a shared one
+ * linked by id: a global limit named `deployment:<id>` holding the number, while the answer's
+ * own `concurrency_limit` stays null (scenarios.jsonl "dep full").
+ */
 function ownLimit(live: Deployment): NonNullable<Deployment["global_concurrency_limit"]> | undefined {
   const limit = live.global_concurrency_limit;
   return limit && limit.name === `deployment:${live.id}` ? limit : undefined;
@@ -84,7 +90,7 @@ function createBody(spec: DeploymentSpec): DeploymentCreate {
     parameter_openapi_schema: spec.parameter_openapi_schema,
     tags: spec.tags,
     pull_steps: spec.pull_steps.map(pullStepToWire),
-    // Prefect only writes job variables that are not empty.
+    // Prefect only writes job variables that are not empty (scenarios.jsonl "dep patch empty job_variables").
     ...(isEmptyObject(spec.job_variables) ? {} : { job_variables: spec.job_variables }),
     ...optional("description"),
     ...optional("version"),
@@ -121,6 +127,7 @@ export function updateBodies(spec: DeploymentSpec, live: Deployment, changed: re
     else main.parameter_openapi_schema = spec.parameter_openapi_schema;
   }
   if (has("job_variables")) {
+    // A PATCH of {} leaves them as they were (scenarios.jsonl "dep patch empty job_variables", "dep read d4 after patches").
     if (isEmptyObject(spec.job_variables)) throw new Error(`deployment ${live.id}: ${EMPTY_JOB_VARIABLES_REASON}; plan again to replace it`);
     // Prefect replaces the stored job variables with these (no merge).
     main.job_variables = spec.job_variables;
@@ -143,7 +150,8 @@ export function updateBodies(spec: DeploymentSpec, live: Deployment, changed: re
   }
 
   // Prefect applies concurrency_limit to whatever limit the deployment links to: a null deletes
-  // it and a number resizes it, a shared one included. So a shared limit is unlinked before the
+  // it (scenarios.jsonl "dep patch concurrency null", "dep read d4 after patches") and a number
+  // resizes it, a shared one included. So a shared limit is unlinked before the
   // deployment gets one of its own, and its own is deleted before a shared one is linked.
   const linked = live.global_concurrency_limit;
   const own = ownLimit(live);
@@ -162,6 +170,7 @@ export function updateBodies(spec: DeploymentSpec, live: Deployment, changed: re
   return [first, main].filter((body) => Object.keys(body).length > 0);
 }
 
+/** PATCHes answer 204 without a body (scenarios.jsonl "dep patch clear tags+params"): the deployment is read back. */
 async function update(ctx: KindContext, id: string, spec: DeploymentSpec, prior: Deployment, changed: string[]): Promise<Deployment> {
   for (const body of updateBodies(spec, prior, changed)) await ctx.client.patch(`/deployments/${id}`, body);
   ctx.forget(DEPLOYMENTS_MEMO);
@@ -185,7 +194,10 @@ function toSpec(live: Deployment): DeploymentSpec {
     paused: live.paused,
     enforce_parameter_schema: live.enforce_parameter_schema,
     parameters: live.parameters ?? {},
-    // Prefect servers answer null for a deployment made without a schema: the official default is {}.
+    // A deployment made without a schema reads {} (scenarios.jsonl "dep no schema"), one made with
+    // null reads null ("dep schema null"), and {} sent on create or update reads as the normalized
+    // empty schema ("dep schema {}", "dep patch schema {}"): all compare equal to the official
+    // default {} (sameParameterSchema).
     parameter_openapi_schema: (live.parameter_openapi_schema as Record<string, unknown> | null | undefined) ?? {},
     job_variables: live.job_variables ?? {},
     tags: sortedUnique(live.tags),

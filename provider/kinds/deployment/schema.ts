@@ -59,8 +59,9 @@ export function deploymentNameProblem(name: string): string | undefined {
 
 /**
  * Whether two parameter schemas are the same. Prefect's `ParameterSchema` type
- * (`_normalize_parameter_schema`, prefect/types) stores `{}` and null as an empty object schema,
- * on create and on update (scenarios.jsonl "dep schema {}", "dep patch schema {}", "dep schema null").
+ * (`_normalize_parameter_schema`, prefect/types) stores `{}` as an empty object schema, on create
+ * and on update (scenarios.jsonl "dep schema {}", "dep patch schema {}"); a schema left out reads
+ * `{}` ("dep no schema") and one created as null reads null ("dep schema null"). All are the same.
  */
 export function sameParameterSchema(declared: unknown, live: unknown): boolean {
   return jsonEqual(normalParameterSchema(declared), normalParameterSchema(live));
