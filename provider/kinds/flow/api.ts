@@ -1,6 +1,6 @@
 // prefect_flow through the API: /flows/. Prefect creates flows as an upsert (posting a name
-// that exists answers with that flow, unchanged), so a create is safe to repeat and then brings
-// the existing flow's tags to the declaration.
+// that exists answers 200 with that flow, its tags unchanged: client-suite #2688), so a create is
+// safe to repeat and then brings the existing flow's tags to the declaration.
 import type { components } from "../../../contract/wire.gen.js";
 import { filterAll } from "../../client/paginate.js";
 import { sortedUnique } from "../attributes.js";

@@ -67,9 +67,10 @@ export const workPoolKind: Kind<WorkPoolSpec, WorkPool> = {
       is_paused: spec.paused,
       ...(spec.description !== undefined ? { description: spec.description } : {}),
       ...(spec.concurrency_limit !== undefined ? { concurrency_limit: spec.concurrency_limit } : {}),
-      // Undeclared, no template is sent: the pool starts with the server's (empty) one.
+      // Undeclared, no template is sent: the pool starts with the server's (empty) one (scenarios.jsonl "pool process").
       ...(spec.base_job_template !== undefined ? { base_job_template: spec.base_job_template } : {}),
     };
+    // A name taken answers 409 (client-suite #4326): createSafely takes the pool found under it.
     return changingPools(
       ctx,
       createSafely({
@@ -80,8 +81,9 @@ export const workPoolKind: Kind<WorkPoolSpec, WorkPool> = {
   },
 
   update: async (ctx, id, spec, prior) => {
-    // Prefect writes only the fields sent: undeclared optional fields are cleared with null,
-    // an undeclared template is left alone.
+    // Prefect writes only the fields sent: undeclared optional fields are cleared with null
+    // (scenarios.jsonl "pool patch clear limit", "pool after patch"; client-suite #4321), an
+    // undeclared template is left alone. The PATCH answers 204 without a body: read back.
     const body: WorkPoolUpdate = {
       description: spec.description ?? null,
       is_paused: spec.paused,
@@ -103,6 +105,8 @@ export const workPoolKind: Kind<WorkPoolSpec, WorkPool> = {
   idOf: (live) => live.id,
   identityOf: (live) => live.name,
 
+  // `status` is not compared: null for a prefect-agent pool (client-suite #1), NOT_READY, PAUSED...
+  // for others (scenarios.jsonl "pool process", "pool after patch"), and workers move it.
   toSpec: (live) => ({
     id: live.id,
     created: live.created ?? undefined,

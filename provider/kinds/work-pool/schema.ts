@@ -47,6 +47,7 @@ function poolNameProblem(name: string): string | undefined {
   }
   const problem = nameCharacterProblem("work pool", name);
   if (problem) return problem;
+  // The server answers 403 (scenarios.jsonl "pool reserved name").
   if (name.toLowerCase().startsWith("prefect")) {
     return `${JSON.stringify(name)} starts with "prefect", which Prefect reserves for its own work pools (in any case); choose another name, e.g. ${JSON.stringify(`my-${name}`)}`;
   }
@@ -63,7 +64,10 @@ function placeholdersOf(value: unknown): Set<string> {
   return names;
 }
 
-/** Prefect's rule for base job templates: `{}`, or a job configuration whose placeholders are all declared variables. */
+/**
+ * Prefect's rule for base job templates: `{}`, or a job configuration whose placeholders are all
+ * declared variables (scenarios.jsonl "pool bad template" answers 422 otherwise).
+ */
 function baseJobTemplateProblem(template: unknown): string | undefined {
   if (!isObject(template) || Object.keys(template).length === 0) return undefined;
   const configuration = template.job_configuration;

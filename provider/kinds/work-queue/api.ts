@@ -86,7 +86,8 @@ async function namedInEveryPool(ctx: KindContext, name: string): Promise<WorkQue
  * place without a request (Prefect refuses to delete it; it goes when its pool goes).
  *
  * Priorities are unique within a pool: a queue that takes a priority another queue holds pushes
- * that queue (and any queue right behind it) down by one. Queues of one pool whose declared
+ * that queue (and any queue right behind it) down by one (scenarios.jsonl "queue same priority",
+ * "queues after priority clash"; client-suite #38-#40). Queues of one pool whose declared
  * priorities are written in ascending order all end up as declared; written in another order,
  * a later write can push a queue written before it away from its declared priority.
  */
@@ -112,9 +113,11 @@ export const workQueueKind: Kind<WorkQueueSpec, WorkQueue> = {
       description: spec.description,
       is_paused: spec.is_paused,
       ...(spec.concurrency_limit !== undefined ? { concurrency_limit: spec.concurrency_limit } : {}),
-      // Undeclared, Prefect gives the queue the first free priority of its pool.
+      // Undeclared, Prefect gives the queue the first free priority of its pool (client-suite #12:
+      // 1 when the pool's queues hold 2).
       ...(spec.priority !== undefined ? { priority: spec.priority } : {}),
     };
+    // Created through the pool, which fills work_pool_name in the answer (scenarios.jsonl "queue create").
     return createSafely({
       attempt: async () => liveOf(ctx, await ctx.client.post<WorkQueueResponse>(queuesPath(spec.work_pool_name), body)),
       lookup: () => find(ctx, spec),
@@ -153,7 +156,9 @@ export const workQueueKind: Kind<WorkQueueSpec, WorkQueue> = {
     workspace_id: live.workspace_id,
     work_pool_name: live.work_pool_name ?? "",
     name: live.name,
-    // Prefect stores no description as null or "" alike; the official default is "".
+    // Prefect stores no description as null or "" alike (scenarios.jsonl "queue create" answers "");
+    // the official default is "". A pool's default queue starts with "The work pool's default
+    // queue." and priority 1 (scenarios.jsonl "default queue"), which a declaration then sets.
     description: live.description ?? "",
     is_paused: live.is_paused ?? false,
     concurrency_limit: live.concurrency_limit ?? undefined,
