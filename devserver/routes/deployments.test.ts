@@ -493,6 +493,16 @@ describe("deployment schedules", () => {
     });
   });
 
+  // models/deployments.py: create_deployment (the upsert) makes schedules from their schedule, active, parameters
+  // and slug only; create_deployment_schedules dumps the whole model (client-suite.jsonl.gz #4041-4042 for a PATCH).
+  it("keeps a schedule's runs cap when schedules are added, not when a deployment is created with them", async () => {
+    const api = workspace();
+    const deployment = await newDeployment(api, { schedules: [{ schedule: { interval: 60 }, max_scheduled_runs: 5 }] });
+    expect(deployment.schedules[0]?.max_scheduled_runs).toBeNull();
+    const added = await api.post<Schedule[]>(`/deployments/${deployment.id}/schedules`, [{ schedule: { interval: 120 }, max_scheduled_runs: 5 }]);
+    expect(added.body[0]?.max_scheduled_runs).toBe(5);
+  });
+
   it("refuses more scheduled runs than the server allows", async () => {
     const api = workspace();
     const deployment = await newDeployment(api);

@@ -343,8 +343,13 @@ function upsertDeployment(ctx: RequestContext): DeploymentEntity {
   if (linked !== undefined) deployment.global_concurrency_limit = linked;
   // Labels are recomputed on every upsert: the flow's, the system label, then the request's.
   deployment.labels = { ...(flow.labels ?? {}), "prefect.flow.id": flow.id, ...((body.labels as Record<string, string> | null | undefined) ?? {}) };
-  // An upsert always replaces the schedules, with new ids, even when it sends none.
-  deployment.schedules = newSchedules(ctx, deployment.id, drafts);
+  // An upsert always replaces the schedules, with new ids, even when it sends none; it makes them
+  // from their schedule, active, parameters and slug only (models/deployments.py create_deployment).
+  deployment.schedules = newSchedules(
+    ctx,
+    deployment.id,
+    drafts.map((draft) => ({ ...draft, max_scheduled_runs: null })),
+  );
   checkSlugsUnique(deployment.schedules);
   if ("concurrency_limit" in setFields) {
     deployment.global_concurrency_limit = applyConcurrencyLimit(ctx, deployment, (body.concurrency_limit as number | null | undefined) ?? null);
