@@ -72,9 +72,10 @@ async function find(ctx: KindContext, spec: DeploymentScheduleSpec): Promise<Dep
 }
 
 /**
- * The API's schedule object for a declaration. Undeclared parts the server filled (anchor date,
- * time zone, the DTSTART it added to an rrule) are sent back as they are, so an update of
- * another part does not move them.
+ * The API's schedule object for a declaration. Undeclared parts the server filled (anchor date
+ * and time zone: the creation time and "UTC", scenarios.jsonl "schedule add interval number";
+ * the DTSTART it added to an rrule, "schedule add rrule") are sent back as they are, so an
+ * update of another part does not move them.
  */
 function scheduleBody(spec: DeploymentScheduleSpec, live?: DeploymentSchedule["schedule"]): IntervalInput | CronSchedule | RRuleSchedule {
   if (spec.interval !== undefined) {
@@ -121,6 +122,7 @@ function toSpec(live: DeploymentSchedule): DeploymentScheduleSpec {
     slug: live.slug ?? undefined,
   };
   if ("interval" in schedule) {
+    // A number of seconds, or ISO text as sent on Python 3.13+ (scenarios.jsonl "schedule add interval iso").
     return { ...base, interval: durationSeconds(schedule.interval), anchor_date: schedule.anchor_date, timezone: schedule.timezone ?? undefined };
   }
   if ("cron" in schedule) return { ...base, cron: schedule.cron, day_or: schedule.day_or, timezone: schedule.timezone ?? undefined };
@@ -153,7 +155,8 @@ export const deploymentScheduleKind: Kind<DeploymentScheduleSpec, DeploymentSche
         if (!raw) throw new Error(`POST /deployments/${deploymentId}/schedules answered no schedule`);
         return liveOf(ctx, raw, deploymentId);
       },
-      // A slug names the schedule (Prefect keeps slugs unique per deployment); without one, the
+      // A slug names the schedule (Prefect keeps slugs unique per deployment: a taken one answers
+      // 409, client-suite #4104); without one, the
       // schedule an attempt may have made is a new one with the declared content.
       lookup: async () =>
         (await schedulesOf(ctx, deploymentId))?.find((candidate) =>

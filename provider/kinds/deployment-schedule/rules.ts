@@ -72,8 +72,9 @@ const DTSTART_LINE = /^DTSTART[:;][^\n]*\n/i;
 
 /**
  * Whether a declared rrule and the stored one are the same schedule. Prefect gives a rule
- * without DTSTART an explicit one when it stores it (2020-01-01, or the current period for
- * minutely and secondly rules), so that added line is not a difference.
+ * without DTSTART an explicit one when it stores it (2020-01-01, scenarios.jsonl "schedule add
+ * rrule"; or the current period for minutely and secondly rules), so that added line is not a
+ * difference.
  */
 export function sameRrule(declared: unknown, live: unknown): boolean {
   if (typeof declared !== "string" || typeof live !== "string") return declared === live;

@@ -19,7 +19,10 @@ export type GlobalConcurrencyLimit = LimitResponse & { account_id?: string; work
 
 const BASE = "/v2/concurrency_limits";
 
-/** The fields reads answer (a create answers more: denied slots, occupancy), plus where the limit lives. */
+/**
+ * The fields reads answer (a create answers more: denied slots, occupancy; scenarios.jsonl
+ * "limit create" vs "limit read by name"), plus where the limit lives.
+ */
 function liveOf(ctx: KindContext, raw: LimitResponse | LimitCreated): GlobalConcurrencyLimit {
   return {
     id: raw.id,
@@ -65,6 +68,7 @@ export const globalConcurrencyLimitKind: Kind<GlobalConcurrencyLimitSpec, Global
 
   read,
 
+  // By name where the path can carry it (scenarios.jsonl "limit read by name").
   find: async (ctx, spec) => (addressableByName(spec.name) ? read(ctx, spec.name) : (await list(ctx)).find((live) => live.name === spec.name)),
 
   create: (ctx, spec) => {
@@ -84,8 +88,10 @@ export const globalConcurrencyLimitKind: Kind<GlobalConcurrencyLimitSpec, Global
 
   update: async (ctx, id, spec, _prior, changed) => {
     const body: LimitUpdate = { name: spec.name, limit: spec.limit, active: spec.active, slot_decay_per_second: spec.slot_decay_per_second };
-    // Running flows move the slot count all the time: writing it back would release or take
-    // their slots, so it is written only when declared and different from the live count.
+    // Running flows move the slot count all the time (leases take slots until they end:
+    // scenarios.jsonl "limit lease", "limit lease full" answers 423): writing it back would release
+    // or take their slots, so it is written only when declared and different from the live count.
+    // The PATCH answers 204 without a body ("limit patch"): read back.
     if (spec.active_slots !== undefined && changed.includes("active_slots")) body.active_slots = spec.active_slots;
     await ctx.client.patch(`${BASE}/${id}`, body);
     return readBack(`global concurrency limit ${id}`, read(ctx, id));
@@ -109,5 +115,6 @@ export const globalConcurrencyLimitKind: Kind<GlobalConcurrencyLimitSpec, Global
     slot_decay_per_second: live.slot_decay_per_second,
   }),
 
+  // Prefect's own limit behind a deployment's concurrency_limit (scenarios.jsonl "dep full").
   systemManaged: (live) => DEPLOYMENT_LIMIT_NAME.test(live.name),
 };

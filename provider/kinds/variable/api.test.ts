@@ -21,6 +21,7 @@ describe("prefect_variable", () => {
     ["an integer", 42],
     ["zero", 0],
     ["a float", 1.5],
+    ["true", true],
     ["false", false],
     ["a list", [1, "two", { three: 3 }]],
     ["an object", { a: { b: [true, null] }, n: -7.25 }],

@@ -19,6 +19,9 @@ export const variableKind: Kind<VariableSpec, Variable> = {
 
   find: (ctx, spec) => orUndefined(ctx.client.get<Variable>(`/variables/name/${encodeURIComponent(spec.name)}`)),
 
+  // Every JSON type is stored and answered as sent (scenarios.jsonl "variable str" ... "variable
+  // dict"); a name taken answers 409 naming it ("variable duplicate"), and createSafely then takes
+  // the variable found under the name.
   create: (ctx, spec) => {
     const body: VariableCreate = { name: spec.name, value: spec.value as VariableCreate["value"], tags: spec.tags };
     return createSafely({
@@ -27,6 +30,7 @@ export const variableKind: Kind<VariableSpec, Variable> = {
     });
   },
 
+  // The PATCH answers 204 without a body (scenarios.jsonl "variable patch by name"): read back.
   update: async (ctx, id, spec) => {
     const body: VariableUpdate = { name: spec.name, value: spec.value as VariableUpdate["value"], tags: spec.tags };
     await ctx.client.patch(`/variables/${id}`, body);

@@ -15,7 +15,7 @@ export interface VariableSpec {
   tags: string[];
 }
 
-/** Prefect's rule for variable names. */
+/** Prefect's rule for variable names (scenarios.jsonl "variable bad name" answers 422 otherwise). */
 export const VARIABLE_NAME = /^[a-z0-9_-]+$/;
 export const VARIABLE_NAME_MAX = 255;
 
