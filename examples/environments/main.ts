@@ -49,9 +49,10 @@ class EtlStack extends TerraformStack {
     new PrefectProvider(this, "prefect");
 
     const pool = new WorkPool(this, "pool", props.workPool);
-    // Ad hoc runs use the pool's `default` queue; scheduled loads their own, polled first.
+    // Ad hoc runs use the queue Prefect makes with the pool, `default` (left undeclared: only
+    // prefect-gitops could adopt it); scheduled loads their own, polled first, which moves
+    // `default` to priority 2.
     const scheduled = pool.addQueue("scheduled", { priority: 1 });
-    pool.addQueue("default", { priority: 2 });
 
     const source = PullStep.gitClone({ repository: "https://github.com/acme/data-flows.git", branch: props.branch });
     const daily = new Deployment(this, "daily", {

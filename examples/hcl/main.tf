@@ -1,5 +1,6 @@
 # The quickstart stack written as plain Terraform for the official prefecthq/prefect provider.
-# `terraform plan` with that provider and `prefect-gitops plan` read the same file.
+# `terraform apply` with that provider and `prefect-gitops apply` apply the same file: it declares
+# nothing the official provider refuses (provider/terraform/official-refusals.ts).
 terraform {
   required_providers {
     prefect = {
@@ -40,16 +41,20 @@ resource "prefect_work_pool" "etl" {
   })
 }
 
-resource "prefect_work_queue" "default" {
-  name           = "default"
+# Prefect makes the pool with a `default` queue at priority 1 (runs that name no queue go there).
+# It is not declared: the official provider creates every declared queue, and Prefect refuses a
+# second `default`. Workers poll by priority, 1 first; these queues come after it, so Terraform
+# may create them in any order without Prefect renumbering one.
+resource "prefect_work_queue" "standard" {
+  name           = "standard"
   work_pool_name = prefect_work_pool.etl.name
-  priority       = 1
+  priority       = 2
 }
 
 resource "prefect_work_queue" "critical" {
   name              = "critical"
   work_pool_name    = prefect_work_pool.etl.name
-  priority          = 2
+  priority          = 3
   concurrency_limit = 5
 }
 
@@ -62,7 +67,7 @@ resource "prefect_deployment" "nightly" {
   name            = "nightly"
   flow_id         = prefect_flow.etl.id
   work_pool_name  = prefect_work_pool.etl.name
-  work_queue_name = prefect_work_queue.default.name
+  work_queue_name = prefect_work_queue.standard.name
   entrypoint      = "flows/etl.py:etl"
   tags            = ["nightly"]
   parameters = jsonencode({

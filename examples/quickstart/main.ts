@@ -49,10 +49,11 @@ const pool = new WorkPool(stack, "pool", {
     },
   },
 });
-// Prefect makes every pool with a `default` queue: declaring it adopts it. Workers poll queues
-// by priority, 1 first.
-const standard = pool.addQueue("default", { priority: 1 });
-const critical = pool.addQueue("critical", { priority: 2, concurrencyLimit: 5 });
+// Workers poll a pool's queues by priority, 1 first. Prefect makes every pool with a `default`
+// queue at priority 1 (runs that name no queue go there); it stays undeclared, as the official
+// Terraform provider cannot adopt it, and these queues come after it.
+const standard = pool.addQueue("standard", { priority: 2 });
+const critical = pool.addQueue("critical", { priority: 3, concurrencyLimit: 5 });
 
 // Flows are usually registered by the code that defines them; declaring one sets its tags and
 // lets both deployments refer to it.

@@ -290,7 +290,7 @@ describe("examples/hcl", () => {
       "prefect_variable.retention_days",
       "prefect_work_pool.etl",
       "prefect_work_queue.critical",
-      "prefect_work_queue.default",
+      "prefect_work_queue.standard",
     ]);
   });
 });
