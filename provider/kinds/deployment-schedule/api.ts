@@ -170,7 +170,8 @@ export const deploymentScheduleKind: Kind<DeploymentScheduleSpec, DeploymentSche
 
   update: async (ctx, id, spec, prior, changed) => {
     const deploymentId = prior.deployment_id;
-    // Prefect resets the parameters of an update that leaves them out: they are always sent.
+    // Prefect resets the parameters of an update that leaves them out (server/schemas/actions.py
+    // DeploymentScheduleUpdate: parameters default to {}): they are always sent.
     const body: ScheduleUpdate = {
       parameters: spec.parameters,
       ...(spec.active !== undefined ? { active: spec.active } : {}),
