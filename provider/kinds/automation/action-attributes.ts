@@ -64,13 +64,17 @@ export const ACTION_RULES: Readonly<Record<string, ActionRule>> = {
 export const ACTION_TYPES = Object.keys(ACTION_RULES);
 /** "selected": the object whose id the action names; "inferred": the one the triggering event is about. */
 export const ACTION_SOURCES = ["selected", "inferred"] as const;
-/** The API's default source for actions on a selected or inferred object; a "selected" one without its id answers 422 (scenarios.jsonl "auto bad action"). */
+/**
+ * The API's default source for actions on a selected or inferred object (filled in answers:
+ * client-suite #2583); a "selected" one without its id answers 422 (scenarios.jsonl "auto bad
+ * action"), an "inferred" one reads back with the id null (client-suite #2587).
+ */
 export const DEFAULT_SOURCE = "selected";
 /** Prefect's `StateType`: the states change-flow-run-state may set. */
 export const STATE_TYPES = ["SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "CRASHED", "PAUSED", "CANCELLING"] as const;
-/** The API's default subject of send-notification. */
+/** The API's default subject of send-notification (client-suite #2615). */
 export const DEFAULT_SUBJECT = "Prefect automated notification";
-/** The API's default payload of call-webhook. */
+/** The API's default payload of call-webhook (client-suite #2623). */
 export const DEFAULT_PAYLOAD = "";
 
 /** An undeclared value that the API fills with a default compares equal to that default. */
