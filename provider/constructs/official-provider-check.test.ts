@@ -13,7 +13,7 @@ describe("the check for the official provider at synth", () => {
     pool.addQueue("default", { priority: 1 });
     synth(stack);
     expect(warnings(stack)).toEqual([{ path: "stack/pool/default", message: expect.stringMatching(/^prefect_work_queue\.name = "default" applies with prefect-gitops only\./) }]);
-    const [{ message }] = warnings(stack);
+    const message = warnings(stack)[0]!.message;
     expect(message).toContain("409 Conflict");
     expect(message).toContain("leave the pool's \"default\" queue undeclared");
   });
