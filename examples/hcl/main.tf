@@ -1,6 +1,6 @@
 # The quickstart stack written as plain Terraform for the official prefecthq/prefect provider.
-# `terraform apply` with that provider and `prefect-gitops apply` apply the same file: it declares
-# nothing the official provider refuses (provider/terraform/official-refusals.ts).
+# `prefect-gitops apply` and `terraform apply` with that provider read the same file, and it
+# declares nothing that provider is known to refuse (provider/terraform/official-refusals.ts).
 terraform {
   required_providers {
     prefect = {
