@@ -489,7 +489,8 @@ export class Contract {
   /**
    * Validate a response: the status must be one the operation declares, and a JSON body must
    * match its schema. Error statuses Prefect answers for every route (401, 403, 404, 409, 423,
-   * 429, 5xx) are accepted with a `detail` body.
+   * 429, 5xx) are accepted with a `detail` body, and a 500 or 503 with Prefect's
+   * `{"exception_message": ...}`.
    */
   validateResponse(method: string, template: string, status: number, body: unknown): ContractResult {
     const op = this.doc.paths[template]?.[method.toLowerCase()];
@@ -503,7 +504,11 @@ export class Contract {
     if (!response) {
       if (status >= 400 && status !== 422) {
         const detailOk = body !== null && typeof body === "object" && "detail" in body;
-        return detailOk
+        // An unhandled exception on any route answers 500 (or 503 when retryable) with
+        // `{"exception_message": ...}` (api/server.py custom_internal_exception_handler;
+        // scenarios.jsonl "auto proactive within iso").
+        const internal = (status === 500 || status === 503) && isInternalErrorBody(body);
+        return detailOk || internal
           ? { ok: true }
           : { ok: false, issues: [{ type: "missing", loc: ["response", "detail"], msg: `An error response (${status}) needs a detail`, input: body }] };
       }
@@ -518,6 +523,12 @@ export class Contract {
     if (validate(body)) return { ok: true };
     return { ok: false, issues: toIssues(validate.errors ?? [], body, ["response"]) };
   }
+}
+
+function isInternalErrorBody(body: unknown): boolean {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
+  const keys = Object.keys(body);
+  return keys.length === 1 && keys[0] === "exception_message" && typeof (body as { exception_message: unknown }).exception_message === "string";
 }
 
 /**
