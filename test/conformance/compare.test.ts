@@ -58,6 +58,18 @@ describe("compareBodies", () => {
     ]);
   });
 
+  it("holds a recorded time seen again to the live time it was first paired with", () => {
+    const ids = new IdMap();
+    const created = "2026-12-07T15:14:29.446423Z";
+    expect(compareBodies({ created, updated: created }, { created: "2026-12-07T21:00:00.001000Z", updated: "2026-12-07T21:00:00.001000Z" }, ids)).toEqual([]);
+    // Read back later: the same recorded time must be the same live time (an `updated` bumped by a read is caught).
+    expect(compareBodies({ updated: created }, { updated: "2026-12-07T21:00:05.000000Z" }, ids)).toEqual([
+      { path: "$.updated", kind: "time", recorded: created, live: "2026-12-07T21:00:05.000000Z" },
+    ]);
+    // One way only: another recorded time may share a live time (the devserver's clock steps by milliseconds).
+    expect(compareBodies({ created: "2026-12-07T15:14:29.446999Z" }, { created: "2026-12-07T21:00:00.001000Z" }, ids)).toEqual([]);
+  });
+
   it("looks up keys that are ids under their live pair", () => {
     const ids = new IdMap();
     ids.pair(A, X);
@@ -70,7 +82,7 @@ describe("compareBodies", () => {
 });
 
 describe("IdMap.rewrite", () => {
-  it("sends paired ids as their live pair, at any depth and inside text, and unpaired ids as they are", () => {
+  it("sends paired ids and times as their live pair, at any depth and inside text, and unpaired ones as they are", () => {
     const ids = new IdMap();
     ids.pair(A, X);
     expect(ids.rewrite({ work_pool_id: A, ids: { any_: [A, B] }, name: `deployment:${A.toUpperCase()}` })).toEqual({
@@ -79,6 +91,12 @@ describe("IdMap.rewrite", () => {
       name: `deployment:${X}`,
     });
     expect(ids.rewriteText(`/deployments/${A}/schedules`)).toBe(`/deployments/${X}/schedules`);
+    // A time the server told the client goes back as the live server's time; one it never told, as recorded.
+    ids.pairTime("2026-12-07T15:12:13.387326Z", "2026-12-07T21:00:00.001000Z");
+    expect(ids.rewrite({ anchor_date: "2026-12-07T15:12:13.387326Z", other: "2026-01-01T00:00:00Z" })).toEqual({
+      anchor_date: "2026-12-07T21:00:00.001000Z",
+      other: "2026-01-01T00:00:00Z",
+    });
   });
 });
 

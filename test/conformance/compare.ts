@@ -1,13 +1,14 @@
 // Comparing what the devserver answered with what a real Prefect server answered to the same
 // request: equal modulo ids and timestamps. Ids are matched by order of appearance (the first
 // time a recorded id meets a live one they are paired; afterwards they must agree both ways);
-// a server-made timestamp matches any timestamp of the same textual form.
+// timestamps likewise, one way, and only with a timestamp of the same textual form. Requests
+// carry the live pairs of the ids and times the recording's client had read.
 
 /** One way the live answer differs from the recorded one. */
 export interface Mismatch {
   /** `status`, or a JSON path into the body: `$`, `$.schedules[0].id`. */
   path: string;
-  kind: "status" | "value" | "type" | "missing" | "extra" | "length" | "id" | "order";
+  kind: "status" | "value" | "type" | "missing" | "extra" | "length" | "id" | "time" | "order";
   recorded: unknown;
   live: unknown;
 }
@@ -45,12 +46,32 @@ export class IdMap {
     return knownLive === l && knownRecorded === r;
   }
 
-  /** Every recorded id in a string replaced by its live pair (unpaired ids are left as they are). */
-  rewriteText(text: string): string {
-    return text.replace(UUID, (id) => this.live(id) ?? id);
+  private readonly timeToLive = new Map<string, string>();
+
+  /**
+   * Pair a recorded timestamp with a live one, or check the pairing: a time the recording shows
+   * again (an object's `created` or unchanged `updated` read back) must come back as the same
+   * live time. One way only: the devserver's clock has millisecond steps, so several recorded
+   * times may share one live time.
+   */
+  pairTime(recorded: string, live: string): boolean {
+    const known = this.timeToLive.get(recorded);
+    if (known === undefined) {
+      this.timeToLive.set(recorded, live);
+      return true;
+    }
+    return known === live;
   }
 
-  /** A request body with every recorded id replaced by its live pair, at any depth, in keys too. */
+  /**
+   * Every recorded id and timestamp in a string replaced by its live pair (unpaired ones are left
+   * as they are): a client sends back what the server told it, an anchor date it read included.
+   */
+  rewriteText(text: string): string {
+    return text.replace(TOKEN, (token) => (UUID_WHOLE.test(token) ? (this.live(token) ?? token) : (this.timeToLive.get(token) ?? token)));
+  }
+
+  /** A request body with every recorded id and timestamp replaced by its live pair, at any depth, in keys too. */
   rewrite(value: unknown): unknown {
     if (typeof value === "string") return this.rewriteText(value);
     if (Array.isArray(value)) return value.map((item) => this.rewrite(item));
@@ -84,6 +105,7 @@ function compareText(recorded: string, live: string, ids: IdMap): Mismatch["kind
     if (rIsTime !== isTimestampToken(l)) return "value";
     if (rIsTime) {
       if (timestampForm(r) !== timestampForm(l)) return "value";
+      if (!ids.pairTime(r, l)) return "time";
     } else if (!ids.pair(r, l)) {
       return "id";
     }
