@@ -131,14 +131,22 @@ function jsonPath(values: unknown, instancePath: string): string {
  * does when a partial set of values is acceptable.
  */
 export function schemaViolation(values: unknown, schema: unknown, options: { ignoreRequired?: boolean } = {}): string | undefined {
+  const failure = schemaFailure(values, schema, options);
+  if (!failure) return undefined;
+  // Worded as src/prefect/_internal/schemas/validators.py validate_values_conform_to_schema words it:
+  // the field as repr(json_path), then jsonschema's message (scenarios.jsonl "dep params violate schema").
+  return failure.path ? `Validation failed for field ${pythonRepr(failure.path)}. Failure reason: ${failure.message}` : `Validation failed. Failure reason: ${failure.message}`;
+}
+
+/**
+ * The first way `values` break `schema` as jsonschema reports it: the failing value's path and
+ * jsonschema's message, or `undefined` when they conform (or the schema cannot be enforced).
+ */
+export function schemaFailure(values: unknown, schema: unknown, options: { ignoreRequired?: boolean } = {}): { path: string; message: string } | undefined {
   if (!schema || typeof schema !== "object" || Array.isArray(schema)) return undefined;
   const validate = validatorFor(options.ignoreRequired ? withoutRequired(schema) : schema);
   if (!validate || validate(values)) return undefined;
   const error = validate.errors?.[0];
   if (!error) return undefined;
-  // Worded as src/prefect/_internal/schemas/validators.py validate_values_conform_to_schema words it:
-  // the field as repr(json_path), then jsonschema's message (scenarios.jsonl "dep params violate schema").
-  const path = jsonPath(values, error.instancePath);
-  const reason = jsonschemaMessage(error);
-  return path ? `Validation failed for field ${pythonRepr(path)}. Failure reason: ${reason}` : `Validation failed. Failure reason: ${reason}`;
+  return { path: jsonPath(values, error.instancePath), message: jsonschemaMessage(error) };
 }

@@ -239,6 +239,20 @@ describe("deployment routes", () => {
     expect((await deploy(api, { name: "good", flow_id: flowId, work_pool_name: "typed", job_variables: {} })).status).toBe(201);
   });
 
+  // api/deployments.py update_deployment: DeploymentUpdate.check_valid_configuration raises jsonschema's own
+  // ValidationError, answered as a 409 with its repr (and the create path's wording).
+  it("checks job variables against the work pool's variables when updating, answering 409 with jsonschema's error", async () => {
+    const api = workspace();
+    const flowId = await flowIn(api);
+    const template = { job_configuration: { image: "{{ image }}" }, variables: { type: "object", properties: { image: { type: "string" } } } };
+    await api.post("/work_pools/", { name: "typed-update", type: "docker", base_job_template: template });
+    const deployment = (await deploy(api, { name: "d", flow_id: flowId, work_pool_name: "typed-update" })).body;
+    expect(await api.patch(`/deployments/${deployment.id}`, { work_pool_name: "typed-update", job_variables: { image: 5 } })).toMatchObject({
+      status: 409,
+      body: { detail: `Error creating deployment: <ValidationError: "5 is not of type 'string'">` },
+    });
+  });
+
   it("answers a create whose parameters break the schema with the recorded 422, worded as jsonschema words it", async () => {
     const api = workspace();
     const flowId = await flowIn(api);

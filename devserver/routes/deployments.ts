@@ -22,7 +22,7 @@ import type { RequestContext, Router } from "../router.js";
 import type { Collection, Workspace } from "../store.js";
 import { asksForRuns, deploymentMatches, flowMatches, given, workPoolMatches, workQueueMatches, type DeploymentFacts } from "./deployment-filters.js";
 import { limitResponse } from "./concurrency-limits.js";
-import { schemaViolation } from "./deployment-json-schema.js";
+import { pythonRepr, schemaFailure, schemaViolation } from "./deployment-json-schema.js";
 import {
   bodyProblem,
   rowTimestamp,
@@ -422,8 +422,11 @@ function updateDeployment(ctx: RequestContext, existing: DeploymentEntity): void
   if (poolName) {
     const pool = workPools(ws).getByKey(poolName);
     if (!pool) throw poolNotFound(poolName);
-    const violation = jobVariablesViolation(pool, body.job_variables);
-    if (violation) throw conflict(`Error creating deployment: ${violation}`);
+    // DeploymentUpdate.check_valid_configuration raises jsonschema's ValidationError, which the route
+    // answers with its repr, in the create path's words (api/deployments.py update_deployment).
+    const jobVariables = body.job_variables;
+    const failure = jobVariables && typeof jobVariables === "object" && Object.keys(jobVariables).length ? schemaFailure(jobVariables, (pool.base_job_template as Body | undefined)?.variables, { ignoreRequired: true }) : undefined;
+    if (failure) throw conflict(`Error creating deployment: <ValidationError: ${pythonRepr(failure.message)}>`);
   }
   const enforce = typeof body.enforce_parameter_schema === "boolean" ? body.enforce_parameter_schema : existing.enforce_parameter_schema;
   if (enforce) {
