@@ -1,19 +1,33 @@
 // The Prefect API the end-to-end suites run against: a contract-checked devserver, or, when
 // PREFECT_TEST_API_URL is set (optionally PREFECT_TEST_API_KEY), that server instead. With
-// PREFECT_TEST_DEVSERVER_CONTENTION=1 (vitest's "contention" project), the devserver answers like
-// a busy SQLite server: overlapping writes get 503 (it closes idle connections after 5 s anyway).
+// PREFECT_TEST_DEVSERVER_CONTENTION set (vitest's contention projects), the devserver answers like
+// a busy SQLite server: writes get 503 (it closes idle connections after 5 s anyway).
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
 import { PrefectClient, type PrefectClientOptions } from "../../provider/client/client.js";
 import { resolveSettings } from "../../provider/client/settings.js";
 import type { KindContext } from "../../provider/kinds/kind.js";
 import { createKindContext } from "../../provider/kinds/runtime.js";
+import type { ContentionSettings } from "../../devserver/index.js";
 import { CLOUD_API_KEY, useDevServer, type TestDevServer } from "./devserver.js";
 
 export const EXTERNAL_API_URL = process.env.PREFECT_TEST_API_URL;
 const EXTERNAL_API_KEY = process.env.PREFECT_TEST_API_KEY;
-/** Whether the devserver runs in contention mode, with its defaults (one write at a time). */
-export const DEVSERVER_CONTENTION = process.env.PREFECT_TEST_DEVSERVER_CONTENTION === "1";
+/**
+ * The devserver's contention: `1` for its defaults (one write at a time, 2% background 503s), or
+ * a JSON object of ContentionSettings such as `{"backgroundRatio": 0}`; unset for none.
+ */
+export const DEVSERVER_CONTENTION = contentionFromEnv(process.env.PREFECT_TEST_DEVSERVER_CONTENTION);
+
+function contentionFromEnv(value: string | undefined): ContentionSettings | boolean {
+  if (!value || value === "0") return false;
+  if (value === "1") return true;
+  try {
+    return JSON.parse(value) as ContentionSettings;
+  } catch {
+    throw new Error(`PREFECT_TEST_DEVSERVER_CONTENTION must be 1 or a JSON object of contention settings (got ${JSON.stringify(value)}).`);
+  }
+}
 
 export interface ApiTarget {
   /** The devserver, when the suite runs against it (request counting, faults, contract checks). */
