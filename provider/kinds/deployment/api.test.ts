@@ -254,7 +254,11 @@ describe(TYPE, () => {
     expect(target.server!.injectedFaults().drop).toBeGreaterThan(0);
     const named = await ctx.client.query<Deployment[]>("/deployments/filter", { flows: { operator: "and_", id: { any_: [flowId] } } });
     expect(named.filter((live) => live.name === spec.name).map((live) => live.id)).toEqual([created.id]);
-    expect(target.server!.exchanges.filter((exchange) => exchange.method === "POST" && exchange.path === "/deployments/" && !exchange.busy)).toHaveLength(1);
+    // The client sends a cut POST once more when its kept-alive socket had sat idle (a stale
+    // connection looks the same); Prefect's upsert then answers 200 with the same deployment
+    // (scenarios.jsonl "dep upsert d4 (same body)"). Either way one POST made it.
+    const posts = target.server!.exchanges.filter((exchange) => exchange.method === "POST" && exchange.path === "/deployments/" && !exchange.busy);
+    expect(posts.map((exchange) => exchange.status)).toEqual(posts.length === 1 ? [201] : [201, 200]);
     await kind.delete(ctx, created.id);
   });
 
