@@ -80,6 +80,8 @@ export const globalConcurrencyLimitKind: Kind<GlobalConcurrencyLimitSpec, Global
       slot_decay_per_second: spec.slot_decay_per_second,
       ...(spec.active_slots !== undefined ? { active_slots: spec.active_slots } : {}),
     };
+    // A name taken answers 409 "Data integrity conflict" (client-suite #4385): createSafely then
+    // takes the limit found under the name.
     return createSafely({
       attempt: async () => liveOf(ctx, await ctx.client.post<LimitCreated>(`${BASE}/`, body)),
       lookup: () => globalConcurrencyLimitKind.find(ctx, spec),
