@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { declare } from "../../../test/support/kind-lifecycle.js";
+import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
+import { declare, expectNoChanges } from "../../../test/support/kind-lifecycle.js";
 import { actionToApi, actionToSpec, type ActionOutput } from "./actions.js";
 import { automationKind } from "./api.js";
 import { triggerToApi, triggerToSpec } from "./triggers.js";
@@ -57,5 +60,39 @@ describe("prefect_automation request mapping", () => {
   it("reads server-only action fields away and absent documents as {}", () => {
     const live = { type: "change-flow-run-state", state: "FAILED", name: null, message: null, force: false } as unknown as ActionOutput;
     expect(actionToSpec(live)).toEqual({ type: "change-flow-run-state", state: "FAILED", parameters: {}, job_variables: {} });
+  });
+});
+
+/** The answer a real Prefect 3.8 server gave to the scenario with this label. */
+function recordedAnswer(label: string): Record<string, unknown> {
+  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const scenario = JSON.parse(line) as { label: string; response: Record<string, unknown> };
+    if (scenario.label === label) return scenario.response;
+  }
+  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
+}
+
+describe.skipIf(!recordingsPresent())("prefect_automation against a real 3.8 server's answers (scenarios.jsonl)", () => {
+  const resource = { match: { "prefect.resource.id": "prefect.flow-run.*" }, for_each: ["prefect.resource.id"] };
+  const event = (extra: Record<string, unknown>) => ({ posture: "Reactive", expect: ["pub.done"], threshold: 1, ...resource, ...extra });
+  type Live = Parameters<typeof automationKind.toSpec>[0];
+
+  it.each<[string, Record<string, unknown>]>([
+    ["auto reactive within number", { event: event({ within: 30 }) }],
+    ["auto reactive within iso", { event: event({ within: 30 }) }],
+    ["auto proactive within number", { event: event({ posture: "Proactive", within: 300 }) }],
+    ["auto compound", { compound: { require: "all", within: 60, triggers: [{ event: event({ within: 0 }) }, { event: event({ within: 0 }) }] } }],
+    ["auto sequence null within", { sequence: { triggers: [{ event: event({ within: 0 }) }, { event: event({ within: 0 }) }] } }],
+  ])("reads the answer to %s as the declaration that made it", (label, trigger) => {
+    const answer = recordedAnswer(label);
+    expectNoChanges(automationKind, declare(automationKind, { name: answer.name, trigger, actions: [{ type: "do-nothing" }] }), answer as unknown as Live);
+  });
+
+  it("reads a run-deployment action back with the source, null job variables and schedule_after the server filled as no changes", () => {
+    const answer = recordedAnswer("auto run-deployment action");
+    const actions = [{ type: "run-deployment", source: "selected", deployment_id: "df5d6394-8454-4a63-adf4-eb34025c4aba", parameters: { a: { __prefect_kind: "jinja", template: "{{ event.id }}" } } }];
+    expectNoChanges(automationKind, declare(automationKind, { name: answer.name, trigger: { event: event({ within: 0 }) }, actions }), answer as unknown as Live);
+    expectNoChanges(automationKind, declare(automationKind, { name: answer.name, trigger: { event: event({ within: 0 }) }, actions: [{ ...actions[0], source: undefined }] }), answer as unknown as Live);
   });
 });

@@ -1,5 +1,10 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
+import { declare, expectNoChanges } from "../../../test/support/kind-lifecycle.js";
 import { diffSpec } from "../compare.js";
+import { deploymentKind, type Deployment } from "./api.js";
 import { deploymentSchema, sameParameterSchema } from "./schema.js";
 
 const EMPTY = { type: "object", properties: {} };
@@ -25,5 +30,53 @@ describe("parameter_openapi_schema", () => {
     const live = { ...declared, parameter_openapi_schema: EMPTY };
     const changes = diffSpec(deploymentSchema, declared, live).filter((change) => change.path[0] === "parameter_openapi_schema");
     expect(changes).toEqual([]);
+  });
+});
+
+/** The answer a real Prefect 3.8 server gave to the scenario with this label. */
+function recordedAnswer(label: string): Deployment {
+  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const scenario = JSON.parse(line) as { label: string; response: Deployment };
+    if (scenario.label === label) return scenario.response;
+  }
+  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
+}
+
+describe.skipIf(!recordingsPresent())("prefect_deployment against a real 3.8 server's answers (scenarios.jsonl)", () => {
+  const flow_id = "9d588979-c0ea-44d8-a69d-9eb9a6de12f8";
+
+  test.each<[string, Record<string, unknown>]>([
+    ["dep read d1", { name: "pub-d1", flow_id, work_pool_name: "pub-pool", parameter_openapi_schema: {} }],
+    ["dep read d2", { name: "pub-d2", flow_id }],
+    ["dep read d2 after patch", { name: "pub-d2", flow_id, parameter_openapi_schema: {} }],
+    ["dep read d3", { name: "pub-d3", flow_id }],
+    [
+      "dep read d4",
+      {
+        name: "pub-d4",
+        flow_id,
+        work_pool_name: "pub-pool",
+        work_queue_name: "q2",
+        parameters: { a: 1, b: [1, 2] },
+        job_variables: { env: { X: "1" } },
+        tags: ["t2", "t1"],
+        parameter_openapi_schema: { type: "object", properties: { a: { type: "integer" }, b: { type: "array" } } },
+        concurrency_limit: 2,
+        description: "full",
+        version: "1",
+        pull_steps: [{ type: "set_working_directory", directory: "/opt" }],
+      },
+    ],
+  ])("reads the answer of %s as the declaration that made it", (label, raw) => {
+    expectNoChanges(deploymentKind, declare(deploymentKind, raw), recordedAnswer(label));
+  });
+
+  test("reads the limit Prefect made for concurrency_limit (deployment:<id>, the answer's own field null) as that limit, and its deletion as none", () => {
+    expect(deploymentKind.toSpec(recordedAnswer("dep read d4")).concurrency_limit).toBe(2);
+    const afterPatches = recordedAnswer("dep read d4 after patches");
+    expect(deploymentKind.toSpec(afterPatches).concurrency_limit).toBeUndefined();
+    // A PATCH of {} left the job variables in place: emptying them is a replacement.
+    expect(deploymentKind.replacementReasons?.(declare(deploymentKind, { name: "pub-d4", flow_id }), deploymentKind.toSpec(afterPatches))).toHaveLength(1);
   });
 });
