@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { EXTERNAL_API_URL, useApiTarget } from "../../../test/support/target.js";
 import { changedAttributes, diffSpec } from "../compare.js";
@@ -246,4 +249,32 @@ describe("prefect_deployment_schedule", () => {
     expect(parseSpec(kind, { deployment_id: deploymentId, cron }).ok).toBe(true);
   });
 
+});
+
+describe.skipIf(!recordingsPresent())("prefect_deployment_schedule against a real 3.8 server's answers (scenarios.jsonl)", () => {
+  const answers = (label: string): DeploymentSchedule[] => {
+    for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      const scenario = JSON.parse(line) as { label: string; response: DeploymentSchedule[] };
+      if (scenario.label === label) return scenario.response;
+    }
+    throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
+  };
+  const deployment_id = "873213ce-9fe2-4d60-ba7c-b5a08771062e";
+
+  it.each<[string, Raw]>([
+    ["schedule add interval number", { deployment_id, interval: 900, active: true }],
+    // Sent as text, answered as text by a server on Python 3.13+: read as seconds.
+    ["schedule add interval iso", { deployment_id, interval: 1800, active: false }],
+    // The server added DTSTART:20200101T000000 to the rule.
+    ["schedule add rrule", { deployment_id, rrule: "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9", timezone: "UTC", active: true }],
+  ])("reads the answer to %s as the declaration that made it", (label, raw) => {
+    const [answer] = answers(label);
+    expectNoChanges(kind, declare(kind, raw), { ...answer!, deployment_id });
+  });
+
+  it("reads a changed interval in either form as a change", () => {
+    const [answer] = answers("schedule add interval iso");
+    expect(diffSpec(kind, declare(kind, { deployment_id, interval: 900, active: false }), kind.toSpec({ ...answer!, deployment_id })).map((change) => change.path)).toEqual([["interval"]]);
+  });
 });
