@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { EXTERNAL_API_URL, useApiTarget, type ApiTarget } from "../../../test/support/target.js";
 import type { components } from "../../../contract/wire.gen.js";
@@ -507,5 +510,27 @@ describe.skipIf(EXTERNAL_API_URL !== undefined && !/\/accounts\/[^/]+\/workspace
       const elsewhere = declare(kind, { name, type_slug: "secret", data: { value: SECRET }, workspace_id: "8b3c8e4e-7a11-4d5c-9c39-2f0b8a6c1d00" });
       expect(diffSpec(kind, elsewhere, kind.toSpec(live))).toEqual([expect.objectContaining({ path: ["workspace_id"], forceNew: true })]);
     });
+  });
+});
+
+/** The answer a real Prefect 3.8 server gave to the scenario with this label (scenarios.jsonl). */
+function recordedAnswer<T>(label: string): T {
+  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const scenario = JSON.parse(line) as { label: string; response: T };
+    if (scenario.label === label) return scenario.response;
+  }
+  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
+}
+
+describe.skipIf(!recordingsPresent())(`${TYPE} against a real 3.8 server's answers (scenarios.jsonl)`, () => {
+  const spec = () => declare(kind, { name: "pub-sec", type_slug: "secret", data: { value: "hunter2" } });
+
+  it("reads a secret block read with include_secrets as the declaration that made it", () => {
+    expectNoChanges(kind, spec(), recordedAnswer<Block>("block read with secrets"));
+  });
+
+  it("would see a change in the masked answer of a read without include_secrets, which is why every read asks for them", () => {
+    expect(diffSpec(kind, spec(), kind.toSpec(recordedAnswer<Block>("block read"))).map((change) => change.path)).toEqual([["data"]]);
   });
 });

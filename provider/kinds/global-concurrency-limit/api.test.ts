@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { EXTERNAL_API_URL, useApiTarget } from "../../../test/support/target.js";
 import { diffSpec } from "../compare.js";
@@ -193,5 +196,29 @@ describe.skipIf(EXTERNAL_API_URL !== undefined && !/\/accounts\/[^/]+\/workspace
     } finally {
       await kind.delete(ctx, created.id);
     }
+  });
+});
+
+/** The answer a real Prefect 3.8 server gave to the scenario with this label (scenarios.jsonl). */
+function recordedAnswer<T>(label: string): T {
+  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const scenario = JSON.parse(line) as { label: string; response: T };
+    if (scenario.label === label) return scenario.response;
+  }
+  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
+}
+
+describe.skipIf(!recordingsPresent())(`${TYPE} against a real 3.8 server's answers (scenarios.jsonl)`, () => {
+  type Live = Parameters<typeof kind.toSpec>[0];
+
+  it("reads a limit read by name as the declaration that made it", () => {
+    expectNoChanges(kind, declare(kind, { name: "pub-lim", limit: 2, slot_decay_per_second: 0.5 }), recordedAnswer<Live>("limit read by name"));
+  });
+
+  it("takes Prefect's limit behind a deployment's concurrency_limit for a system object, not one of its own", () => {
+    const deployment = recordedAnswer<{ global_concurrency_limit: Live }>("dep full");
+    expect(kind.systemManaged?.(deployment.global_concurrency_limit)).toBe(true);
+    expect(kind.systemManaged?.(recordedAnswer<Live>("limit read by name"))).toBe(false);
   });
 });

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { useApiTarget } from "../../../test/support/target.js";
 import { diffSpec } from "../compare.js";
@@ -205,4 +208,28 @@ describe(TYPE, () => {
     expect(parseSpec(kind, { name: "ok", base_job_template: template }).ok).toBe(true);
   });
 
+});
+
+/** The answer a real Prefect 3.8 server gave to the scenario with this label (scenarios.jsonl). */
+function recordedAnswer<T>(label: string): T {
+  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const scenario = JSON.parse(line) as { label: string; response: T };
+    if (scenario.label === label) return scenario.response;
+  }
+  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
+}
+
+describe.skipIf(!recordingsPresent())(`${TYPE} against a real 3.8 server's answers (scenarios.jsonl)`, () => {
+  type Live = Parameters<typeof kind.toSpec>[0];
+
+  it("reads a process pool made with a name and a type as that declaration (template {}, status NOT_READY not compared)", () => {
+    expectNoChanges(kind, declare(kind, { name: "pub-pool", type: "process" }), recordedAnswer<Live>("pool read"));
+  });
+
+  it("reads the pool after a PATCH of description, pause and a cleared limit as that declaration (status PAUSED not compared)", () => {
+    const answer = recordedAnswer<Live>("pool after patch");
+    expectNoChanges(kind, declare(kind, { name: "pub-pool", type: "process", description: "d", paused: true }), answer);
+    expect(diffSpec(kind, declare(kind, { name: "pub-pool", type: "process", description: "d", paused: true, concurrency_limit: 4 }), kind.toSpec(answer)).map((change) => change.path)).toEqual([["concurrency_limit"]]);
+  });
 });
