@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { useApiTarget } from "../../../test/support/target.js";
 import { parseSpec } from "../kind.js";
@@ -70,5 +73,30 @@ describe("prefect_variable", () => {
     const issues = result.ok ? [] : result.issues;
     expect(issues.map((issue) => issue.path.join("."))).toContain(attribute);
     expect(issues.map((issue) => issue.message).join("\n")).toMatch(message);
+  });
+});
+
+/** The answer a real Prefect 3.8 server gave to the scenario with this label (scenarios.jsonl). */
+function recordedAnswer<T>(label: string): T {
+  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const scenario = JSON.parse(line) as { label: string; response: T };
+    if (scenario.label === label) return scenario.response;
+  }
+  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
+}
+
+describe.skipIf(!recordingsPresent())("prefect_variable against a real 3.8 server's answers (scenarios.jsonl)", () => {
+  type Live = Parameters<typeof variableKind.toSpec>[0];
+
+  it.each([
+    ["variable str", "pub_v0", "text"],
+    ["variable int", "pub_v1", 3],
+    ["variable float", "pub_v2", 2.5],
+    ["variable bool", "pub_v3", true],
+    ["variable list", "pub_v5", [1, "a"]],
+    ["variable dict", "pub_v6", { k: { n: [1] } }],
+  ])("reads the answer to %s as the declaration that made it", (label, name, value) => {
+    expectNoChanges(variableKind, declare(variableKind, { name, value, tags: ["x"] }), recordedAnswer<Live>(label));
   });
 });

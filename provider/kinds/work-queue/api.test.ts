@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { EXTERNAL_API_URL, useApiTarget } from "../../../test/support/target.js";
 import type { PrefectClient } from "../../client/client.js";
@@ -278,3 +281,26 @@ describe(`${TYPE} list against a server whose name sort has unstable ties`, () =
   });
 });
 
+/** The answer a real Prefect 3.8 server gave to the scenario with this label (scenarios.jsonl). */
+function recordedAnswer<T>(label: string): T {
+  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const scenario = JSON.parse(line) as { label: string; response: T };
+    if (scenario.label === label) return scenario.response;
+  }
+  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
+}
+
+describe.skipIf(!recordingsPresent())(`${TYPE} against a real 3.8 server's answers (scenarios.jsonl)`, () => {
+  it("reads a queue made with a name, a priority and a limit as that declaration (description \"\")", () => {
+    expectNoChanges(kind, declare(kind, { work_pool_name: "pub-pool", name: "q2", priority: 2, concurrency_limit: 3 }), recordedAnswer<WorkQueue>("queue create"));
+  });
+
+  it("sees the queue another one pushed from its priority as changed, and the pool's default queue at 1 as its own", () => {
+    const queues = recordedAnswer<WorkQueue[]>("queues after priority clash");
+    const q2 = queues.find((queue) => queue.name === "q2")!;
+    expect(diffSpec(kind, declare(kind, { work_pool_name: "pub-pool", name: "q2", priority: 2, concurrency_limit: 3 }), kind.toSpec(q2)).map((change) => change.path)).toEqual([["priority"]]);
+    const adopted = declare(kind, { work_pool_name: "pub-pool", name: "default", description: "The work pool's default queue.", priority: 1 });
+    expectNoChanges(kind, adopted, recordedAnswer<WorkQueue>("default queue"));
+  });
+});
