@@ -298,7 +298,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         reply = { status: error.status, body: error.body, headers: error.headers };
       } else {
         log(`devserver: ${method} ${path} failed: ${(error as Error).stack ?? String(error)}`);
-        reply = { status: 500, body: { detail: "Internal Server Error" } };
+        // What Prefect answers for an exception it did not expect (api/server.py custom_internal_exception_handler).
+        reply = { status: 500, body: { exception_message: "Internal Server Error" } };
       }
     } finally {
       if (admission.kind === "admitted") admission.release();
@@ -319,7 +320,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const server: Server = createServer({ keepAlive: true }, (request, response) => {
     dispatch(request, response).catch((error: unknown) => {
       log(`devserver: ${(error as Error).stack ?? String(error)}`);
-      if (!response.headersSent) send(response, { status: 500, body: { detail: "Internal Server Error" } });
+      if (!response.headersSent) send(response, { status: 500, body: { exception_message: "Internal Server Error" } });
     });
   });
   // uvicorn's --timeout-keep-alive, which `prefect server start` sets from

@@ -386,8 +386,9 @@ export function registerWorkPoolsRoutes(router: Router): void {
     const pool = findPool(ctx.workspace, poolName);
     const queue = poolQueue(ctx.workspace, poolName, ctx.params.name ?? "");
     if (pool.default_queue_id === queue.id) {
-      // Prefect raises a ValueError its API does not catch: the client gets a bare 500.
-      throw new HttpError(500, { exception_message: "Internal Server Error", detail: "Can't delete a pool's default queue." });
+      // Prefect raises a ValueError its API does not catch: the client gets a bare 500
+      // (api/server.py custom_internal_exception_handler), nothing saying why.
+      throw new HttpError(500, { exception_message: "Internal Server Error" });
     }
     removeQueue(ctx.workspace, queue);
     settlePriorities(ctx, pool.id, new Map());
