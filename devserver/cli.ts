@@ -35,11 +35,12 @@ export async function main(argv: string[]): Promise<void> {
     .option("--faults <file>", "inject faults from a JSON file ({\"rules\": [...], \"seed\": 1})", faultFile)
     .addOption(new Option("--durations <form>", "answer schedule intervals as sent (Python 3.13+ servers) or always as seconds (older Pythons)").choices(["as-sent", "seconds"]).default("as-sent"))
     .option("--contention", `answer like a busy SQLite server: 503 for writes that overlap (${DEFAULT_CONTENTION.maxConcurrentWrites} at a time, ${DEFAULT_CONTENTION.writeMs} ms each) and for ${DEFAULT_CONTENTION.backgroundRatio * 100}% of the rest; tune it with a {"type": "contention"} rule in --faults`)
+    .option("--real-server-cost", "take as long to answer as a real Prefect server: 8 ms per deployment in a filter page, 25 ms a deployment GET, 5 ms a count (add {\"type\": \"cost\"} rules in --faults for more)")
     .option("--keepalive-timeout <seconds>", "close a connection idle this long, as uvicorn does (0: never)", seconds, 5)
     .option("--quiet", "print nothing but errors")
     .showHelpAfterError();
   program.parse(argv);
-  const options = program.opts<{ durations: "as-sent" | "seconds"; port: number; host: string; dataDir?: string; apiKey?: string; authString?: string; faults?: FaultConfig; contention?: boolean; keepaliveTimeout: number; quiet?: boolean }>();
+  const options = program.opts<{ durations: "as-sent" | "seconds"; port: number; host: string; dataDir?: string; apiKey?: string; authString?: string; faults?: FaultConfig; contention?: boolean; realServerCost?: boolean; keepaliveTimeout: number; quiet?: boolean }>();
 
   const server = await startDevServer({
     port: options.port,
@@ -50,6 +51,7 @@ export async function main(argv: string[]): Promise<void> {
     faults: options.faults,
     durations: options.durations,
     contention: options.contention === true,
+    realServerCost: options.realServerCost === true,
     keepAliveTimeoutMs: Math.round(options.keepaliveTimeout * 1000),
     log: (message) => console.error(message),
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FaultInjector, isWrite, validateContention, validateFaultConfig, type WriteAdmission } from "./faults.js";
+import { FaultInjector, isWrite, objectsAnswered, REAL_SERVER_COST, validateContention, validateFaultConfig, type WriteAdmission } from "./faults.js";
 
 describe("which requests write", () => {
   it.each([
@@ -92,5 +92,61 @@ describe("contention admission", () => {
     );
     expect(() => validateContention({ maxConcurrentWrites: 1.5 })).toThrow(/contention\.maxConcurrentWrites/);
     expect(validateFaultConfig({ rules: [{ type: "contention" }] }).rules).toEqual([{ type: "contention" }]);
+  });
+});
+
+describe("cost: what answering takes a real server", () => {
+  const page = (n: number) => Array.from({ length: n }, (_, i) => ({ id: String(i) }));
+
+  it.each([
+    [page(3), 3],
+    [{ results: page(5), count: 9, pages: 2 }, 5],
+    [{ id: "x" }, 1],
+    [[], 0],
+    [7, 0],
+    [undefined, 0],
+  ])("counts the objects of an answer: %j holds %i", (body, expected) => {
+    expect(objectsAnswered(body)).toBe(expected);
+  });
+
+  it("adds baseMs and perObjectMs per object answered, summed over the matching rules", () => {
+    const faults = new FaultInjector({ rules: [{ type: "cost", route: "POST /deployments/filter", perObjectMs: 8, baseMs: 5 }, { type: "cost", route: "POST /*/filter", baseMs: 1 }] });
+    expect(faults.costMs("POST", "/deployments/filter", 200, page(200))).toBe(5 + 8 * 200 + 1);
+    expect(faults.costMs("POST", "/flows/filter", 200, page(200))).toBe(1);
+    expect(faults.costMs("GET", "/deployments/abc", 200, { id: "abc" })).toBe(0);
+  });
+
+  it("costs nothing for a failed answer, and nothing without rules", () => {
+    const faults = new FaultInjector({ rules: [{ type: "cost", perObjectMs: 8 }] });
+    expect(faults.costMs("POST", "/deployments/filter", 422, { detail: [] })).toBe(0);
+    expect(new FaultInjector().costMs("POST", "/deployments/filter", 200, page(200))).toBe(0);
+  });
+
+  it("costs like the recorded real server with the preset: 8 ms a deployment in a page, 25 ms a GET, 5 ms a count, and keeps it when rules are cleared", () => {
+    const faults = new FaultInjector(undefined, undefined, REAL_SERVER_COST);
+    expect(faults.costMs("POST", "/deployments/filter", 200, page(200))).toBe(1600);
+    expect(faults.costMs("POST", "/deployments/paginate", 200, { results: page(200), count: 400, pages: 2 })).toBe(1605);
+    expect(faults.costMs("GET", "/deployments/0b6f6f43-8d8b-4f7b-a6d2-5c0e9a1b2c02", 200, { id: "x" })).toBe(25);
+    expect(faults.costMs("GET", "/deployments/name/etl/nightly", 200, { id: "x" })).toBe(25);
+    expect(faults.costMs("POST", "/deployments/count", 200, 4000)).toBe(5);
+    expect(faults.costMs("GET", "/deployments/x/schedules", 200, page(4))).toBe(0);
+    expect(faults.costMs("POST", "/flows/filter", 200, page(200))).toBe(0);
+    faults.configure({ rules: [{ type: "cost", route: "POST /flows/filter", perObjectMs: 1 }] });
+    faults.configure({ rules: [] });
+    expect(faults.costMs("POST", "/deployments/count", 200, 4000)).toBe(5);
+  });
+
+  it("never decides a fault from a cost rule, nor disturbs the other rules' seeded decisions", () => {
+    const decisions = (rules: Parameters<FaultInjector["configure"]>[0]["rules"]) => {
+      const faults = new FaultInjector({ seed: 5, rules });
+      return Array.from({ length: 50 }, () => faults.decide("POST", "/deployments/filter"));
+    };
+    const error = { type: "error", ratio: 0.5 } as const;
+    expect(decisions([{ type: "cost", perObjectMs: 8 }, error])).toEqual(decisions([error]));
+    expect(decisions([{ type: "cost", perObjectMs: 8, baseMs: 5 }]).every((decision) => decision.kind === "none" && decision.delayMs === 0)).toBe(true);
+  });
+
+  it("rejects negative costs with every problem listed", () => {
+    expect(() => validateFaultConfig({ rules: [{ type: "cost", perObjectMs: -1, baseMs: "5" }] })).toThrow(/rules\[0\]\.perObjectMs must be a number of milliseconds >= 0; rules\[0\]\.baseMs must be a number/);
   });
 });

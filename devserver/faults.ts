@@ -43,7 +43,52 @@ export type FaultRule =
   | { type: "latency"; ms: number; jitterMs?: number; ratio?: number; route?: string }
   /** `before`: the request never reaches a handler; `after`: it is processed, then the connection is cut. */
   | { type: "drop"; ratio: number; phase?: "before" | "after" | "either"; route?: string }
-  | ({ type: "contention" } & ContentionSettings);
+  | ({ type: "contention" } & ContentionSettings)
+  /**
+   * What answering costs a real server: `baseMs` per request plus `perObjectMs` per object in the
+   * answer (see {@link objectsAnswered}), for the successful answers of the routes matched. Every
+   * matching cost rule adds up; it never changes the answer.
+   */
+  | ({ type: "cost" } & CostSettings);
+
+/** @example { "type": "cost", "route": "POST /deployments/filter", "perObjectMs": 8, "baseMs": 5 } */
+export interface CostSettings {
+  /** Milliseconds per object answered. @default 0 */
+  perObjectMs?: number;
+  /** Milliseconds per request, whatever it answers. @default 0 */
+  baseMs?: number;
+  /** The routes it applies to (see routeMatches). @default every route */
+  route?: string;
+}
+
+/**
+ * What a real Prefect 3.8 server spends answering, as measured in prefect-recordings/README.md
+ * ("Speed"): about 8 ms per deployment in a `/deployments/filter` page (a page of 200: 1.6-1.8 s,
+ * the same with an `id.any_` filter), 20-30 ms for one `GET /deployments/{id}`, 5 ms for
+ * `/deployments/count`. `/deployments/paginate` runs the filter's query and the count's
+ * (src/prefect/server/api/deployments.py, paginate_deployments), so it costs both. Only
+ * deployments were measured: other kinds cost nothing here unless a rule says so.
+ */
+export const REAL_SERVER_COST: readonly Readonly<{ type: "cost" } & CostSettings>[] = Object.freeze([
+  { type: "cost", route: "POST /deployments/filter", perObjectMs: 8 },
+  { type: "cost", route: "POST /deployments/paginate", perObjectMs: 8, baseMs: 5 },
+  { type: "cost", route: "GET /deployments/*", baseMs: 25 },
+  { type: "cost", route: "GET /deployments/name/*/*", baseMs: 25 },
+  { type: "cost", route: "POST /deployments/count", baseMs: 5 },
+] as const);
+
+/**
+ * The objects an answer holds: the items of a JSON array, of a page's `results`, or 1 for one
+ * object; 0 for anything else (204, a number, a string).
+ */
+export function objectsAnswered(body: unknown): number {
+  if (Array.isArray(body)) return body.length;
+  if (body && typeof body === "object") {
+    const results = (body as { results?: unknown }).results;
+    return Array.isArray(results) ? results.length : 1;
+  }
+  return 0;
+}
 
 export interface FaultConfig {
   rules: FaultRule[];
@@ -112,11 +157,17 @@ export function validateFaultConfig(config: unknown): FaultConfig {
   const { rules, seed } = config as FaultConfig;
   rules.forEach((rule, index) => {
     const where = `rules[${index}]`;
-    if (!["error", "rate-limit", "latency", "drop", "contention"].includes(rule.type)) {
-      problems.push(`${where}.type must be one of error, rate-limit, latency, drop, contention (got ${JSON.stringify(rule.type)})`);
+    if (!["error", "rate-limit", "latency", "drop", "contention", "cost"].includes(rule.type)) {
+      problems.push(`${where}.type must be one of error, rate-limit, latency, drop, contention, cost (got ${JSON.stringify(rule.type)})`);
       return;
     }
     if (rule.type === "contention") problems.push(...contentionProblems(rule, where));
+    if (rule.type === "cost") {
+      for (const field of ["perObjectMs", "baseMs"] as const) {
+        const value = rule[field];
+        if (value !== undefined && !(typeof value === "number" && value >= 0)) problems.push(`${where}.${field} must be a number of milliseconds >= 0`);
+      }
+    }
     if (RATIO_RULES.has(rule.type)) {
       const ratio = (rule as { ratio: unknown }).ratio;
       if (typeof ratio !== "number" || ratio < 0 || ratio > 1) problems.push(`${where}.ratio must be a number from 0 to 1`);
@@ -158,9 +209,30 @@ export class FaultInjector {
   /** Admitted writes not yet finished, whichever rule admitted them: the database is one. */
   private writesInFlight = 0;
 
-  constructor(config?: FaultConfig, contention?: ContentionSettings) {
+  /** Cost rules the server was started with (realServerCost): they stay when the fault rules change. */
+  private readonly standingCost: readonly CostSettings[];
+
+  constructor(config?: FaultConfig, contention?: ContentionSettings, cost: readonly ({ type: "cost" } & CostSettings)[] = []) {
     if (config) this.configure(config);
     if (contention) this.standing = validateContention(contention);
+    this.standingCost = validateFaultConfig({ rules: [...cost] }).rules as ({ type: "cost" } & CostSettings)[];
+  }
+
+  /**
+   * How long a real server would have spent on this answer: the sum of the matching cost rules
+   * (the standing ones and the configured ones) for a successful answer, 0 otherwise.
+   */
+  costMs(method: string, path: string, status: number, body: unknown): number {
+    if (status < 200 || status >= 300) return 0;
+    const rules = [...this.standingCost, ...this.config.rules.filter((rule): rule is { type: "cost" } & CostSettings => rule.type === "cost")];
+    let ms = 0;
+    let objects: number | undefined;
+    for (const rule of rules) {
+      if (!routeMatches(rule.route, method, path)) continue;
+      objects ??= objectsAnswered(body);
+      ms += (rule.baseMs ?? 0) + (rule.perObjectMs ?? 0) * objects;
+    }
+    return ms;
   }
 
   configure(config: FaultConfig): void {
@@ -189,7 +261,7 @@ export class FaultInjector {
     let delayMs = 0;
     let outcome: FaultDecision | undefined;
     for (const rule of this.config.rules) {
-      if (rule.type === "contention" || !routeMatches(rule.route, method, path)) continue;
+      if (rule.type === "contention" || rule.type === "cost" || !routeMatches(rule.route, method, path)) continue;
       if (rule.type === "latency") {
         if (this.random() < (rule.ratio ?? 1)) {
           delayMs += rule.ms + (rule.jitterMs ? this.random() * rule.jitterMs : 0);

@@ -130,6 +130,32 @@ describe("devserver fault injection", () => {
   });
 });
 
+describe("devserver objects answered and cost", () => {
+  const ctx = useDevServer();
+
+  it("counts the objects each route answered, and resets them with the request counts", async () => {
+    const api = rawApi(ctx.server.url);
+    for (const name of ["cost_a", "cost_b", "cost_c"]) expect((await api.post("/variables/", { name, value: 1 })).status).toBe(201);
+    ctx.server.resetRequestCounts();
+    await api.post("/variables/filter", { limit: 2 });
+    await api.post("/variables/filter", {});
+    await api.post("/variables/count", {});
+    await api.get("/variables/name/cost_a");
+    await api.get("/variables/name/missing");
+    expect(ctx.server.objectCounts()).toEqual({ "GET /variables/name/{name}": 1, "POST /variables/count": 0, "POST /variables/filter": 5 });
+    ctx.server.resetRequestCounts();
+    expect(ctx.server.objectCounts()).toEqual({});
+  });
+
+  it("takes cost rules through the admin route", async () => {
+    const admin = rawApi(ctx.server.origin);
+    expect((await admin.put("/_devserver/faults", { rules: [{ type: "cost", route: "POST /deployments/filter", perObjectMs: 8, baseMs: 5 }] })).status).toBe(200);
+    expect((await rawApi(ctx.server.url).post("/deployments/filter", {})).status).toBe(200);
+    expect((await admin.put("/_devserver/faults", { rules: [{ type: "cost", perObjectMs: -8 }] })).status).toBe(422);
+    await admin.delete("/_devserver/faults");
+  });
+});
+
 describe("route patterns", () => {
   it.each([
     ["POST /deployments/", "POST", "/deployments/", true],

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { Contract, type Dialect } from "../contract/validator.js";
 import { registerAdminRoutes } from "./admin.js";
-import { DEFAULT_CONTENTION, FaultInjector, SERVICE_UNAVAILABLE_BODY, type ContentionSettings, type FaultConfig, type WriteAdmission } from "./faults.js";
+import { DEFAULT_CONTENTION, FaultInjector, objectsAnswered, REAL_SERVER_COST, SERVICE_UNAVAILABLE_BODY, type ContentionSettings, type FaultConfig, type WriteAdmission } from "./faults.js";
 import { HttpError, invalidUuidParam, unprocessable, UUID_PATTERN, type Reply } from "./http.js";
 import { RequestCounter } from "./metrics.js";
 import { Router, type DurationForm, type RequestContext, type ServerServices } from "./router.js";
@@ -37,6 +37,13 @@ export interface DevServerOptions {
    * @example startDevServer({ contention: { maxConcurrentWrites: 2 } })
    */
   contention?: ContentionSettings | boolean;
+  /**
+   * Take as long to answer as a real Prefect server would ({@link REAL_SERVER_COST}: per object
+   * answered, per route), so benchmarks show where a real server spends its time. It stays on
+   * when fault rules are set or cleared; `cost` fault rules add to it.
+   * @default false
+   */
+  realServerCost?: boolean;
   /**
    * Close a connection after this many milliseconds without a request, as uvicorn does after
    * PREFECT_SERVER_API_KEEPALIVE_TIMEOUT seconds, without announcing it in a `Keep-Alive`
@@ -85,6 +92,8 @@ export interface DevServer {
   cloudUrl(accountId?: string, workspaceId?: string): string;
   /** Requests received per `METHOD /template`, since start or the last reset. */
   requestCounts(): Record<string, number>;
+  /** Objects answered per `METHOD /template` (items of a list or page, 1 for one object), since start or the last reset. */
+  objectCounts(): Record<string, number>;
   totalRequests(): number;
   resetRequestCounts(): void;
   setFaults(config: FaultConfig): void;
@@ -119,7 +128,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const log = options.log ?? (() => {});
   const store = new Store({ dataDir: options.dataDir });
   const contention = options.contention === true ? { ...DEFAULT_CONTENTION } : options.contention || undefined;
-  const faults = new FaultInjector(options.faults, contention);
+  const faults = new FaultInjector(options.faults, contention, options.realServerCost ? REAL_SERVER_COST : []);
   const counter = new RequestCounter();
   const contracts: Record<Dialect, Contract> = { oss: Contract.load("oss"), cloud: Contract.load("cloud") };
   const defaultLimit = options.defaultLimit ?? 200;
@@ -305,6 +314,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       if (admission.kind === "admitted") admission.release();
     }
 
+    if (router === api && template) {
+      counter.countObjects(method, template, reply.status >= 200 && reply.status < 300 ? objectsAnswered(reply.body) : 0);
+      const costMs = faults.costMs(method, path, reply.status, reply.body);
+      if (costMs > 0) await new Promise((resolve) => setTimeout(resolve, costMs));
+    }
     if (decision.kind === "drop" && decision.phase === "after") {
       exchange.status = reply.status;
       exchange.responseBody = reply.body;
@@ -346,6 +360,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     port: address.port,
     cloudUrl: (accountId = DEFAULT_ACCOUNT_ID, workspaceId = DEFAULT_WORKSPACE_ID) => `${origin}/api/accounts/${accountId}/workspaces/${workspaceId}`,
     requestCounts: () => counter.byRoute(),
+    objectCounts: () => counter.objectsByRoute(),
     totalRequests: () => counter.total(),
     resetRequestCounts: () => counter.reset(),
     setFaults: (config) => faults.configure(config),
