@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
+import { recordingsPresent } from "../../../test/conformance/recordings.js";
 import { declare, expectNoChanges } from "../../../test/support/kind-lifecycle.js";
 import { actionToApi, actionToSpec, type ActionOutput } from "./actions.js";
 import { automationKind } from "./api.js";
 import { triggerToApi, triggerToSpec } from "./triggers.js";
+import { recordedAnswer } from "../../../test/support/recordings.js";
 
 const spec = (raw: Record<string, unknown>) => declare(automationKind, { name: "m", actions: [], ...raw });
 
@@ -62,16 +61,6 @@ describe("prefect_automation request mapping", () => {
     expect(actionToSpec(live)).toEqual({ type: "change-flow-run-state", state: "FAILED", parameters: {}, job_variables: {} });
   });
 });
-
-/** The answer a real Prefect 3.8 server gave to the scenario with this label. */
-function recordedAnswer(label: string): Record<string, unknown> {
-  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    const scenario = JSON.parse(line) as { label: string; response: Record<string, unknown> };
-    if (scenario.label === label) return scenario.response;
-  }
-  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
-}
 
 describe.skipIf(!recordingsPresent())("prefect_automation against a real 3.8 server's answers (scenarios.jsonl)", () => {
   const resource = { match: { "prefect.resource.id": "prefect.flow-run.*" }, for_each: ["prefect.resource.id"] };

@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
+import { recordingsPresent } from "../../../test/conformance/recordings.js";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { EXTERNAL_API_URL, useApiTarget, type ApiTarget } from "../../../test/support/target.js";
 import type { components } from "../../../contract/wire.gen.js";
@@ -12,6 +10,7 @@ import { blockKind as kind, type Block } from "./api.js";
 import { CATALOG_KEY, resolveBlockType } from "./catalog.js";
 import { BlockDataError, UnknownBlockTypeError } from "./errors.js";
 import type { BlockSpec } from "./schema.js";
+import { recordedAnswer } from "../../../test/support/recordings.js";
 
 const TYPE = "prefect_block";
 
@@ -512,16 +511,6 @@ describe.skipIf(EXTERNAL_API_URL !== undefined && !/\/accounts\/[^/]+\/workspace
     });
   });
 });
-
-/** The answer a real Prefect 3.8 server gave to the scenario with this label (scenarios.jsonl). */
-function recordedAnswer<T>(label: string): T {
-  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    const scenario = JSON.parse(line) as { label: string; response: T };
-    if (scenario.label === label) return scenario.response;
-  }
-  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
-}
 
 describe.skipIf(!recordingsPresent())(`${TYPE} against a real 3.8 server's answers (scenarios.jsonl)`, () => {
   const spec = () => declare(kind, { name: "pub-sec", type_slug: "secret", data: { value: "hunter2" } });

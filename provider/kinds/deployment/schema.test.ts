@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
+import { recordingsPresent } from "../../../test/conformance/recordings.js";
 import { declare, expectNoChanges } from "../../../test/support/kind-lifecycle.js";
 import { diffSpec } from "../compare.js";
 import { deploymentKind, type Deployment } from "./api.js";
 import { deploymentSchema, sameParameterSchema } from "./schema.js";
+import { recordedAnswer } from "../../../test/support/recordings.js";
 
 const EMPTY = { type: "object", properties: {} };
 const WITH_X = { type: "object", properties: { x: { type: "integer" } } };
@@ -32,16 +31,6 @@ describe("parameter_openapi_schema", () => {
     expect(changes).toEqual([]);
   });
 });
-
-/** The answer a real Prefect 3.8 server gave to the scenario with this label. */
-function recordedAnswer(label: string): Deployment {
-  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    const scenario = JSON.parse(line) as { label: string; response: Deployment };
-    if (scenario.label === label) return scenario.response;
-  }
-  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
-}
 
 describe.skipIf(!recordingsPresent())("prefect_deployment against a real 3.8 server's answers (scenarios.jsonl)", () => {
   const flow_id = "9d588979-c0ea-44d8-a69d-9eb9a6de12f8";
@@ -73,8 +62,8 @@ describe.skipIf(!recordingsPresent())("prefect_deployment against a real 3.8 ser
   });
 
   test("reads the limit Prefect made for concurrency_limit (deployment:<id>, the answer's own field null) as that limit, and its deletion as none", () => {
-    expect(deploymentKind.toSpec(recordedAnswer("dep read d4")).concurrency_limit).toBe(2);
-    const afterPatches = recordedAnswer("dep read d4 after patches");
+    expect(deploymentKind.toSpec(recordedAnswer<Deployment>("dep read d4")).concurrency_limit).toBe(2);
+    const afterPatches = recordedAnswer<Deployment>("dep read d4 after patches");
     expect(deploymentKind.toSpec(afterPatches).concurrency_limit).toBeUndefined();
     // A PATCH of {} left the job variables in place: emptying them is a replacement.
     expect(deploymentKind.replacementReasons?.(declare(deploymentKind, { name: "pub-d4", flow_id }), deploymentKind.toSpec(afterPatches))).toHaveLength(1);

@@ -1,13 +1,12 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
+import { recordingsPresent } from "../../../test/conformance/recordings.js";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { EXTERNAL_API_URL, useApiTarget } from "../../../test/support/target.js";
 import { diffSpec } from "../compare.js";
 import { attributeFactsOf, parseSpec, type KindContext } from "../kind.js";
 import { globalConcurrencyLimitKind as kind, type GlobalConcurrencyLimit } from "./api.js";
+import { recordedAnswer } from "../../../test/support/recordings.js";
 
 const TYPE = "prefect_global_concurrency_limit";
 
@@ -198,16 +197,6 @@ describe.skipIf(EXTERNAL_API_URL !== undefined && !/\/accounts\/[^/]+\/workspace
     }
   });
 });
-
-/** The answer a real Prefect 3.8 server gave to the scenario with this label (scenarios.jsonl). */
-function recordedAnswer<T>(label: string): T {
-  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    const scenario = JSON.parse(line) as { label: string; response: T };
-    if (scenario.label === label) return scenario.response;
-  }
-  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
-}
 
 describe.skipIf(!recordingsPresent())(`${TYPE} against a real 3.8 server's answers (scenarios.jsonl)`, () => {
   type Live = Parameters<typeof kind.toSpec>[0];

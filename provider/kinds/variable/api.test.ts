@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
+import { recordingsPresent } from "../../../test/conformance/recordings.js";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { useApiTarget } from "../../../test/support/target.js";
 import { parseSpec } from "../kind.js";
 import { variableKind } from "./api.js";
+import { recordedAnswer } from "../../../test/support/recordings.js";
 
 describe("prefect_variable", () => {
   const target = useApiTarget();
@@ -75,16 +74,6 @@ describe("prefect_variable", () => {
     expect(issues.map((issue) => issue.message).join("\n")).toMatch(message);
   });
 });
-
-/** The answer a real Prefect 3.8 server gave to the scenario with this label (scenarios.jsonl). */
-function recordedAnswer<T>(label: string): T {
-  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    const scenario = JSON.parse(line) as { label: string; response: T };
-    if (scenario.label === label) return scenario.response;
-  }
-  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
-}
 
 describe.skipIf(!recordingsPresent())("prefect_variable against a real 3.8 server's answers (scenarios.jsonl)", () => {
   type Live = Parameters<typeof variableKind.toSpec>[0];

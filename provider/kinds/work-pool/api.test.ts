@@ -1,13 +1,12 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
+import { recordingsPresent } from "../../../test/conformance/recordings.js";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { useApiTarget } from "../../../test/support/target.js";
 import { diffSpec } from "../compare.js";
 import { parseSpec } from "../kind.js";
 import { createKindContext } from "../runtime.js";
 import { WORK_POOL_LIST_MEMO, workPoolKind as kind } from "./api.js";
+import { recordedAnswer } from "../../../test/support/recordings.js";
 
 const TYPE = "prefect_work_pool";
 
@@ -209,16 +208,6 @@ describe(TYPE, () => {
   });
 
 });
-
-/** The answer a real Prefect 3.8 server gave to the scenario with this label (scenarios.jsonl). */
-function recordedAnswer<T>(label: string): T {
-  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    const scenario = JSON.parse(line) as { label: string; response: T };
-    if (scenario.label === label) return scenario.response;
-  }
-  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
-}
 
 describe.skipIf(!recordingsPresent())(`${TYPE} against a real 3.8 server's answers (scenarios.jsonl)`, () => {
   type Live = Parameters<typeof kind.toSpec>[0];

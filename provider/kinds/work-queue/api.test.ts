@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RECORDINGS_DIR, recordingsPresent } from "../../../test/conformance/recordings.js";
+import { recordingsPresent } from "../../../test/conformance/recordings.js";
 import { declare, expectNoChanges, runLifecycle } from "../../../test/support/kind-lifecycle.js";
 import { EXTERNAL_API_URL, useApiTarget } from "../../../test/support/target.js";
 import type { PrefectClient } from "../../client/client.js";
@@ -11,6 +9,7 @@ import { parseSpec, type KindContext } from "../kind.js";
 import { createKindContext } from "../runtime.js";
 import { workPoolKind, type WorkPool } from "../work-pool/api.js";
 import { workQueueKind as kind, type WorkQueue } from "./api.js";
+import { recordedAnswer } from "../../../test/support/recordings.js";
 
 const TYPE = "prefect_work_queue";
 
@@ -280,16 +279,6 @@ describe(`${TYPE} list against a server whose name sort has unstable ties`, () =
     expect(listed.map((live) => live.id).sort()).toEqual(all.map((live) => live.id).sort());
   });
 });
-
-/** The answer a real Prefect 3.8 server gave to the scenario with this label (scenarios.jsonl). */
-function recordedAnswer<T>(label: string): T {
-  for (const line of readFileSync(join(RECORDINGS_DIR, "scenarios.jsonl"), "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    const scenario = JSON.parse(line) as { label: string; response: T };
-    if (scenario.label === label) return scenario.response;
-  }
-  throw new Error(`no scenario labelled ${JSON.stringify(label)}`);
-}
 
 describe.skipIf(!recordingsPresent())(`${TYPE} against a real 3.8 server's answers (scenarios.jsonl)`, () => {
   it("reads a queue made with a name, a priority and a limit as that declaration (description \"\")", () => {
