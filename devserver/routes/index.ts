@@ -3,6 +3,7 @@
 import type { RouteModule } from "../router.js";
 import { registerAutomationsRoutes } from "./automations.js";
 import { registerBlocksRoutes } from "./blocks.js";
+import { registerCollectionViewsRoutes } from "./collection-views.js";
 import { registerConcurrencyLimitsRoutes } from "./concurrency-limits.js";
 import { registerDeploymentsRoutes } from "./deployments.js";
 import { registerEventsRoutes } from "./events.js";
@@ -23,6 +24,7 @@ export const API_ROUTE_MODULES: RouteModule[] = [
   registerAutomationsRoutes,
   registerWebhooksRoutes,
   registerEventsRoutes,
+  registerCollectionViewsRoutes,
 ];
 
 /** Routes outside `/api`: Prefect Cloud serves webhook endpoints at `/hooks/{slug}`. */

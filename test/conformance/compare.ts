@@ -29,6 +29,11 @@ export class IdMap {
     return this.toLive.get(recorded.toLowerCase());
   }
 
+  /** Whether a live id is paired with a recorded one already. */
+  pairedLive(live: string): boolean {
+    return this.toRecorded.has(live.toLowerCase());
+  }
+
   /**
    * Pair two ids, or check an existing pairing: true when they are (now) paired with each
    * other, false when either is already paired with another id.

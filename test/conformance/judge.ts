@@ -1,5 +1,6 @@
 // Holding replay findings to the list of accepted deviations: a finding no entry covers is a
 // failure, and so is an entry that covers no finding (it no longer occurs: remove it).
+import type { RecordedExchange } from "./recordings.js";
 import type { Finding } from "./replay.js";
 
 /** One accepted way the devserver differs from a real Prefect server, and why. */
@@ -14,6 +15,26 @@ export interface Deviation {
    */
   path: string;
   reason: string;
+}
+
+/**
+ * A defect of a recording, not a difference of the devserver: the exchanges it affects carry a
+ * recorded body that cannot be read, so only their status is compared. Listed once per
+ * recording with its reason; one that affects no exchange is stale.
+ */
+export interface RecordingDefect {
+  recording: string;
+  /** What is wrong with the recording, for people. */
+  defect: string;
+  /** Whether an exchange's recorded body is affected. */
+  affects(exchange: RecordedExchange): boolean;
+  reason: string;
+}
+
+/** Whether the defects listed for a recording make this exchange's body unreadable (only its status is compared then). */
+export function statusOnly(defects: readonly RecordingDefect[], recording: string): (exchange: RecordedExchange) => boolean {
+  const relevant = defects.filter((defect) => defect.recording === recording);
+  return (exchange) => relevant.some((defect) => defect.affects(exchange));
 }
 
 function pathPattern(path: string): RegExp {

@@ -94,7 +94,7 @@ function scenarios(file: string): Recording {
   };
 }
 
-/** The recordings the devserver is held to. (`prefect-cli.jsonl`, Prefect's own CLI, is issue 14: `answeredExchanges("prefect-cli.jsonl")`.) */
-export const RECORDINGS: readonly Recording[] = [scenarios("scenarios.jsonl"), answeredExchanges("client-suite.jsonl.gz")];
+/** The recordings the devserver is held to: scripted requests, this project's client suite, Prefect 3.8's own CLI (prefect-cli-commands.json). */
+export const RECORDINGS: readonly Recording[] = [scenarios("scenarios.jsonl"), answeredExchanges("client-suite.jsonl.gz"), answeredExchanges("prefect-cli.jsonl")];
 
 export const recordingsPresent = (dir = RECORDINGS_DIR): boolean => existsSync(dir);
