@@ -552,12 +552,14 @@ const SERVER_DEVIATIONS: Record<string, (status: number, body: unknown) => Contr
 /**
  * Statuses the real server answers that its document does not declare, validated with the
  * schema of the declared one: creates answer 201 for a new flow or deployment and 200 for an
- * existing one (api/flows.py, api/deployments.py); registering an existing block schema
- * answers 200 (api/block_schemas.py).
+ * existing one (api/flows.py, api/deployments.py), and so does a run made from a deployment, 200
+ * for an idempotent repeat (api/deployments.py create_flow_run_from_deployment); registering an
+ * existing block schema answers 200 (api/block_schemas.py).
  */
 const STATUS_ALIASES: Record<string, Record<number, number>> = {
   "POST /flows/": { 201: 200 },
   "POST /deployments/": { 201: 200 },
+  "POST /deployments/{id}/create_flow_run": { 201: 200 },
   "POST /block_schemas/": { 200: 201 },
 };
 

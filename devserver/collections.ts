@@ -12,6 +12,7 @@ export type FlowEntity = Stored<Schemas["Flow"]>;
 export type WorkPoolEntity = Stored<Schemas["WorkPoolResponse"]>;
 export type WorkQueueEntity = Stored<Schemas["WorkQueueResponse"]>;
 export type DeploymentEntity = Stored<Schemas["DeploymentResponse"]>;
+export type FlowRunEntity = Stored<Schemas["FlowRunResponse"]>;
 export type BlockTypeEntity = Stored<Schemas["BlockType"]>;
 export type BlockSchemaEntity = Stored<Schemas["BlockSchema"]>;
 /** Block documents are stored with secrets in clear and their references as `{field: {block_document_id}}`. */
@@ -44,6 +45,8 @@ export const workQueues = (ws: Workspace): Collection<WorkQueueEntity> =>
 /** Deployments are unique per flow: key `flow_id/name`. */
 export const deployments = (ws: Workspace): Collection<DeploymentEntity> =>
   ws.collection<DeploymentEntity>("deployments", (deployment) => `${deployment.flow_id}/${deployment.name}`);
+/** Flow runs have no unique key (an idempotency key is unique per flow: looked up by scan). */
+export const flowRuns = (ws: Workspace): Collection<FlowRunEntity> => ws.collection<FlowRunEntity>("flow_runs");
 export const blockTypes = (ws: Workspace): Collection<BlockTypeEntity> => ws.collection<BlockTypeEntity>("block_types", (type) => type.slug);
 export const blockSchemas = (ws: Workspace): Collection<BlockSchemaEntity> =>
   ws.collection<BlockSchemaEntity>("block_schemas", (schema) => `${schema.checksum}/${schema.version ?? ""}`);

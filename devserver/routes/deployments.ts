@@ -22,6 +22,7 @@ import type { RequestContext, Router } from "../router.js";
 import type { Collection, Workspace } from "../store.js";
 import { asksForRuns, deploymentMatches, flowMatches, given, workPoolMatches, workQueueMatches, type DeploymentFacts } from "./deployment-filters.js";
 import { limitResponse } from "./concurrency-limits.js";
+import { dropScheduledRunsOf } from "./flow-run-cascade.js";
 import { pythonRepr, schemaFailure, schemaViolation } from "./deployment-json-schema.js";
 import {
   bodyProblem,
@@ -175,6 +176,7 @@ function linkLimit(ws: Workspace, id: unknown): LimitView | null {
 
 /** Delete a deployment with its schedules and the limit backing its concurrency. */
 export function deleteDeployment(ws: Workspace, deployment: DeploymentEntity): void {
+  dropScheduledRunsOf(ws, deployment.id);
   dropOwnLimit(ws, deployment);
   deployments(ws).delete(deployment.id);
 }

@@ -8,6 +8,7 @@ import type { RequestContext, Router } from "../router.js";
 import type { Workspace } from "../store.js";
 import { asksForRuns, deploymentMatches, flowMatches, given, workPoolMatches } from "./deployment-filters.js";
 import { deleteDeployment, deploymentFacts, deploymentPool, linksOf } from "./deployments.js";
+import { dropRunsOfFlow } from "./flow-run-cascade.js";
 
 const FLOW_NOT_FOUND = "Flow not found";
 
@@ -64,6 +65,7 @@ function matchingFlows(ctx: RequestContext): FlowEntity[] {
 /** Delete a flow and everything the database would cascade to: its deployments. */
 export function deleteFlow(ws: Workspace, flow: FlowEntity): void {
   for (const deployment of deployments(ws).filter((candidate) => candidate.flow_id === flow.id)) deleteDeployment(ws, deployment);
+  dropRunsOfFlow(ws, flow.id);
   flows(ws).delete(flow.id);
 }
 

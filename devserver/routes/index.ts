@@ -7,6 +7,7 @@ import { registerCollectionViewsRoutes } from "./collection-views.js";
 import { registerConcurrencyLimitsRoutes } from "./concurrency-limits.js";
 import { registerDeploymentsRoutes } from "./deployments.js";
 import { registerEventsRoutes } from "./events.js";
+import { registerFlowRunsRoutes } from "./flow-runs.js";
 import { registerFlowsRoutes } from "./flows.js";
 import { registerRootRoutes } from "./root.js";
 import { registerVariablesRoutes } from "./variables.js";
@@ -16,6 +17,7 @@ import { registerWorkPoolsRoutes } from "./work-pools.js";
 export const API_ROUTE_MODULES: RouteModule[] = [
   registerRootRoutes,
   registerFlowsRoutes,
+  registerFlowRunsRoutes,
   registerDeploymentsRoutes,
   registerWorkPoolsRoutes,
   registerBlocksRoutes,
