@@ -152,6 +152,20 @@ describe("flow runs from a deployment", () => {
     expect(run.body.work_queue_id).toBe(queue.body.id);
   });
 
+  it("refuses parameters that break an enforced parameter schema with Prefect's 409, unless the request turns enforcement off", async () => {
+    const api = workspace();
+    const flow = await api.post<{ id: string }>("/flows/", { name: "report" });
+    // The schema `prefect deploy` made for flows.py's `report(day: str, ...)` (prefect-cli-commands.json).
+    const schema = { type: "object", title: "Parameters", properties: { day: { title: "day", type: "string", position: 0 } }, required: ["day"] };
+    const dep = (await api.post<{ id: string }>("/deployments/", { name: "weekly", flow_id: flow.body.id, parameter_openapi_schema: schema, enforce_parameter_schema: true })).body;
+    const wrongType = await api.post(`/deployments/${dep.id}/create_flow_run`, { parameters: { day: 1 } });
+    expect(wrongType).toMatchObject({ status: 409, body: { detail: "Error creating flow run: Validation failed for field 'day'. Failure reason: 1 is not of type 'string'" } });
+    const missing = await api.post(`/deployments/${dep.id}/create_flow_run`, {});
+    expect(missing).toMatchObject({ status: 409, body: { detail: "Error creating flow run: Validation failed. Failure reason: 'day' is a required property" } });
+    expect((await api.post(`/deployments/${dep.id}/create_flow_run`, { parameters: { day: "monday" } })).status).toBe(201);
+    expect((await api.post(`/deployments/${dep.id}/create_flow_run`, { parameters: { day: 1 }, enforce_parameter_schema: false })).status).toBe(201);
+  });
+
   it("answers 404 for a deployment that does not exist", async () => {
     const api = workspace();
     expect(await api.post(`/deployments/${randomUUID()}/create_flow_run`, {})).toMatchObject({ status: 404, body: { detail: "Deployment not found" } });

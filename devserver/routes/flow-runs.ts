@@ -9,6 +9,7 @@ import { HttpError, UUID_PATTERN, created, invalidUuidParam, noContent, ok, unpr
 import type { RequestContext, Router } from "../router.js";
 import type { Workspace } from "../store.js";
 import { deploymentMatches, flowMatches, given, workPoolMatches, workQueueMatches } from "./deployment-filters.js";
+import { schemaViolation } from "./deployment-json-schema.js";
 import { deploymentFacts, linksOf } from "./deployments.js";
 import { runName } from "./run-names.js";
 import { createQueue } from "./work-pools.js";
@@ -86,6 +87,24 @@ function runQueue(ctx: RequestContext, deployment: DeploymentEntity, requested: 
   return workQueues(ctx.workspace).getByKey(`${pool.id}/${requested}`) ?? createQueue(ctx, pool, { name: requested });
 }
 
+/**
+ * A deployment that enforces its parameter schema (or a request that asks for it) refuses a run
+ * whose parameters break it, required ones included (create_flow_run_from_deployment: 409
+ * "Error creating flow run: ..." with schema_tools/validation.py validate's wording), and refuses
+ * any run when it has no schema to enforce.
+ */
+function checkParameters(deployment: DeploymentEntity, parameters: Body, requested: boolean | null | undefined): void {
+  if (!(requested ?? deployment.enforce_parameter_schema)) return;
+  const schema = deployment.parameter_openapi_schema;
+  if (!schema || typeof schema !== "object" || Array.isArray(schema)) {
+    throw new HttpError(409, {
+      detail: "Error updating deployment: Cannot update parameters because parameter schema enforcement is enabled and the deployment does not have a valid parameter schema.",
+    });
+  }
+  const violation = schemaViolation(parameters, schema);
+  if (violation) throw new HttpError(409, { detail: `Error creating flow run: ${violation}` });
+}
+
 /** Create a run from a deployment; answers the existing run (200) for a known idempotency key. */
 function createFromDeployment(ctx: RequestContext, body: Body): { run: FlowRunEntity; isNew: boolean } {
   const deployment = found(deployments(ctx.workspace).get(ctx.params.id ?? ""), DEPLOYMENT_NOT_FOUND);
@@ -93,6 +112,9 @@ function createFromDeployment(ctx: RequestContext, body: Body): { run: FlowRunEn
   // models/flow_runs.py create_flow_run: (flow_id, idempotency_key) is unique; a repeat answers the first run.
   const existing = key ? flowRuns(ctx.workspace).filter((run) => run.flow_id === deployment.flow_id && run.idempotency_key === key)[0] : undefined;
   if (existing) return { run: existing, isNew: false };
+  // The deployment's parameters, overridden by the request's (not hydrated: `__prefect_kind` values are kept as sent).
+  const parameters = { ...(deployment.parameters ?? {}), ...((body.parameters as Body | undefined) ?? {}) };
+  checkParameters(deployment, parameters, body.enforce_parameter_schema as boolean | null | undefined);
   const queue = runQueue(ctx, deployment, body.work_queue_name as string | null | undefined);
   const id = ctx.services.newId();
   const state = firstState(ctx, id, body.state as Body | null | undefined);
@@ -111,8 +133,7 @@ function createFromDeployment(ctx: RequestContext, body: Body): { run: FlowRunEn
     work_queue_id: queue?.id ?? null,
     work_queue_name: queue?.name ?? deployment.work_queue_name ?? null,
     flow_version: null,
-    // The deployment's parameters, overridden by the request's (not hydrated: `__prefect_kind` values are kept as sent).
-    parameters: { ...(deployment.parameters ?? {}), ...((body.parameters as Body | undefined) ?? {}) },
+    parameters,
     idempotency_key: key ?? null,
     context: (body.context as Body | undefined) ?? {},
     empirical_policy: { ...POLICY_DEFAULTS, ...((body.empirical_policy as Body | undefined) ?? {}) },
