@@ -36,7 +36,10 @@ describe("flow runs from a deployment", () => {
 
   /** A process pool, a flow and a deployment in it with parameters and tags, as `prefect deploy` makes them. */
   async function deployment(api: RawApi, name = "nightly"): Promise<{ id: string; flowId: string; poolId: string }> {
-    const pool = await api.post<{ id: string }>("/work_pools/", { name: "runs-pool", type: "process" });
+    // The process template Prefect's CLI would send, from the devserver's worker view.
+    const view = await api.get<{ prefect: { process: { default_base_job_configuration: unknown } } }>("/collections/views/aggregate-worker-metadata");
+    const template = view.body.prefect.process.default_base_job_configuration;
+    const pool = await api.post<{ id: string }>("/work_pools/", { name: "runs-pool", type: "process", base_job_template: template });
     const flow = await api.post<{ id: string }>("/flows/", { name: "etl" });
     const created = await api.post<{ id: string }>("/deployments/", {
       name,
@@ -164,6 +167,14 @@ describe("flow runs from a deployment", () => {
     expect(missing).toMatchObject({ status: 409, body: { detail: "Error creating flow run: Validation failed. Failure reason: 'day' is a required property" } });
     expect((await api.post(`/deployments/${dep.id}/create_flow_run`, { parameters: { day: "monday" } })).status).toBe(201);
     expect((await api.post(`/deployments/${dep.id}/create_flow_run`, { parameters: { day: 1 }, enforce_parameter_schema: false })).status).toBe(201);
+  });
+
+  it("refuses job variables that break the pool's variables schema with Prefect's 422, and takes a null for a variable with a default", async () => {
+    const api = workspace();
+    const dep = await deployment(api);
+    const wrong = await api.post(`/deployments/${dep.id}/create_flow_run`, { job_variables: { stream_output: "loud" } });
+    expect(wrong).toMatchObject({ status: 422, body: { detail: "Error creating flow run: Validation failed for field 'stream_output'. Failure reason: 'loud' is not of type 'boolean'" } });
+    expect((await api.post(`/deployments/${dep.id}/create_flow_run`, { job_variables: { stream_output: null, env: { A: "1" } } })).status).toBe(201);
   });
 
   it("answers 404 for a deployment that does not exist", async () => {

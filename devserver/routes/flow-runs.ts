@@ -105,6 +105,26 @@ function checkParameters(deployment: DeploymentEntity, parameters: Body, request
   if (violation) throw new HttpError(409, { detail: `Error creating flow run: ${violation}` });
 }
 
+/**
+ * The run's job variables, over the deployment's, over the defaults of the pool's variables
+ * schema, must fit that schema (api/validation.py validate_job_variables_for_deployment_flow_run:
+ * 422 "Error creating flow run: ..."). A null value of a field that has a default is accepted
+ * (`allow_none_with_default`). Required variables are not checked here: Prefect checks them
+ * only when every default is valid, which needs its block-reference resolution; the devserver
+ * would rather accept a run a real server refuses than refuse one it accepts.
+ */
+function checkJobVariables(ctx: RequestContext, queue: WorkQueueEntity | undefined, deployment: DeploymentEntity, requested: Body | null | undefined): void {
+  const pool = queue?.work_pool_id ? workPools(ctx.workspace).get(queue.work_pool_id) : undefined;
+  const schema = (pool?.base_job_template as Body | undefined)?.variables as { properties?: Record<string, { default?: unknown }> } | undefined;
+  if (!schema || typeof schema !== "object") return;
+  const properties = schema.properties ?? {};
+  const defaults = Object.fromEntries(Object.entries(properties).filter(([, property]) => property && typeof property === "object" && "default" in property).map(([name, property]) => [name, property.default]));
+  const merged: Body = { ...defaults, ...((deployment.job_variables as Body | null | undefined) ?? {}), ...(requested ?? {}) };
+  for (const [name, value] of Object.entries(merged)) if (value === null && properties[name] && "default" in (properties[name] as object)) delete merged[name];
+  const violation = schemaViolation(merged, schema, { ignoreRequired: true });
+  if (violation) throw new HttpError(422, { detail: `Error creating flow run: ${violation}` });
+}
+
 /** Create a run from a deployment; answers the existing run (200) for a known idempotency key. */
 function createFromDeployment(ctx: RequestContext, body: Body): { run: FlowRunEntity; isNew: boolean } {
   const deployment = found(deployments(ctx.workspace).get(ctx.params.id ?? ""), DEPLOYMENT_NOT_FOUND);
@@ -115,6 +135,7 @@ function createFromDeployment(ctx: RequestContext, body: Body): { run: FlowRunEn
   // The deployment's parameters, overridden by the request's (not hydrated: `__prefect_kind` values are kept as sent).
   const parameters = { ...(deployment.parameters ?? {}), ...((body.parameters as Body | undefined) ?? {}) };
   checkParameters(deployment, parameters, body.enforce_parameter_schema as boolean | null | undefined);
+  checkJobVariables(ctx, deployment.work_queue_id ? workQueues(ctx.workspace).get(deployment.work_queue_id) : undefined, deployment, body.job_variables as Body | null | undefined);
   const queue = runQueue(ctx, deployment, body.work_queue_name as string | null | undefined);
   const id = ctx.services.newId();
   const state = firstState(ctx, id, body.state as Body | null | undefined);
