@@ -51,7 +51,7 @@ process.on("message", (message: ServerRequest) => {
   };
   switch (message.type) {
     case "counts":
-      reply({ total: server.totalRequests(), routes: server.requestCounts() });
+      reply({ total: server.totalRequests(), routes: server.requestCounts(), objects: server.objectCounts() });
       break;
     case "reset-counts":
       server.resetRequestCounts();

@@ -11,6 +11,8 @@ export const REPO_ROOT = join(BENCH_DIR, "..");
 export interface RequestCounts {
   total: number;
   routes: Record<string, number>;
+  /** Objects answered per route (items of a list or page, 1 for one object). */
+  objects: Record<string, number>;
 }
 
 export interface ServerProcess {
