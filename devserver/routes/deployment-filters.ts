@@ -116,12 +116,3 @@ export function workQueueMatches(queue: WorkQueueEntity, filter: FilterBody): bo
       : undefined,
   ]);
 }
-
-/**
- * Filter sections about flow runs and task runs: the devserver keeps no runs, so a filter that
- * asks for objects with matching runs matches nothing (Prefect answers with an EXISTS subquery).
- */
-export function asksForRuns(body: unknown): boolean {
-  const record = (body ?? {}) as Record<string, unknown>;
-  return given(record.flow_runs) || given(record.task_runs);
-}

@@ -20,9 +20,10 @@ import { found, page, paginate, sortBy, stamp, timestamp } from "../filters.js";
 import { HttpError, conflict, created, integrityConflict, noContent, ok } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 import type { Collection, Workspace } from "../store.js";
-import { asksForRuns, deploymentMatches, flowMatches, given, workPoolMatches, workQueueMatches, type DeploymentFacts } from "./deployment-filters.js";
+import { deploymentMatches, flowMatches, given, workPoolMatches, workQueueMatches, type DeploymentFacts } from "./deployment-filters.js";
 import { limitResponse } from "./concurrency-limits.js";
 import { dropScheduledRunsOf } from "./flow-run-cascade.js";
+import { hasMatchingRuns } from "./flow-run-filters.js";
 import { pythonRepr, schemaFailure, schemaViolation } from "./deployment-json-schema.js";
 import {
   bodyProblem,
@@ -484,12 +485,12 @@ const DEPLOYMENT_SORTS = {
 /** Deployments matching a deployments/filter-style body (flow, pool and queue filters go through the links). */
 function matchingDeployments(ctx: RequestContext, links: Links): DeploymentEntity[] {
   const body = (ctx.body ?? {}) as Body;
-  if (asksForRuns(body)) return [];
+  const withRuns = hasMatchingRuns(ctx.workspace, body, "deployment_id");
   const deploymentFilter = given(body.deployments) ? (body.deployments as Body) : undefined;
   const flowFilter = given(body.flows) ? (body.flows as Body) : undefined;
   const poolFilter = given(body.work_pools) ? (body.work_pools as Body) : undefined;
   const queueFilter = given(body.work_pool_queues) ? (body.work_pool_queues as Body) : undefined;
-  const all = deployments(ctx.workspace).all();
+  const all = withRuns ? deployments(ctx.workspace).filter((deployment) => withRuns(deployment.id)) : deployments(ctx.workspace).all();
   if (!deploymentFilter && !flowFilter && !poolFilter && !queueFilter) return all;
   return all.filter((deployment) => {
     if (deploymentFilter && !deploymentMatches(deployment, () => deploymentFacts(links, deployment), deploymentFilter)) return false;

@@ -134,6 +134,22 @@ describe("flow runs from a deployment", () => {
     expect(await api.delete(`/flow_runs/${run.id}`)).toMatchObject({ status: 404, body: { detail: "Flow run not found" } });
   });
 
+  it("lets flows and deployments be filtered by their runs, as Prefect's EXISTS subquery does", async () => {
+    const api = workspace();
+    const dep = await deployment(api);
+    const idle = await deployment(api, "idle");
+    const run = (await api.post<FlowRun>(`/deployments/${dep.id}/create_flow_run`, { tags: ["smoke"] })).body;
+    const byRunTag = { flow_runs: { tags: { all_: ["smoke"] } } };
+    const deps = await api.post<{ id: string }[]>("/deployments/filter", byRunTag);
+    expect(deps.body.map((item) => item.id)).toEqual([dep.id]);
+    expect(idle.flowId).toBe(dep.flowId);
+    const flowsWithRun = await api.post<{ id: string }[]>("/flows/filter", { flow_runs: { id: { any_: [run.id] } } });
+    expect(flowsWithRun.body.map((item) => item.id)).toEqual([dep.flowId]);
+    expect((await api.post<unknown[]>("/flows/filter", { flow_runs: { state: { type: { any_: ["RUNNING"] } } } })).body).toEqual([]);
+    expect((await api.post<unknown[]>("/deployments/filter", { task_runs: { id: { any_: [run.id] } } })).body).toEqual([]);
+    expect((await api.post<number>("/deployments/count", byRunTag)).body).toBe(1);
+  });
+
   it("answers the first run again (200) for a repeated idempotency key", async () => {
     const api = workspace();
     const dep = await deployment(api);

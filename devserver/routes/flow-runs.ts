@@ -3,12 +3,13 @@
 // Prefect. Runs never run: the devserver has no workers, no orchestration beyond the first state
 // and no scheduler, so a run stays in the state it was created in.
 import { deployments, flowRuns, flows, workPools, workQueues, type DeploymentEntity, type FlowRunEntity, type WorkQueueEntity } from "../collections.js";
-import { found, page, paginate, sortBy, stamp, timestamp, type Criteria } from "../filters.js";
+import { found, page, paginate, sortBy, stamp, timestamp } from "../filters.js";
 import { Contract } from "../../contract/validator.js";
 import { HttpError, UUID_PATTERN, created, invalidUuidParam, noContent, ok, unprocessable } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 import type { Workspace } from "../store.js";
 import { deploymentMatches, flowMatches, given, workPoolMatches, workQueueMatches } from "./deployment-filters.js";
+import { flowRunMatches } from "./flow-run-filters.js";
 import { schemaViolation } from "./deployment-json-schema.js";
 import { deploymentFacts, linksOf } from "./deployments.js";
 import { runName } from "./run-names.js";
@@ -202,70 +203,6 @@ function runResponse(ws: Workspace, run: FlowRunEntity, now: Date): FlowRunEntit
     work_pool_name: pool ? pool.name : null,
     estimated_start_time_delta: late ? (now.getTime() - (expected as number)) / 1000 : 0.0,
   };
-}
-
-const time = (value: unknown): number | undefined => (typeof value === "string" ? Date.parse(value) : undefined);
-
-/** `before_`/`after_` (inclusive) and `is_null_` on a timestamp, compared as instants whatever their textual form. */
-function timeMatches(value: string | null | undefined, criteria: Criteria): boolean {
-  const at = time(value);
-  if (typeof criteria.is_null_ === "boolean" && (at === undefined) !== criteria.is_null_) return false;
-  const before = time(criteria.before_);
-  const after = time(criteria.after_);
-  if (before !== undefined && !(at !== undefined && at <= before)) return false;
-  if (after !== undefined && !(at !== undefined && at >= after)) return false;
-  return true;
-}
-
-/** Tags criteria on a run: `all_`, `any_`, and `is_null_` meaning no tags at all. */
-function tagsMatch(tags: readonly string[], criteria: Criteria): boolean {
-  if (Array.isArray(criteria.all_) && !criteria.all_.every((tag) => tags.includes(tag as string))) return false;
-  if (Array.isArray(criteria.any_) && !criteria.any_.some((tag) => tags.includes(tag as string))) return false;
-  if (typeof criteria.is_null_ === "boolean" && (tags.length === 0) !== criteria.is_null_) return false;
-  return true;
-}
-
-/** A FlowRunFilter (schemas/filters.py) as a predicate: the criteria given, combined with its operator. */
-function flowRunMatches(run: FlowRunEntity, filter: Body): boolean {
-  const at = (field: string): Criteria | undefined => (given(filter[field]) ? (filter[field] as Criteria) : undefined);
-  const results: boolean[] = [];
-  const check = (criteria: Criteria | undefined, test: (criteria: Criteria) => boolean): void => {
-    if (criteria) results.push(test(criteria));
-  };
-  check(at("id"), (c) => matches(run.id, { any_: c.any_ ?? null, not_any_: c.not_any_ ?? null }));
-  check(at("name"), (c) => matches(run.name, { any_: c.any_ ?? null, like_: c.like_ ?? null }));
-  check(at("tags"), (c) => tagsMatch(run.tags ?? [], c));
-  check(at("deployment_id"), (c) => matches(run.deployment_id ?? null, { any_: c.any_ ?? null, is_null_: c.is_null_ ?? null }));
-  check(at("work_queue_name"), (c) => matches(run.work_queue_name ?? null, { any_: c.any_ ?? null, is_null_: c.is_null_ ?? null }));
-  check(at("state"), (c) => {
-    const type = given(c.type) ? (c.type as Criteria) : undefined;
-    const name = given(c.name) ? (c.name as Criteria) : undefined;
-    const parts = [
-      ...(type ? [matches(run.state_type ?? null, { any_: type.any_ ?? null, not_any_: type.not_any_ ?? null })] : []),
-      ...(name ? [matches(run.state_name ?? null, { any_: name.any_ ?? null, not_any_: name.not_any_ ?? null })] : []),
-    ];
-    return parts.length === 0 || (c.operator === "or_" ? parts.some(Boolean) : parts.every(Boolean));
-  });
-  check(at("flow_version"), (c) => matches(run.flow_version ?? null, { any_: c.any_ ?? null }));
-  check(at("start_time"), (c) => timeMatches(run.start_time, c));
-  check(at("end_time"), (c) => timeMatches(run.end_time, c));
-  check(at("expected_start_time"), (c) => timeMatches(run.expected_start_time, c));
-  check(at("next_scheduled_start_time"), (c) => timeMatches(run.next_scheduled_start_time, c));
-  // Runs made here are never subflows: no parent flow run, no parent task run.
-  check(at("parent_flow_run_id"), (c) => !Array.isArray(c.any_));
-  check(at("parent_task_run_id"), (c) => matches(run.parent_task_run_id ?? null, { any_: c.any_ ?? null, is_null_: c.is_null_ ?? null }));
-  check(at("idempotency_key"), (c) => matches(run.idempotency_key ?? null, { any_: c.any_ ?? null, not_any_: c.not_any_ ?? null }));
-  check(at("created_by"), (c) => (typeof c.is_null_ === "boolean" ? c.is_null_ : !Array.isArray(c.id_) && !Array.isArray(c.type_)));
-  if (results.length === 0) return true;
-  return filter.operator === "or_" ? results.some(Boolean) : results.every(Boolean);
-}
-
-function matches(value: unknown, criteria: Criteria): boolean {
-  if (Array.isArray(criteria.any_) && !criteria.any_.includes(value)) return false;
-  if (Array.isArray(criteria.not_any_) && criteria.not_any_.includes(value)) return false;
-  if (typeof criteria.like_ === "string" && !(typeof value === "string" && value.toLowerCase().includes(criteria.like_.toLowerCase()))) return false;
-  if (typeof criteria.is_null_ === "boolean" && (value === null || value === undefined) !== criteria.is_null_) return false;
-  return true;
 }
 
 /**

@@ -6,9 +6,10 @@ import { found, page, paginate, sortBy, stamp } from "../filters.js";
 import { noContent, ok, created } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 import type { Workspace } from "../store.js";
-import { asksForRuns, deploymentMatches, flowMatches, given, workPoolMatches } from "./deployment-filters.js";
+import { deploymentMatches, flowMatches, given, workPoolMatches } from "./deployment-filters.js";
 import { deleteDeployment, deploymentFacts, deploymentPool, linksOf } from "./deployments.js";
 import { dropRunsOfFlow } from "./flow-run-cascade.js";
+import { hasMatchingRuns } from "./flow-run-filters.js";
 
 const FLOW_NOT_FOUND = "Flow not found";
 
@@ -33,8 +34,8 @@ const FLOW_SORTS = {
 function matchingFlows(ctx: RequestContext): FlowEntity[] {
   const body = (ctx.body ?? {}) as Body;
   const ws = ctx.workspace;
-  if (asksForRuns(body)) return [];
-  const all = flows(ws).all();
+  const withRuns = hasMatchingRuns(ws, body, "flow_id");
+  const all = withRuns ? flows(ws).filter((flow) => withRuns(flow.id)) : flows(ws).all();
   const flowFilter = body.flows as Body | null | undefined;
   const byDeployment = given(body.deployments) || given(body.work_pools);
   const deploymentIsNull = (flowFilter?.deployment as Body | null | undefined)?.is_null_;
