@@ -1,5 +1,5 @@
-// Every sort the Prefect API document declares for a filter route is accepted and orders the
-// answer by its field and direction; a null sort, limit and offset (what Prefect's CLI sends,
+// Every sort the Prefect API document declares for a filter route (and its `/paginate` twin) is
+// accepted and orders the answer by its field and direction; a null sort, limit and offset (what Prefect's CLI sends,
 // prefect-cli.jsonl #225, #232, #255, #289) take the route's defaults; a sort outside the enum
 // is Prefect's 422. The sorts come from the document itself, so a route that misses one fails.
 import { randomUUID } from "node:crypto";
@@ -140,6 +140,20 @@ describe("filter sorts", () => {
     expect(defaults.status).toBe(200);
     expectOrdered(defaults.body, fallback);
     expect((await api.post(path, { sort: "SIDEWAYS" })).status).toBe(422);
+
+    // The route's `/paginate` twin, where the document has one, sorts the same way.
+    const paginatePath = path.replace(/\/filter$/, "/paginate");
+    if (!document.paths[paginatePath]) return;
+    const paged = sortsOf(paginatePath);
+    for (const sort of paged.values) {
+      const answer = await api.post<{ results: Item[]; count: number }>(paginatePath, { sort, page: null, limit: null });
+      expect(answer.status, `${paginatePath} sort ${sort}`).toBe(200);
+      expect(answer.body.count).toBeGreaterThanOrEqual(NAMES.length);
+      expectOrdered(answer.body.results, sort);
+    }
+    const pagedDefaults = await api.post<{ results: Item[]; page: number }>(paginatePath, { sort: null, page: null, limit: null });
+    expect(pagedDefaults.body.page).toBe(1);
+    expectOrdered(pagedDefaults.body.results, paged.fallback);
   });
 
   it("sorts names the other way round for NAME_DESC than for NAME_ASC (a sort that ignored its direction would fail)", async () => {
