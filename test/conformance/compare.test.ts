@@ -1,7 +1,9 @@
 // The replay's comparison and judgement: equal modulo ids and timestamps, nothing more lenient.
 import { describe, expect, it } from "vitest";
 import { compareBodies, compareResponses, IdMap } from "./compare.js";
-import { judge, type Deviation } from "./judge.js";
+import { judge, statusOnly, type Deviation } from "./judge.js";
+import { RECORDING_DEFECTS } from "./deviations.js";
+import type { RecordedExchange } from "./recordings.js";
 import type { Finding } from "./replay.js";
 
 const A = "9d588979-c0ea-44d8-a69d-9eb9a6de12f8";
@@ -133,5 +135,25 @@ describe("judge", () => {
 
   it("leaves other recordings' entries alone", () => {
     expect(judge([], [{ ...deviation("GET /a", "$"), recording: "other.jsonl" }], ["r.jsonl"]).stale).toEqual([]);
+  });
+});
+
+describe("recording defects", () => {
+  const exchange = (response: unknown): RecordedExchange => ({ at: "#1", key: "GET /work_pools/{name}", method: "GET", path: "/work_pools/p", request: null, status: 200, response });
+  // The first bytes of a gzip answer as the proxy stored them: 1f 8b 08 read as text.
+  const mangled = "\u001f\ufffd\b\u0000\u0000\u0000\u0000\u0000\u0002\u0003\ufffdU";
+
+  it("compares only the status of a gzip body stored as text, in the recording the defect is listed for", () => {
+    expect(statusOnly(RECORDING_DEFECTS, "prefect-cli.jsonl")(exchange(mangled))).toBe(true);
+    expect(statusOnly(RECORDING_DEFECTS, "client-suite.jsonl.gz")(exchange(mangled))).toBe(false);
+  });
+
+  it.each([
+    ["an object", { name: "p" }],
+    ["a list", []],
+    ["no body", null],
+    ["other text", "\u001fplain"],
+  ])("keeps comparing the body of %s", (_name, response) => {
+    expect(statusOnly(RECORDING_DEFECTS, "prefect-cli.jsonl")(exchange(response))).toBe(false);
   });
 });
