@@ -172,6 +172,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command("drift [dir]")
     .description("read-only audit: live vs declared and live vs last applied (exit 0 clean, 2 drift, 1 error)")
     .option("--json", "machine-readable output")
+    .option("--unmanaged", "read every object of the declared kinds and list those not managed by this state (default: only look-alikes of declared names)")
     .action((dir: string | undefined, flags) => run(driftCommand(context(), dir, flags)));
 
   program

@@ -3,7 +3,7 @@
 import { PrefectClient, type ClientEvent } from "../provider/client/client.js";
 import { ConfigurationError } from "../provider/client/errors.js";
 import { resolveSettings, type ClientOptions, type ClientSettings } from "../provider/client/settings.js";
-import type { Kind, KindContext } from "../provider/kinds/kind.js";
+import type { Kind, KindContext, ReadScope } from "../provider/kinds/kind.js";
 import { kindFor, kindTypes, KINDS } from "../provider/kinds/registry.js";
 import { createKindContext } from "../provider/kinds/runtime.js";
 import { applyPlan, type ApplyEvent, type ApplyResult } from "./apply/apply.js";
@@ -14,6 +14,7 @@ import { isSensitiveHash } from "./state/hash.js";
 import { DiagnosticsError, error, throwIfErrors, type Diagnostic } from "./diagnostics.js";
 import type { PlanMode } from "./plan/model.js";
 import { buildPlan, type LiveInventory, type PlanResult } from "./plan/plan.js";
+import { literal, readScopes } from "./plan/read-scope.js";
 import { createFileBackend } from "./state/file-backend.js";
 import type { StateBackend } from "./state/model.js";
 import { StateStore } from "./state/store.js";
@@ -134,8 +135,13 @@ export class Engine {
     return KINDS.filter((kind) => types.has(kind.type));
   }
 
-  /** Every live object of the given kinds, read in bulk and in parallel; a kind that cannot be read is reported, not fatal. */
-  async readLive(kinds: Kind[], ctx: KindContext): Promise<LiveInventory> {
+  /**
+   * The live objects of the given kinds, read in bulk and in parallel: with `scopes`, only those of
+   * each kind's scope (see readScopes; a kind without a scope or without scoped reads is read
+   * whole), otherwise every object. A kind that cannot be read is reported, not fatal.
+   */
+  async readLive(kinds: Kind[], ctx: KindContext, scopes?: ReadonlyMap<string, ReadScope | undefined>): Promise<LiveInventory> {
+    const defined = new Map([...(scopes ?? new Map<string, ReadScope | undefined>())].filter((pair): pair is [string, ReadScope] => pair[1] !== undefined));
     const settings = await this.settings();
     const inventory: LiveInventory = { kinds: new Map() };
     await Promise.all(
@@ -145,7 +151,8 @@ export class Engine {
           return;
         }
         try {
-          const objects = await kind.list(ctx);
+          const scope = defined.get(kind.type);
+          const objects = scope && kind.readScoped ? await kind.readScoped(ctx, scope, defined) : await kind.list(ctx);
           inventory.kinds.set(kind.type, { byId: new Map(objects.map((object) => [kind.idOf(object), object])) });
         } catch (caught) {
           inventory.kinds.set(kind.type, { byId: new Map(), error: (caught as Error).message });
@@ -155,12 +162,47 @@ export class Engine {
     return inventory;
   }
 
+  /**
+   * What a plan reads: the objects the state owns, by id, and the declared ones it does not own,
+   * by name (`whole`: every object of the declared and owned kinds). An owned object that its id
+   * no longer finds is looked for by its declared name (re-created outside prefect-gitops).
+   */
+  async readScoped(config: ResolvedConfig | undefined, state: StateStore, ctx: KindContext, whole = false): Promise<LiveInventory> {
+    const kinds = this.kindsFor(config, state);
+    if (whole) return this.readLive(kinds, ctx);
+    const scopes = readScopes(config, state.document, kinds.map((kind) => kind.type));
+    const live = await this.readLive(kinds, ctx, scopes);
+    const again = new Map<string, ReadScope | undefined>();
+    for (const instance of config?.instances ?? []) {
+      const entry = state.document.resources[instance.address];
+      const inventory = live.kinds.get(instance.type);
+      if (!entry || entry.type !== instance.type || !scopes.get(instance.type) || !inventory || inventory.error || inventory.byId.has(entry.id) || kindFor(instance.type)?.readsOwnedNames) continue;
+      if (!("name" in instance.block.attributes)) continue;
+      const name = literal(instance.block.attributes.name);
+      if (name === undefined) again.set(instance.type, undefined);
+      else if (!again.has(instance.type) || again.get(instance.type)) {
+        const scope = again.get(instance.type) ?? { ids: [], names: [] };
+        scope.names.push(name);
+        again.set(instance.type, scope);
+      }
+    }
+    if (!again.size) return live;
+    // The scoped reads shared by two kinds are memoized: read again with the new names.
+    ctx.forget("scoped:");
+    const found = await this.readLive(kinds.filter((kind) => again.has(kind.type)), ctx, again);
+    for (const [type, inventory] of found.kinds) {
+      const merged = live.kinds.get(type);
+      if (merged && !inventory.error) for (const [id, object] of inventory.byId) merged.byId.set(id, object);
+    }
+    return live;
+  }
+
   /** Plan against the live workspace (or against live objects already read, which must cover the declared and owned kinds). */
-  async plan(state: StateStore, options: { mode?: PlanMode; adopt?: boolean; live?: LiveInventory } = {}): Promise<PlanResult & { ctx: KindContext }> {
+  async plan(state: StateStore, options: { mode?: PlanMode; adopt?: boolean; live?: LiveInventory; unmanaged?: boolean } = {}): Promise<PlanResult & { ctx: KindContext }> {
     const { config } = await this.load();
     const settings = await this.settings();
     const ctx = await this.context();
-    const live = options.live ?? (await this.readLive(this.kindsFor(config, state), ctx));
+    const live = options.live ?? (await this.readScoped(config, state, ctx, options.unmanaged ?? false));
     const result = buildPlan({
       config,
       kindFor,

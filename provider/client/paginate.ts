@@ -34,3 +34,28 @@ export async function paginateAll<T>(client: PrefectClient, path: string, body: 
     if (page >= answer.pages || answer.results.length === 0) return all;
   }
 }
+
+/**
+ * The objects of a `/filter` route with one of `ids` or one of `names` (`{[key]: {id: {any_}}}`,
+ * `{[key]: {name: {any_}}}`), in pages of `pageSize` sent concurrently (the client's limiter
+ * bounds them): ids are unique, so a chunk of ids is one page; a name may be shared (a
+ * deployment's by several flows), so each chunk of names is paged until a short page. Each
+ * object once, by `id`.
+ */
+export async function filterByIdsAndNames<T extends { id: string }>(
+  client: PrefectClient,
+  path: string,
+  key: string,
+  scope: { ids: readonly string[]; names: readonly string[] },
+  body: Record<string, unknown> = {},
+  pageSize = PAGE_SIZE,
+): Promise<T[]> {
+  const chunks = <V>(values: readonly V[]): V[][] => Array.from({ length: Math.ceil(values.length / pageSize) }, (_, i) => values.slice(i * pageSize, (i + 1) * pageSize));
+  const pages = await Promise.all([
+    ...chunks([...new Set(scope.ids.map((id) => id.toLowerCase()))]).map((ids) => client.query<T[]>(path, { ...body, [key]: { id: { any_: ids } }, offset: 0, limit: pageSize })),
+    ...chunks([...new Set(scope.names)]).map((names) => filterAll<T>(client, path, { ...body, [key]: { name: { any_: names } } }, pageSize)),
+  ]);
+  const byId = new Map<string, T>();
+  for (const page of pages) for (const object of page) byId.set(object.id, object);
+  return [...byId.values()];
+}

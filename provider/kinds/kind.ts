@@ -50,9 +50,32 @@ export interface KindContext {
   forget(keyPrefix: string): void;
 }
 
+/**
+ * What a run reads of a kind when it reads only what the stack owns or declares: the objects it
+ * owns, by id, and the declared ones it does not own, by name (for adoption and conflict checks).
+ */
+export interface ReadScope {
+  /** Ids of the objects the state owns. */
+  ids: string[];
+  /** Names of the declared objects to look for (every object with one of these names is read). */
+  names: string[];
+  /** Names of the declared objects the state owns, for kinds that cannot read by id (automations). */
+  ownedNames?: string[];
+  /** Ids of the parent objects whose children to read (a deployment's schedules). */
+  parentIds?: string[];
+}
+
 export interface Kind<S extends Spec = Spec, L = unknown> extends KindSchema<S> {
   /** Every live object of the kind, in as few requests as the API allows. */
   list(ctx: KindContext): Promise<L[]>;
+  /**
+   * The live objects of `scope` (a superset is allowed: more objects with the same names), in
+   * as few requests as the API allows; `scopes` holds every kind's scope of the run, for kinds
+   * read along with another (schedules with their deployments). Kinds without it are listed whole.
+   */
+  readScoped?(ctx: KindContext, scope: ReadScope, scopes: ReadonlyMap<string, ReadScope>): Promise<L[]>;
+  /** `readScoped` reads the owned objects' declared names too (`ownedNames`): an owned object its id did not find needs no second look by name. */
+  readonly readsOwnedNames?: boolean;
   /** One object by id; `undefined` when it does not exist (never throws for that). */
   read(ctx: KindContext, id: string): Promise<L | undefined>;
   /** One object by its natural key; `undefined` when there is none (or the kind has no natural key). */

@@ -16,6 +16,8 @@ export interface DriftReport {
   pending: ResourceChange[];
   /** Live objects with a declared natural key that the state does not own. */
   lookalikes: PlanResult["lookalikes"];
+  /** With `drift --unmanaged`: every live object of the declared kinds that the state does not own. */
+  unmanaged?: { type: string; id: string; label: string }[];
   /** Kinds that could not be read, so their objects were not checked. */
   unchecked: PlanResult["unchecked"];
   /** Problems other than look-alikes (invalid configuration...). */
@@ -23,7 +25,7 @@ export interface DriftReport {
   clean: boolean;
 }
 
-export function driftReport(result: PlanResult): DriftReport {
+export function driftReport(result: PlanResult, unmanaged?: DriftReport["unmanaged"]): DriftReport {
   const { plan } = result;
   const errors = plan.diagnostics.filter((d) => d.severity === "error" && d.code !== "blocked_by_existing");
   const pending = plan.changes.filter((change) => change.action !== "no-op" || change.importing);
@@ -33,6 +35,7 @@ export function driftReport(result: PlanResult): DriftReport {
     pending,
     lookalikes: result.lookalikes,
     unchecked: result.unchecked,
+    ...(unmanaged ? { unmanaged } : {}),
     errors,
     clean: false,
   };
@@ -43,7 +46,8 @@ export function driftReport(result: PlanResult): DriftReport {
 export function renderDriftText(report: DriftReport, style: Style): string {
   const out: string[] = [];
   for (const diagnostic of report.errors) out.push(style.red(formatDiagnostic(diagnostic)), "");
-  if (report.clean && !report.errors.length) return style.green("No drift: the live workspace matches the configuration and the last apply.");
+  if (report.clean && !report.errors.length && !report.unmanaged?.length) return style.green("No drift: the live workspace matches the configuration and the last apply.");
+  if (report.clean && !report.errors.length) out.push(style.green("No drift: the live workspace matches the configuration and the last apply."), "");
   const section = (title: string, lines: string[]) => {
     if (!lines.length) return;
     out.push(style.bold(title), ...lines, "");
@@ -67,6 +71,7 @@ export function renderDriftText(report: DriftReport, style: Style): string {
     "Unmanaged look-alikes (exist with a declared name but are not owned):",
     report.lookalikes.map((item) => `  ? ${item.address}: ${item.label} (id ${item.id}) — import it: prefect-gitops import ${item.address} ${item.id}`),
   );
+  section("Not managed by this state (--unmanaged):", (report.unmanaged ?? []).map((item) => `  ? ${item.type}: ${item.label} (id ${item.id})`));
   section("Could not check:", report.unchecked.map((item) => `  ! ${item.type}: ${item.reason}`));
   return out.join("\n").trimEnd();
 }

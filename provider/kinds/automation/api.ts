@@ -2,7 +2,7 @@
 // automation, so a create whose outcome is unknown is looked up by content before it is
 // repeated, and the caller keeps the returned id.
 import type { components } from "../../../contract/wire.gen.js";
-import { filterAll } from "../../client/paginate.js";
+import { filterAll, PAGE_SIZE } from "../../client/paginate.js";
 import { changedAttributes, diffSpec } from "../compare.js";
 import type { Kind, KindContext } from "../kind.js";
 import { createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
@@ -71,6 +71,24 @@ export const automationKind: Kind<AutomationSpec, Automation> = {
     // Offsets can shift while paging (automations are created meanwhile): keep each id once.
     const all = await filterAll<Automation>(ctx.client, "/automations/filter", { sort: "CREATED_DESC" });
     return [...new Map(all.map((automation) => [automation.id, automation])).values()];
+  },
+
+  /**
+   * AutomationFilter has no id filter, only name.any_ (server-openapi.json AutomationFilter):
+   * the declared names (owned or not) in pages of names, then each owned id those did not answer (an
+   * automation renamed outside prefect-gitops, or one no longer declared) by `GET /automations/{id}`.
+   */
+  readsOwnedNames: true,
+
+  readScoped: async (ctx, scope) => {
+    const names = [...new Set([...scope.names, ...(scope.ownedNames ?? [])])];
+    const pages = await Promise.all(
+      Array.from({ length: Math.ceil(names.length / PAGE_SIZE) }, (_, i) => filterAll<Automation>(ctx.client, "/automations/filter", { sort: "CREATED_DESC", automations: { operator: "and_", name: { any_: names.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE) } } })),
+    );
+    const byId = new Map(pages.flat().map((automation) => [automation.id, automation]));
+    const missing = [...new Set(scope.ids.map((id) => id.toLowerCase()))].filter((id) => !byId.has(id));
+    for (const found of await Promise.all(missing.map((id) => orUndefined(ctx.client.get<Automation>(`/automations/${id}`))))) if (found) byId.set(found.id, found);
+    return [...byId.values()];
   },
 
   read: (ctx, id) => orUndefined(ctx.client.get<Automation>(`/automations/${id}`)),

@@ -2,8 +2,8 @@
 // catalog. Every read asks for secrets in clear (include_secrets) so that a declared secret can
 // be compared with the live one; they stay in memory, and the plan masks the attribute.
 import type { components } from "../../../contract/wire.gen.js";
-import { filterAll } from "../../client/paginate.js";
-import type { Kind, KindContext } from "../kind.js";
+import { filterAll, filterByIdsAndNames } from "../../client/paginate.js";
+import type { Kind, KindContext, ReadScope } from "../kind.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { blockCatalog, resolveBlockType, type ResolvedBlockType } from "./catalog.js";
 import { blockDataIssues } from "./data-check.js";
@@ -56,6 +56,14 @@ async function list(ctx: KindContext): Promise<Block[]> {
   return documents.map((raw) => liveOf(ctx, raw));
 }
 
+/** The documents of `scope`: BlockDocumentFilter has id.any_ and name.any_ (server-openapi.json BlockDocumentFilterId, BlockDocumentFilterName). */
+async function readScoped(ctx: KindContext, scope: ReadScope): Promise<Block[]> {
+  const body: Omit<BlockDocumentFilterBody, "offset" | "limit" | "block_documents"> = { include_secrets: true, sort: "BLOCK_TYPE_AND_NAME_ASC" };
+  const [documents] = await Promise.all([filterByIdsAndNames<BlockDocument>(ctx.client, "/block_documents/filter", "block_documents", scope, body), blockCatalog(ctx).catch(() => undefined)]);
+  // Anonymous documents (is_anonymous) are never declared: a name filter must not hand one over.
+  return documents.filter((raw) => !raw.is_anonymous).map((raw) => liveOf(ctx, raw));
+}
+
 /** The document to write and the attribute it was declared in; `data_wo` only when it is to be sent. */
 function documentOf(spec: BlockSpec, sendWriteOnly: boolean): { attribute: "data" | "data_wo"; data: Record<string, unknown> } | undefined {
   if (spec.data !== undefined) return { attribute: "data", data: spec.data };
@@ -74,6 +82,8 @@ export const blockKind: Kind<BlockSpec, Block> = {
   ...blockSchema,
 
   list,
+
+  readScoped,
 
   read,
 

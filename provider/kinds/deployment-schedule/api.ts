@@ -4,8 +4,8 @@
 // already scheduled instead of making new ones.
 import type { components } from "../../../contract/wire.gen.js";
 import { diffSpec } from "../compare.js";
-import { DEPLOYMENTS_MEMO, listDeployments } from "../deployment/api.js";
-import type { Kind, KindContext } from "../kind.js";
+import { DEPLOYMENTS_MEMO, listDeployments, readDeploymentsScoped } from "../deployment/api.js";
+import type { Kind, KindContext, ReadScope } from "../kind.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { durationSeconds, wireDuration } from "../durations.js";
 import { sameRrule } from "./rules.js";
@@ -50,6 +50,18 @@ async function list(ctx: KindContext): Promise<DeploymentSchedule[]> {
   await remember(ctx, all);
   (await owners(ctx)).listed = true;
   return all;
+}
+
+/**
+ * The schedules of the deployments the run reads scoped (see readDeploymentsScoped): those of the
+ * owned schedules' deployments and of the declared deployments. Not every schedule: `listed` stays false.
+ */
+async function readScoped(ctx: KindContext, _scope: ReadScope, scopes: ReadonlyMap<string, ReadScope>): Promise<DeploymentSchedule[]> {
+  const deployments = await readDeploymentsScoped(ctx, scopes);
+  return remember(
+    ctx,
+    deployments.flatMap((deployment) => (deployment.schedules ?? []).map((raw) => liveOf(ctx, raw, deployment.id))),
+  );
 }
 
 /** The schedules of one deployment, read now; `undefined` when the deployment does not exist. */
@@ -141,6 +153,8 @@ export const deploymentScheduleKind: Kind<DeploymentScheduleSpec, DeploymentSche
   ...deploymentScheduleSchema,
 
   list,
+
+  readScoped,
 
   read,
 

@@ -5,10 +5,10 @@
 // too. So it is only sent for a deployment a lookup did not find; every change to an existing
 // one is a PATCH, which never carries `schedules`.
 import type { components } from "../../../contract/wire.gen.js";
-import { paginateAll } from "../../client/paginate.js";
+import { filterByIdsAndNames, paginateAll } from "../../client/paginate.js";
 import { sortedUnique } from "../attributes.js";
 import { isUnknown } from "../compare.js";
-import type { Kind, KindContext } from "../kind.js";
+import type { Kind, KindContext, ReadScope } from "../kind.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack, updateInPlace } from "../runtime.js";
 import { pullStepFromWire, pullStepToWire } from "./pull-steps.js";
 import { deploymentSchema, type DeploymentSpec } from "./schema.js";
@@ -50,6 +50,28 @@ export function listDeployments(ctx: KindContext): Promise<Deployment[]> {
     return [...byId.values()];
   });
 }
+
+/** The memo key of the run's scoped read of deployments, which prefect_deployment_schedule reads too. */
+const SCOPED_DEPLOYMENTS_MEMO = "scoped:prefect_deployment";
+
+/**
+ * The deployments a run reads when it reads only what the stack owns or declares: the owned ones
+ * and the parents of owned schedules by id, the declared ones by name (DeploymentFilter has
+ * id.any_ and name.any_: server-openapi.json DeploymentFilterId, DeploymentFilterName; a page
+ * costs a real server the same per deployment with an id filter: prefect-recordings README,
+ * "Speed"). Read once per run, for both kinds.
+ */
+export function readDeploymentsScoped(ctx: KindContext, scopes: ReadonlyMap<string, ReadScope>): Promise<Deployment[]> {
+  return ctx.memo(SCOPED_DEPLOYMENTS_MEMO, async () => {
+    const own = scopes.get(deploymentSchema.type) ?? { ids: [], names: [] };
+    const ids = [...own.ids, ...(scopes.get(DEPLOYMENT_SCHEDULE_TYPE)?.parentIds ?? [])].map((id) => id.toLowerCase());
+    const raw = await filterByIdsAndNames<DeploymentResponse>(ctx.client, "/deployments/filter", "deployments", { ids, names: own.names }, { sort: "CREATED_DESC" });
+    return raw.map((deployment) => liveOf(ctx, deployment));
+  });
+}
+
+/** prefect_deployment_schedule's type (its kind imports this file, not the reverse). */
+const DEPLOYMENT_SCHEDULE_TYPE = "prefect_deployment_schedule";
 
 async function read(ctx: KindContext, id: string): Promise<Deployment | undefined> {
   const raw = await orUndefined(ctx.client.get<DeploymentResponse>(`/deployments/${id}`));
@@ -218,6 +240,8 @@ export const deploymentKind: Kind<DeploymentSpec, Deployment> = {
   ...deploymentSchema,
 
   list: listDeployments,
+
+  readScoped: (ctx, _scope, scopes) => readDeploymentsScoped(ctx, scopes),
 
   read,
 

@@ -2,7 +2,7 @@
 // that exists answers 200 with that flow, its tags unchanged: client-suite #2688), so a create is
 // safe to repeat and then brings the existing flow's tags to the declaration.
 import type { components } from "../../../contract/wire.gen.js";
-import { filterAll } from "../../client/paginate.js";
+import { filterAll, filterByIdsAndNames } from "../../client/paginate.js";
 import { sortedUnique } from "../attributes.js";
 import { jsonEqual } from "../compare.js";
 import type { Kind, KindContext } from "../kind.js";
@@ -31,6 +31,9 @@ export const flowKind: Kind<FlowSpec, Flow> = {
   ...flowSchema,
 
   list: async (ctx) => (await filterAll<FlowResponse>(ctx.client, "/flows/filter", { sort: "NAME_ASC" })).map((raw) => liveOf(ctx, raw)),
+
+  // FlowFilter has id.any_ and name.any_ (server-openapi.json FlowFilterId, FlowFilterName).
+  readScoped: async (ctx, scope) => (await filterByIdsAndNames<FlowResponse>(ctx.client, "/flows/filter", "flows", scope, { sort: "NAME_ASC" })).map((raw) => liveOf(ctx, raw)),
 
   read,
 

@@ -1,6 +1,6 @@
 // prefect_variable through the API: /variables/.
 import type { components } from "../../../contract/wire.gen.js";
-import { filterAll } from "../../client/paginate.js";
+import { filterAll, filterByIdsAndNames } from "../../client/paginate.js";
 import { sortedUnique } from "../attributes.js";
 import type { Kind } from "../kind.js";
 import { createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
@@ -14,6 +14,9 @@ export const variableKind: Kind<VariableSpec, Variable> = {
   ...variableSchema,
 
   list: (ctx) => filterAll<Variable>(ctx.client, "/variables/filter", { sort: "NAME_ASC" }),
+
+  // VariableFilter has id.any_ and name.any_ (server-openapi.json VariableFilterId, VariableFilterName).
+  readScoped: (ctx, scope) => filterByIdsAndNames<Variable>(ctx.client, "/variables/filter", "variables", scope, { sort: "NAME_ASC" }),
 
   read: (ctx, id) => orUndefined(ctx.client.get<Variable>(`/variables/${id}`)),
 

@@ -1,7 +1,7 @@
 // prefect_work_pool through the API: /work_pools/. Prefect addresses pools by name (reads,
 // updates, deletes); the id, which the engine keeps, is resolved through the filter route.
 import type { components } from "../../../contract/wire.gen.js";
-import { filterAll } from "../../client/paginate.js";
+import { filterAll, filterByIdsAndNames } from "../../client/paginate.js";
 import type { Kind, KindContext } from "../kind.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { workPoolSchema, type WorkPoolSpec } from "./schema.js";
@@ -55,6 +55,9 @@ export const workPoolKind: Kind<WorkPoolSpec, WorkPool> = {
   ...workPoolSchema,
 
   list: listWorkPools,
+
+  // WorkPoolFilter has id.any_ and name.any_ (server-openapi.json WorkPoolFilterId, WorkPoolFilterName).
+  readScoped: async (ctx, scope) => (await filterByIdsAndNames<WorkPoolResponse>(ctx.client, "/work_pools/filter", "work_pools", scope)).map((raw) => liveOf(ctx, raw)),
 
   read,
 

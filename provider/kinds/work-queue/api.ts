@@ -2,9 +2,9 @@
 // pool (/work_pools/{pool}/queues/...), read and deleted by id (/work_queues/{id}), and listed
 // for every pool at once (/work_queues/filter).
 import type { components } from "../../../contract/wire.gen.js";
-import { PAGE_SIZE } from "../../client/paginate.js";
+import { filterByIdsAndNames, PAGE_SIZE } from "../../client/paginate.js";
 import { isUnknown } from "../compare.js";
-import type { Kind, KindContext } from "../kind.js";
+import type { Kind, KindContext, ReadScope } from "../kind.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack, updateInPlace } from "../runtime.js";
 import { listWorkPools } from "../work-pool/api.js";
 import { DEFAULT_QUEUE_NAME, workQueueSchema, type WorkQueueSpec } from "./schema.js";
@@ -59,6 +59,22 @@ async function listQueues(ctx: KindContext): Promise<WorkQueue[]> {
   return [...byId.values()].map((raw) => liveOf(ctx, raw));
 }
 
+/**
+ * The owned queues by id (WorkQueueFilter has id.any_: server-openapi.json WorkQueueFilterId),
+ * in concurrent pages of 200 ids, and every queue with a declared name not owned (name.any_), in
+ * one page: a page that comes back full may have been cut inside a group of same-named queues
+ * (see listQueues), so then every queue is listed instead.
+ */
+async function readQueuesScoped(ctx: KindContext, scope: ReadScope): Promise<WorkQueue[]> {
+  const names = [...new Set(scope.names)];
+  const [byId, named] = await Promise.all([
+    filterByIdsAndNames<WorkQueueResponse>(ctx.client, "/work_queues/filter", "work_queues", { ids: scope.ids.map((id) => id.toLowerCase()), names: [] }),
+    names.length ? ctx.client.query<WorkQueueResponse[]>("/work_queues/filter", { work_queues: { name: { any_: names } }, limit: PAGE_SIZE }) : Promise.resolve([]),
+  ]);
+  if (named.length >= PAGE_SIZE) return listQueues(ctx);
+  return [...new Map([...byId, ...named].map((raw) => [raw.id, raw])).values()].map((raw) => liveOf(ctx, raw));
+}
+
 /** The queue called `name` in each pool (names are unique within a pool). */
 async function namedInEveryPool(ctx: KindContext, name: string): Promise<WorkQueueResponse[]> {
   const pools = await listWorkPools(ctx);
@@ -98,6 +114,8 @@ export const workQueueKind: Kind<WorkQueueSpec, WorkQueue> = {
   serialization: (spec) => ({ group: JSON.stringify(spec.work_pool_name), order: typeof spec.priority === "number" ? spec.priority : Number.MAX_SAFE_INTEGER }),
 
   list: listQueues,
+
+  readScoped: readQueuesScoped,
 
   read,
 
