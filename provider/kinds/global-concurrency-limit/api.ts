@@ -2,7 +2,7 @@
 // takes an id or a name).
 import type { components } from "../../../contract/wire.gen.js";
 import { filterAll } from "../../client/paginate.js";
-import type { Kind, KindContext } from "../kind.js";
+import type { Kind, KindContext, ReadScope } from "../kind.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { DEPLOYMENT_LIMIT_NAME, globalConcurrencyLimitSchema, type GlobalConcurrencyLimitSpec } from "./schema.js";
 
@@ -60,11 +60,30 @@ async function list(ctx: KindContext): Promise<GlobalConcurrencyLimit[]> {
   return all.map((raw) => liveOf(ctx, raw));
 }
 
+/**
+ * At most this many limits are read one by one (`GET /v2/concurrency_limits/{id_or_name}`) rather
+ * than by listing them all: the v2 filter takes no criteria, only offset and limit, and there is
+ * no count route for them (server-openapi.json, Body_read_all_concurrency_limits_v2_..._filter_post;
+ * no /v2/concurrency_limits/count), so a listing costs what the workspace holds and a read by
+ * id what the stack holds, one request each.
+ */
+export const LIMITS_READ_ONE_BY_ONE = 20;
+
+/** The owned limits by id and the declared ones by name, one request each, or every limit when there are more (see LIMITS_READ_ONE_BY_ONE). */
+async function readScoped(ctx: KindContext, scope: ReadScope): Promise<GlobalConcurrencyLimit[]> {
+  const keys = [...new Set([...scope.ids.map((id) => id.toLowerCase()), ...scope.names])];
+  if (keys.length > LIMITS_READ_ONE_BY_ONE || !scope.names.every(addressableByName)) return list(ctx);
+  const found = await Promise.all(keys.map((key) => read(ctx, key)));
+  return [...new Map(found.filter((limit): limit is GlobalConcurrencyLimit => limit !== undefined).map((limit) => [limit.id, limit])).values()];
+}
+
 /** prefect_global_concurrency_limit: schema, and CRUD through `/v2/concurrency_limits/`. */
 export const globalConcurrencyLimitKind: Kind<GlobalConcurrencyLimitSpec, GlobalConcurrencyLimit> = {
   ...globalConcurrencyLimitSchema,
 
   list,
+
+  readScoped,
 
   read,
 
