@@ -6,7 +6,8 @@
 // workspace.json). Tests use it for "objects made by Prefect's own tools".
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compareBodies, IdMap, type Mismatch } from "../conformance/compare.js";
+import { templateKey, type RecordedExchange } from "../conformance/recordings.js";
+import { replay, type Finding } from "../conformance/replay.js";
 import { REPO_ROOT } from "./cli.js";
 
 export const PREFECT_DEPLOY_FIXTURES = join(REPO_ROOT, "test", "fixtures", "prefect-deploy");
@@ -50,37 +51,16 @@ export function prefectDeployWorkspace(): PrefectDeployWorkspace {
 }
 
 /**
- * Whether the recording kept an answer's body: the recording proxy stored gzip-compressed
- * answers (the larger ones) as undecodable text, so those say nothing but their status.
- */
-const readable = (body: unknown): boolean => typeof body !== "string";
-
-const OWNED_BY = /\/automations\/owned-by\/prefect\.deployment\.([0-9a-f-]{36})$/;
-
-/**
  * Send the CLI's writes to a server (`baseUrl` ends with `/api`), recorded ids replaced by the
- * ones the server made. Returns the id pairing and every way the answers differed from the
- * real server's.
+ * ones the server made, and return every way the answers differed from the real server's. The
+ * recording proxy stored the larger (gzip-compressed) answers as undecodable text: those are
+ * compared by status, and the ids they carried are paired from the requests that name them
+ * (the conformance replay's rule, test/conformance/replay.ts).
  */
-export async function makePrefectDeployWorkspace(baseUrl: string, headers: Record<string, string> = {}): Promise<{ ids: IdMap; mismatches: (Mismatch & { seq: number })[] }> {
-  const ids = new IdMap();
-  const mismatches: (Mismatch & { seq: number })[] = [];
-  let lastDeploymentId: string | undefined;
-  for (const write of prefectDeployWrites()) {
-    // `prefect deploy` clears a deployment's automations right after making it, naming the
-    // deployment: where its answer was not kept, that names the recorded id of the live one.
-    const owner = OWNED_BY.exec(write.path)?.[1];
-    if (owner && lastDeploymentId && ids.live(owner) === undefined) ids.pair(owner, lastDeploymentId);
-    const response = await fetch(baseUrl + ids.rewriteText(write.path.replace(/^\/api/, "")), {
-      method: write.method,
-      headers: { ...(write.request === null ? {} : { "content-type": "application/json" }), ...headers },
-      body: write.request === null ? undefined : JSON.stringify(ids.rewrite(write.request)),
-    });
-    const text = await response.text();
-    const body: unknown = text ? JSON.parse(text) : null;
-    if (write.path.endsWith("/deployments/")) lastDeploymentId = (body as { id?: string } | null)?.id;
-    if (response.status !== write.status) mismatches.push({ seq: write.seq, path: "status", kind: "status", recorded: write.status, live: response.status });
-    else if (readable(write.response)) mismatches.push(...compareBodies(write.response, body, ids).map((mismatch) => ({ ...mismatch, seq: write.seq })));
-  }
-  return { ids, mismatches };
+export async function makePrefectDeployWorkspace(baseUrl: string): Promise<Finding[]> {
+  const exchanges: RecordedExchange[] = prefectDeployWrites().map((write) => {
+    const path = write.path.replace(/^\/api/, "");
+    return { at: `#${write.seq}`, key: templateKey(write.method, path), method: write.method, path, request: write.request, status: write.status, response: write.response };
+  });
+  return replay("prefect-deploy", exchanges, baseUrl, { statusOnly: (exchange) => typeof exchange.response === "string" });
 }
