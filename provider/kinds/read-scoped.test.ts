@@ -76,15 +76,31 @@ describe("scoped reads", () => {
     expect(server().requestCounts()).toEqual({ "POST /automations/filter": 1, "GET /automations/{id}": 1 });
   });
 
-  it.runIf(!process.env.PREFECT_TEST_API_URL)(`prefect_global_concurrency_limit: one by one up to ${LIMITS_READ_ONE_BY_ONE}, listed whole beyond`, async () => {
+  it.runIf(!process.env.PREFECT_TEST_API_URL)(`prefect_global_concurrency_limit: one by one up to ${LIMITS_READ_ONE_BY_ONE}; beyond, a first page, then one by one what it did not hold`, async () => {
     const limits = await Promise.all(range(3).map((i) => create("/v2/concurrency_limits/", { name: target.name(`scoped-limit-${i}`), limit: 1 })));
     server().resetRequestCounts();
     const read = await scoped(globalConcurrencyLimitKind as unknown as Kind<never, { id: string }>, { ids: [limits[0]!.id], names: [limits[1]!.name, target.name("no-such-limit")] });
     expect(ids(read)).toEqual(ids(limits.slice(0, 2)));
     expect(server().requestCounts()).toEqual({ "GET /v2/concurrency_limits/{id_or_name}": 3 });
+    // Fewer than a page of limits in the workspace: the first page holds them all.
     server().resetRequestCounts();
     const many = range(LIMITS_READ_ONE_BY_ONE + 1).map((i) => target.name(`absent-${i}`));
-    await scoped(globalConcurrencyLimitKind as unknown as Kind<never, { id: string }>, { ids: [], names: many });
-    expect(Object.keys(server().requestCounts())).toEqual(["POST /v2/concurrency_limits/filter"]);
+    const all = await scoped(globalConcurrencyLimitKind as unknown as Kind<never, { id: string }>, { ids: [], names: many });
+    expect(server().requestCounts()).toEqual({ "POST /v2/concurrency_limits/filter": 1 });
+    expect(ids(all)).toEqual(expect.arrayContaining(ids(limits)));
+    // A page full of other limits: the wanted ones it did not hold are read one by one.
+    const others = [];
+    for (const chunk of range(10)) others.push(...(await Promise.all(range(20).map((i) => create("/v2/concurrency_limits/", { name: target.name(`other-limit-${chunk}-${i}`), limit: 1 })))));
+    const page = (await api().post("/v2/concurrency_limits/filter", { offset: 0, limit: 200 })).body as { id: string }[];
+    const outside = [...limits, ...others].filter((limit) => !page.some((item) => item.id === limit.id));
+    server().resetRequestCounts();
+    expect(outside.length).toBeGreaterThan(0);
+    // More than LIMITS_READ_ONE_BY_ONE wanted: every limit outside the first page, and some inside it.
+    const inside = [...limits, ...others].filter((limit) => !outside.includes(limit)).slice(0, LIMITS_READ_ONE_BY_ONE);
+    const wanted = [...outside, ...inside];
+    const crowded = await scoped(globalConcurrencyLimitKind as unknown as Kind<never, { id: string }>, { ids: wanted.map((limit) => limit.id), names: [] });
+    expect(ids(crowded)).toEqual(ids(wanted));
+    expect(server().requestCounts()).toEqual({ "POST /v2/concurrency_limits/filter": 1, "GET /v2/concurrency_limits/{id_or_name}": outside.length });
+    expect(server().objectCounts()).toEqual({ "POST /v2/concurrency_limits/filter": 200, "GET /v2/concurrency_limits/{id_or_name}": outside.length });
   });
 });

@@ -1,7 +1,7 @@
 // prefect_global_concurrency_limit through the API: /v2/concurrency_limits/ (one path segment
 // takes an id or a name).
 import type { components } from "../../../contract/wire.gen.js";
-import { filterAll } from "../../client/paginate.js";
+import { filterAll, PAGE_SIZE } from "../../client/paginate.js";
 import type { Kind, KindContext, ReadScope } from "../kind.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { DEPLOYMENT_LIMIT_NAME, globalConcurrencyLimitSchema, type GlobalConcurrencyLimitSpec } from "./schema.js";
@@ -61,20 +61,37 @@ async function list(ctx: KindContext): Promise<GlobalConcurrencyLimit[]> {
 }
 
 /**
- * At most this many limits are read one by one (`GET /v2/concurrency_limits/{id_or_name}`) rather
- * than by listing them all: the v2 filter takes no criteria, only offset and limit, and there is
- * no count route for them (server-openapi.json, Body_read_all_concurrency_limits_v2_..._filter_post;
- * no /v2/concurrency_limits/count), so a listing costs what the workspace holds and a read by
- * id what the stack holds, one request each.
+ * At most this many limits are read one by one (`GET /v2/concurrency_limits/{id_or_name}`) before
+ * any listing: the v2 filter takes no criteria, only offset and limit, and there is no count route
+ * for them (server-openapi.json, Body_read_all_concurrency_limits_v2_..._filter_post; no
+ * /v2/concurrency_limits/count), so a listing costs what the workspace holds and a read by id or
+ * name what the stack holds, one request each.
  */
 export const LIMITS_READ_ONE_BY_ONE = 20;
 
-/** The owned limits by id and the declared ones by name, one request each, or every limit when there are more (see LIMITS_READ_ONE_BY_ONE). */
+/**
+ * The owned limits by id and the declared ones by name: one by one when they are few (see
+ * LIMITS_READ_ONE_BY_ONE); otherwise the first page of the listing, which holds every limit of a
+ * workspace with fewer than a page of them (one request), and then one by one those it did not hold.
+ */
 async function readScoped(ctx: KindContext, scope: ReadScope): Promise<GlobalConcurrencyLimit[]> {
-  const keys = [...new Set([...scope.ids.map((id) => id.toLowerCase()), ...scope.names])];
-  if (keys.length > LIMITS_READ_ONE_BY_ONE || !scope.names.every(addressableByName)) return list(ctx);
-  const found = await Promise.all(keys.map((key) => read(ctx, key)));
-  return [...new Map(found.filter((limit): limit is GlobalConcurrencyLimit => limit !== undefined).map((limit) => [limit.id, limit])).values()];
+  const ids = [...new Set(scope.ids.map((id) => id.toLowerCase()))];
+  const names = [...new Set(scope.names)];
+  if (!names.every(addressableByName)) return list(ctx);
+  const byId = new Map<string, GlobalConcurrencyLimit>();
+  let wanted = [...ids, ...names];
+  if (wanted.length > LIMITS_READ_ONE_BY_ONE) {
+    const page = await ctx.client.query<LimitResponse[]>(`${BASE}/filter`, { offset: 0, limit: PAGE_SIZE });
+    if (page.length < PAGE_SIZE) return page.map((raw) => liveOf(ctx, raw));
+    const seenNames = new Set<string>();
+    for (const raw of page) {
+      seenNames.add(raw.name);
+      if (ids.includes(raw.id) || names.includes(raw.name)) byId.set(raw.id, liveOf(ctx, raw));
+    }
+    wanted = [...ids.filter((id) => !byId.has(id)), ...names.filter((name) => !seenNames.has(name))];
+  }
+  for (const found of await Promise.all(wanted.map((key) => read(ctx, key)))) if (found) byId.set(found.id, found);
+  return [...byId.values()];
 }
 
 /** prefect_global_concurrency_limit: schema, and CRUD through `/v2/concurrency_limits/`. */
