@@ -1,7 +1,7 @@
 // Prefect's FlowRunFilter (prefect/server/schemas/filters.py) as a predicate, for the flow run
 // routes and for the flow and deployment filters that ask for objects with matching runs.
 import { flowRuns, type FlowRunEntity } from "../collections.js";
-import type { Criteria } from "../filters.js";
+import { combine, matches, type Criteria } from "../filters.js";
 import type { Workspace } from "../store.js";
 import { given } from "./deployment-filters.js";
 
@@ -47,7 +47,7 @@ export function flowRunMatches(run: FlowRunEntity, filter: Body): boolean {
       ...(type ? [matches(run.state_type ?? null, { any_: type.any_ ?? null, not_any_: type.not_any_ ?? null })] : []),
       ...(name ? [matches(run.state_name ?? null, { any_: name.any_ ?? null, not_any_: name.not_any_ ?? null })] : []),
     ];
-    return parts.length === 0 || (c.operator === "or_" ? parts.some(Boolean) : parts.every(Boolean));
+    return combine(c.operator, parts);
   });
   check(at("flow_version"), (c) => matches(run.flow_version ?? null, { any_: c.any_ ?? null }));
   check(at("start_time"), (c) => timeMatches(run.start_time, c));
@@ -59,16 +59,7 @@ export function flowRunMatches(run: FlowRunEntity, filter: Body): boolean {
   check(at("parent_task_run_id"), (c) => matches(run.parent_task_run_id ?? null, { any_: c.any_ ?? null, is_null_: c.is_null_ ?? null }));
   check(at("idempotency_key"), (c) => matches(run.idempotency_key ?? null, { any_: c.any_ ?? null, not_any_: c.not_any_ ?? null }));
   check(at("created_by"), (c) => (typeof c.is_null_ === "boolean" ? c.is_null_ : !Array.isArray(c.id_) && !Array.isArray(c.type_)));
-  if (results.length === 0) return true;
-  return filter.operator === "or_" ? results.some(Boolean) : results.every(Boolean);
-}
-
-function matches(value: unknown, criteria: Criteria): boolean {
-  if (Array.isArray(criteria.any_) && !criteria.any_.includes(value)) return false;
-  if (Array.isArray(criteria.not_any_) && criteria.not_any_.includes(value)) return false;
-  if (typeof criteria.like_ === "string" && !(typeof value === "string" && value.toLowerCase().includes(criteria.like_.toLowerCase()))) return false;
-  if (typeof criteria.is_null_ === "boolean" && (value === null || value === undefined) !== criteria.is_null_) return false;
-  return true;
+  return combine(filter.operator, results);
 }
 
 /**
