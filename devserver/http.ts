@@ -37,7 +37,7 @@ export function conflict(detail: string): HttpError {
  * A string as Python's `repr` writes it, which Prefect's messages use (`{name!r}`): single
  * quotes, unless the text holds a single quote and no double quote.
  */
-export function pythonRepr(text: string): string {
+export function pythonStringRepr(text: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
   const escaped = [...text]
     .map((char) => {

@@ -7,7 +7,7 @@
 import type { ContractIssue } from "../../contract/validator.js";
 import { variables, type VariableEntity } from "../collections.js";
 import { combine, likePattern, matches, page, sortBy, stamp, timestamp, found, type Criteria } from "../filters.js";
-import { conflict, created, integrityConflict, noContent, ok, pythonRepr, unprocessable, valueErrorIssue, type Reply } from "../http.js";
+import { conflict, created, integrityConflict, noContent, ok, pythonStringRepr, unprocessable, valueErrorIssue, type Reply } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 
 const NOT_FOUND = "Variable not found.";
@@ -110,7 +110,7 @@ function createVariable(ctx: RequestContext): Reply {
   checkFields(body, ctx.sent);
   const collection = variables(ctx.workspace);
   // api/variables.py create_variable names the variable (scenarios.jsonl "variable duplicate").
-  if (collection.getByKey(body.name)) throw conflict(`A variable with the name ${pythonRepr(body.name)} already exists.`);
+  if (collection.getByKey(body.name)) throw conflict(`A variable with the name ${pythonStringRepr(body.name)} already exists.`);
   const variable: VariableEntity = { ...stamp(ctx), name: body.name, value: body.value, tags: body.tags ?? [] };
   collection.put(variable);
   return created(view(variable));

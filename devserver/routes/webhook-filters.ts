@@ -2,7 +2,7 @@
 // and JSON-encoding values, the Jinja2 filters and tests nunjucks has no counterpart for,
 // Prefect's `from_cloud_event`, and the `jinja2-humanize-extension` filters Prefect Cloud
 // loads. Pure functions; webhook-template.ts registers them on the environment.
-import { UUID_PATTERN } from "../http.js";
+import { pythonStringRepr, UUID_PATTERN } from "../http.js";
 
 /** Keyword arguments as nunjucks passes them: a trailing object marked `__keywords`. */
 interface Keywords {
@@ -25,23 +25,6 @@ export function splitArguments(args: unknown[]): { positional: unknown[]; keywor
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** A Python string literal for `value`, quoted the way `repr()` quotes it. */
-function pythonStringRepr(value: string): string {
-  const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const char of value) {
-    const code = char.codePointAt(0) ?? 0;
-    if (char === "\\") out += "\\\\";
-    else if (char === quote) out += `\\${quote}`;
-    else if (char === "\n") out += "\\n";
-    else if (char === "\r") out += "\\r";
-    else if (char === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else out += char;
-  }
-  return out + quote;
 }
 
 /** What Python's `repr()` prints for a JSON-like value (`{'a': 1, 'b': None}`). */
