@@ -5,7 +5,7 @@
 // LocalFileSystem), then every block class of its client registry, then the collection blocks
 // bundled in `collection_blocks_data.json`. No `string`, `json` or `date-time` type is among them.
 import { readFileSync } from "node:fs";
-import type { BlockCatalog, CatalogBlockSchema, CatalogBlockType } from "./from-recording.js";
+import { CATALOG_PATH, type BlockCatalog, type CatalogBlockSchema, type CatalogBlockType } from "./from-recording.js";
 
 export type { CatalogBlockSchema, CatalogBlockType } from "./from-recording.js";
 
@@ -14,7 +14,7 @@ let loaded: BlockCatalog | undefined;
 
 /** The recorded catalog. Callers must not modify what it returns (clone before storing). */
 export function systemCatalog(): BlockCatalog {
-  loaded ??= JSON.parse(readFileSync(new URL("./catalog.json", import.meta.url), "utf8")) as BlockCatalog;
+  loaded ??= JSON.parse(readFileSync(CATALOG_PATH, "utf8")) as BlockCatalog;
   return loaded;
 }
 
