@@ -8,14 +8,14 @@
 // is its own and its first run is as cold as a CI job's.
 //
 //   node --import tsx bench/engine.ts [--sizes 100,1000,5000] [--runs 3] [--cpu-prof] [--quiet-wait 120] [--out engine]
-import { fork } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { waitForQuiet } from "./support/contention.js";
-import type { PhaseRequest, PhaseResult, PhaseRun } from "./support/engine-phase.js";
+import type { PhaseResult, PhaseRun } from "./support/engine-phase.js";
 import { RawApi } from "./support/http.js";
 import { flags, median, mib, percentile, round, table, workDir, writeResults } from "./support/report.js";
-import { BENCH_DIR, REPO_ROOT, startServerProcess, type ServerProcess } from "./support/server.js";
+import { runPhase } from "./support/run-phase.js";
+import { REPO_ROOT, startServerProcess, type ServerProcess } from "./support/server.js";
 import { RESOURCES_PER_TEAM, stack, stackMix } from "./support/stack.js";
 
 /** The issue's targets at 1,000 resources. */
@@ -110,24 +110,6 @@ interface SizeResult {
   refreshRequests: number;
   planRequestsVsRefresh: string;
   devserverMemoryAfterApply: { rssMiB: number; heapUsedMiB: number };
-}
-
-function runPhase(request: PhaseRequest, server: ServerProcess, options: { cpuProf?: string }): Promise<PhaseResult> {
-  const execArgv = ["--import", "tsx"];
-  if (options.cpuProf) execArgv.push("--cpu-prof", "--cpu-prof-dir", options.cpuProf);
-  const child = fork(join(BENCH_DIR, "support", "engine-phase.ts"), [], { execArgv, cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  return new Promise((resolve, reject) => {
-    child.on("message", (message: { ready?: boolean; want?: string; ok?: boolean; result?: PhaseResult; error?: string }) => {
-      if (message.ready) child.send(request);
-      else if (message.want === "server-cpu") void server.cpuMs().then((serverCpuMs) => child.send({ serverCpuMs }));
-      else if (message.ok) resolve(message.result!);
-      else reject(new Error(message.error));
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => {
-      if (code !== 0) reject(new Error(`the ${request.args[0]} process exited with ${code}`));
-    });
-  });
 }
 
 function summarize(phase: PhaseSummary["phase"], args: string[], result: PhaseResult, summary: (run: PhaseRun) => string): PhaseSummary {

@@ -8,16 +8,16 @@
 // and each phase runs the CLI's main() in a fresh process (bench/support/engine-phase.ts).
 //
 //   node --import tsx bench/scoped-reads.ts [--sizes 60,1000] [--others 10000] [--runs 1] [--quiet-wait 120] [--out scoped-reads]
-import { fork } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REAL_SERVER_COST } from "../devserver/faults.js";
 import { waitForQuiet } from "./support/contention.js";
-import type { PhaseRequest, PhaseResult } from "./support/engine-phase.js";
+import type { PhaseResult } from "./support/engine-phase.js";
 import { RawApi } from "./support/http.js";
 import { load, objectCount, type Mix } from "./support/objects.js";
 import { flags, median, round, table, workDir, writeResults } from "./support/report.js";
-import { BENCH_DIR, REPO_ROOT, startServerProcess, type ServerProcess } from "./support/server.js";
+import { runPhase } from "./support/run-phase.js";
+import { REPO_ROOT, startServerProcess, type ServerProcess } from "./support/server.js";
 import { RESOURCES_PER_TEAM, stack, stackMix } from "./support/stack.js";
 
 /** The issue's targets. */
@@ -58,22 +58,6 @@ interface Scenario {
   serverOwnCostMs: number;
   plan: PhaseMeasure;
   drift: PhaseMeasure & { reportedAsExpected: boolean };
-}
-
-function runPhase(request: PhaseRequest, server: ServerProcess): Promise<PhaseResult> {
-  const child = fork(join(BENCH_DIR, "support", "engine-phase.ts"), [], { execArgv: ["--import", "tsx"], cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  return new Promise((resolve, reject) => {
-    child.on("message", (message: { ready?: boolean; want?: string; ok?: boolean; result?: PhaseResult; error?: string }) => {
-      if (message.ready) child.send(request);
-      else if (message.want === "server-cpu") void server.cpuMs().then((serverCpuMs) => child.send({ serverCpuMs }));
-      else if (message.ok) resolve(message.result!);
-      else reject(new Error(message.error));
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => {
-      if (code !== 0) reject(new Error(`the ${request.args[0]} process exited with ${code}`));
-    });
-  });
 }
 
 /** Routes of the block catalog: Prefect's own types and schemas, not the workspace's objects. */
