@@ -33,7 +33,8 @@ export interface Recording {
   load(dir: string): RecordedExchange[];
 }
 
-interface Line {
+/** One line of a recording file, as the recording proxy or the scenario script wrote it. */
+export interface RecordedLine {
   label?: string;
   seq?: number;
   method: string;
@@ -43,13 +44,14 @@ interface Line {
   response: unknown;
 }
 
-function readLines(file: string): Line[] {
+/** The lines of a recording file (`.jsonl`, or `.jsonl.gz`). */
+export function readRecordingLines(file: string): RecordedLine[] {
   const raw = readFileSync(file);
   const text = file.endsWith(".gz") ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
   return text
     .split("\n")
     .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as Line);
+    .map((line) => JSON.parse(line) as RecordedLine);
 }
 
 const contract = Contract.load("oss");
@@ -62,6 +64,12 @@ export function templateKey(method: string, path: string): string {
 
 const belowApi = (path: string): string => (path.startsWith("/api/") ? path.slice(4) : path);
 
+/** An exchange the recording proxy wrote (numbered by `seq`), keyed by its route's template. */
+export function proxiedExchange(line: RecordedLine): RecordedExchange {
+  const path = belowApi(line.path);
+  return { at: `#${line.seq}`, key: templateKey(line.method, path), method: line.method, path, request: line.request, status: line.status, response: line.response };
+}
+
 /**
  * A recording of exchanges in order (`seq`), replayed without its 503s: those are writes that
  * overlapped others on a busy SQLite server, which it rolled back (see the recordings' README),
@@ -72,13 +80,10 @@ function answeredExchanges(file: string): Recording {
   return {
     file,
     load: (dir) =>
-      readLines(join(dir, file))
+      readRecordingLines(join(dir, file))
         .filter((line) => line.status !== 503)
         .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))
-        .map((line) => {
-          const path = belowApi(line.path);
-          return { at: `#${line.seq}`, key: templateKey(line.method, path), method: line.method, path, request: line.request, status: line.status, response: line.response };
-        }),
+        .map(proxiedExchange),
   };
 }
 
@@ -87,7 +92,7 @@ function scenarios(file: string): Recording {
   return {
     file,
     load: (dir) =>
-      readLines(join(dir, file)).map((line) => {
+      readRecordingLines(join(dir, file)).map((line) => {
         const label = line.label ?? `${line.method} ${line.path}`;
         return { at: label, key: label, method: line.method, path: belowApi(line.path), request: line.request, status: line.status, response: line.response };
       }),

@@ -2,6 +2,7 @@
 // collecting every way its answers differ from the recorded ones.
 import { compareResponses, IdMap, type Mismatch } from "./compare.js";
 import type { RecordedExchange } from "./recordings.js";
+import { rawApi } from "../support/http.js";
 
 /** A mismatch, with the exchange it came from. */
 export interface Finding extends Mismatch {
@@ -20,23 +21,10 @@ export interface ReplayOptions {
   statusOnly?: (exchange: RecordedExchange) => boolean;
 }
 
+/** Send a recorded request: a body (whatever its JSON type) as JSON, an empty answer read as null. */
 async function send(baseUrl: string, method: string, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const init: RequestInit = { method, headers: {} };
-  if (body !== null && body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers = { "content-type": "application/json" };
-  }
-  const response = await fetch(baseUrl + path, init);
-  const text = await response.text();
-  let parsed: unknown = null;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-  }
-  return { status: response.status, body: parsed };
+  const answer = await rawApi(baseUrl).request(method, path, body === null || body === undefined ? undefined : JSON.stringify(body));
+  return { status: answer.status, body: answer.body ?? null };
 }
 
 const UUID_WHOLE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareBodies, IdMap } from "../conformance/compare.js";
-import { RECORDINGS_DIR } from "../conformance/recordings.js";
+import { readRecordingLines, RECORDINGS_DIR } from "../conformance/recordings.js";
 import { workdir } from "../support/cli.js";
 import { useDevServer } from "../support/devserver.js";
 import { cli, ok, ossWorkspace, output, readState } from "../support/engine.js";
@@ -63,14 +63,8 @@ describe("a workspace made by prefect deploy", () => {
   const shared = join(RECORDINGS_DIR, "prefect-deploy-workspace.json");
   it.skipIf(!existsSync(shared))("fixtures are the recordings as they are in ../shared", () => {
     expect(readFileSync(join(PREFECT_DEPLOY_FIXTURES, "workspace.json"), "utf8")).toBe(readFileSync(shared, "utf8"));
-    const recordedWrites = readFileSync(join(RECORDINGS_DIR, "prefect-cli.jsonl"), "utf8")
-      .split("\n")
-      .filter((line) => line.trim())
-      .map((line) => JSON.parse(line) as { seq: number });
-    const fixture = readFileSync(join(PREFECT_DEPLOY_FIXTURES, "cli-writes.jsonl"), "utf8")
-      .split("\n")
-      .filter((line) => line.trim())
-      .map((line) => JSON.parse(line) as { seq: number });
+    const recordedWrites = readRecordingLines(join(RECORDINGS_DIR, "prefect-cli.jsonl"));
+    const fixture = readRecordingLines(join(PREFECT_DEPLOY_FIXTURES, "cli-writes.jsonl"));
     expect(fixture).toEqual(fixture.map((write) => recordedWrites.find((line) => line.seq === write.seq)));
   });
 });

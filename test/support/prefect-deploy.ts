@@ -6,7 +6,7 @@
 // workspace.json). Tests use it for "objects made by Prefect's own tools".
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { templateKey, type RecordedExchange } from "../conformance/recordings.js";
+import { proxiedExchange, readRecordingLines, type RecordedLine } from "../conformance/recordings.js";
 import { replay, type Finding } from "../conformance/replay.js";
 import { REPO_ROOT } from "./cli.js";
 
@@ -15,15 +15,6 @@ export const PREFECT_DEPLOY_FIXTURES = join(REPO_ROOT, "test", "fixtures", "pref
 /** The CLI recording made its pool as `cli-pool`; the workspace recording as `pd-pool`. */
 const RECORDED_POOL = "cli-pool";
 export const PREFECT_DEPLOY_POOL = "pd-pool";
-
-interface Write {
-  seq: number;
-  method: string;
-  path: string;
-  request: unknown;
-  status: number;
-  response: unknown;
-}
 
 /** What the real server listed afterwards, per kind. */
 export interface PrefectDeployWorkspace {
@@ -39,11 +30,8 @@ export interface PrefectDeployWorkspace {
 
 const renamePool = (value: unknown): unknown => JSON.parse(JSON.stringify(value).replaceAll(RECORDED_POOL, PREFECT_DEPLOY_POOL));
 
-export function prefectDeployWrites(): Write[] {
-  return readFileSync(join(PREFECT_DEPLOY_FIXTURES, "cli-writes.jsonl"), "utf8")
-    .split("\n")
-    .filter((line) => line.trim())
-    .map((line) => renamePool(JSON.parse(line)) as Write);
+export function prefectDeployWrites(): RecordedLine[] {
+  return readRecordingLines(join(PREFECT_DEPLOY_FIXTURES, "cli-writes.jsonl")).map((line) => renamePool(line) as RecordedLine);
 }
 
 export function prefectDeployWorkspace(): PrefectDeployWorkspace {
@@ -58,9 +46,5 @@ export function prefectDeployWorkspace(): PrefectDeployWorkspace {
  * (the conformance replay's rule, test/conformance/replay.ts).
  */
 export async function makePrefectDeployWorkspace(baseUrl: string): Promise<Finding[]> {
-  const exchanges: RecordedExchange[] = prefectDeployWrites().map((write) => {
-    const path = write.path.replace(/^\/api/, "");
-    return { at: `#${write.seq}`, key: templateKey(write.method, path), method: write.method, path, request: write.request, status: write.status, response: write.response };
-  });
-  return replay("prefect-deploy", exchanges, baseUrl, { statusOnly: (exchange) => typeof exchange.response === "string" });
+  return replay("prefect-deploy", prefectDeployWrites().map(proxiedExchange), baseUrl, { statusOnly: (exchange) => typeof exchange.response === "string" });
 }
