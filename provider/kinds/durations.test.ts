@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { durationSeconds, sameDuration } from "./durations.js";
+import { durationSeconds } from "./durations.js";
 
 describe("durationSeconds", () => {
   test.each([
@@ -23,20 +23,5 @@ describe("durationSeconds", () => {
 
   test.each([[null], [undefined], [""], ["P"], ["PT"], ["1 hour"], [{}], [Number.NaN], ["P1DT"]])("refuses %j", (value) => {
     expect(durationSeconds(value)).toBeUndefined();
-  });
-});
-
-describe("sameDuration", () => {
-  test("a number of seconds and the ISO text a Python 3.13+ server echoes are the same duration", () => {
-    expect(sameDuration(900, "PT15M")).toBe(true);
-    expect(sameDuration(900, 900.0)).toBe(true);
-    expect(sameDuration(5400, "PT1H30M")).toBe(true);
-  });
-
-  test("different lengths, or values that are not durations, differ", () => {
-    expect(sameDuration(900, "PT16M")).toBe(false);
-    expect(sameDuration(900, null)).toBe(false);
-    expect(sameDuration("soon", "soon")).toBe(true);
-    expect(sameDuration("soon", "later")).toBe(false);
   });
 });

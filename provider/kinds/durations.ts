@@ -32,13 +32,6 @@ export function durationSeconds(value: unknown): number | undefined {
   return match[1] === "-" ? -total : total;
 }
 
-/** Whether two durations, in any of the forms above, are the same length of time. */
-export function sameDuration(declared: unknown, live: unknown): boolean {
-  if (declared === live) return true;
-  const left = durationSeconds(declared);
-  return left !== undefined && left === durationSeconds(live);
-}
-
 /**
  * Seconds typed as the generated wire types type a duration. The OpenAPI document declares
  * durations as ISO 8601 text, but pydantic takes a number of seconds wherever it takes a
