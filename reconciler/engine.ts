@@ -198,11 +198,11 @@ export class Engine {
   }
 
   /** Plan against the live workspace (or against live objects already read, which must cover the declared and owned kinds). */
-  async plan(state: StateStore, options: { mode?: PlanMode; adopt?: boolean; live?: LiveInventory; unmanaged?: boolean } = {}): Promise<PlanResult & { ctx: KindContext }> {
+  async plan(state: StateStore, options: { mode?: PlanMode; adopt?: boolean; live?: LiveInventory } = {}): Promise<PlanResult & { ctx: KindContext }> {
     const { config } = await this.load();
     const settings = await this.settings();
     const ctx = await this.context();
-    const live = options.live ?? (await this.readScoped(config, state, ctx, options.unmanaged ?? false));
+    const live = options.live ?? (await this.readScoped(config, state, ctx));
     const result = buildPlan({
       config,
       kindFor,

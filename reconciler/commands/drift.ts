@@ -23,11 +23,11 @@ function unmanagedObjects(live: LiveInventory, state: StateDocument): { type: st
 
 export async function driftCommand(ctx: CommandContext, dirArg: string | undefined, flags: { json?: boolean; unmanaged?: boolean }): Promise<number> {
   return withEngine(ctx, dirArg, async (engine) => {
-    await engine.load();
+    const { config } = await engine.load();
     const state = await engine.openState();
     // Read-only: no lock is taken and nothing is written.
     // Scoped reads (what the state owns, what is declared) unless every unmanaged object is wanted.
-    const live = flags.unmanaged ? await engine.readScoped((await engine.load()).config, state, await engine.context(), true) : undefined;
+    const live = flags.unmanaged ? await engine.readScoped(config, state, await engine.context(), true) : undefined;
     const result = await engine.plan(state, { mode: "normal", live });
     const report = driftReport(result, live && unmanagedObjects(live, state.document));
     if (flags.json) ctx.out(JSON.stringify(report, null, 2));
