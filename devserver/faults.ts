@@ -224,14 +224,16 @@ export class FaultInjector {
    */
   costMs(method: string, path: string, status: number, body: unknown): number {
     if (status < 200 || status >= 300) return 0;
-    const rules = [...this.standingCost, ...this.config.rules.filter((rule): rule is { type: "cost" } & CostSettings => rule.type === "cost")];
+    // Runs on every API request: no rule lists copied, and the answer counted only when a rule matches.
     let ms = 0;
     let objects: number | undefined;
-    for (const rule of rules) {
-      if (!routeMatches(rule.route, method, path)) continue;
+    const add = (rule: CostSettings): void => {
+      if (!routeMatches(rule.route, method, path)) return;
       objects ??= objectsAnswered(body);
       ms += (rule.baseMs ?? 0) + (rule.perObjectMs ?? 0) * objects;
-    }
+    };
+    for (const rule of this.standingCost) add(rule);
+    for (const rule of this.config.rules) if (rule.type === "cost") add(rule);
     return ms;
   }
 
