@@ -23,6 +23,14 @@ export const ok = (body: unknown, status = 200): Reply => ({ status, body });
 export const created = (body: unknown): Reply => ({ status: 201, body });
 export const noContent = (): Reply => ({ status: 204 });
 
+/**
+ * 500 as a Prefect server answers an exception it did not expect, saying nothing of why
+ * (src/prefect/server/api/server.py, custom_internal_exception_handler).
+ */
+export function internalServerError(): HttpError {
+  return new HttpError(500, { exception_message: "Internal Server Error" });
+}
+
 /** 404 `{"detail": "Work pool \"x\" not found."}` and its relatives. */
 export function notFound(detail: string): HttpError {
   return new HttpError(404, { detail });

@@ -5,7 +5,7 @@
 // per failing model, located through the union member's class name (`EventTrigger`,
 // `RunDeployment`), with a `Value error, ...` message.
 import type { ContractIssue } from "../../contract/validator.js";
-import { HttpError, valueErrorIssue } from "../http.js";
+import { internalServerError, valueErrorIssue } from "../http.js";
 import { parametersProblem, templateProblem } from "./automation-templates.js";
 
 type Loc = (string | number)[];
@@ -60,9 +60,6 @@ const TRIGGER_MEMBERS = [
   { type: "sequence", tag: "SequenceTrigger", cloudTag: "SequenceTrigger", required: ["triggers", "within"] },
 ] as const;
 type TriggerMember = (typeof TRIGGER_MEMBERS)[number];
-
-/** The server's answer to a Proactive trigger whose `within` is text (see AutomationParser.event). */
-const internalServerError = (): HttpError => new HttpError(500, { exception_message: "Internal Server Error" });
 
 /** pydantic's wording for a timedelta below its `ge` bound of zero. */
 const nonNegative = (loc: Loc, input: unknown): ContractIssue => ({

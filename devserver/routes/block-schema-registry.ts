@@ -13,7 +13,7 @@
 import { blockSchemaChecksum, nonBlockDefinitions } from "../catalog/checksum.js";
 import { blockSchemas, blockTypes, type BlockSchemaEntity } from "../collections.js";
 import { timestamp } from "../filters.js";
-import { conflict, HttpError } from "../http.js";
+import { conflict, internalServerError } from "../http.js";
 import type { RequestContext } from "../router.js";
 import type { Workspace } from "../store.js";
 import { schemaByChecksum, type BlockSchemaInput } from "./block-records.js";
@@ -30,9 +30,6 @@ const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [valu
 
 /** `BlockSchemaCreate.version`'s default (server/schemas/actions.py `DEFAULT_BLOCK_SCHEMA_VERSION`). */
 export const DEFAULT_SCHEMA_VERSION = "non-versioned";
-
-/** A nested registration that a real server answers with a 500 (a `ValueError` in `_register_nested_block_schemas`). */
-const internalError = () => new HttpError(500, { exception_message: "Internal Server Error" });
 
 /** The checksum a schema is stored under: over its fields and the definitions it was given (`create_block_schema`). */
 export function checksumOf(fields: Fields, definitions?: Fields): string {
@@ -53,10 +50,12 @@ function referenceStrings(value: unknown, into: string[] = []): string[] {
 /**
  * The definition a nested block's schema is made from (`_get_fields_for_child_schema`): the one
  * its property refers to, or, for a union, the one whose `block_type_slug` is the block type's.
+ * A nested registration it cannot resolve is a `ValueError` in `_register_nested_block_schemas`,
+ * which a real server answers with a 500.
  */
 function childFields(definitions: Fields, parent: Fields, name: string, slug: string): Fields | undefined {
   const properties = isObject(parent.properties) ? parent.properties : {};
-  if (!(name in properties)) throw internalError();
+  if (!(name in properties)) throw internalServerError();
   const keys = referenceStrings(properties[name]).map((ref) => ref.replace("#/definitions/", ""));
   if (keys.length === 1) {
     const only = definitions[keys[0] ?? ""];
@@ -64,7 +63,7 @@ function childFields(definitions: Fields, parent: Fields, name: string, slug: st
   }
   for (const key of keys) {
     const candidate = definitions[key];
-    if (!isObject(candidate)) throw internalError();
+    if (!isObject(candidate)) throw internalServerError();
     if (candidate.block_type_slug === slug) return candidate;
   }
   return undefined;
@@ -176,9 +175,9 @@ function register(ctx: RequestContext, input: BlockSchemaInput, given: Fields | 
       }
       let child = schemaByChecksum(ws, String(entry.block_schema_checksum));
       if (!child) {
-        if (!definitions) throw internalError();
+        if (!definitions) throw internalServerError();
         const fields = childFields(definitions, stored, name, type.slug);
-        if (!fields) throw internalError();
+        if (!fields) throw internalServerError();
         child = register(ctx, { fields, block_type_id: type.id, capabilities: [], version: DEFAULT_SCHEMA_VERSION }, definitions, made).schema;
       }
       children.push({ name, schema: child });

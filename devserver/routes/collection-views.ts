@@ -6,7 +6,7 @@
 // serves a worker view of its own with the `process` type, whose default base job template is the
 // one Prefect 3.8 sends (devserver/catalog/worker-metadata.json says where it comes from).
 import { readFileSync } from "node:fs";
-import { HttpError, notFound, ok } from "../http.js";
+import { internalServerError, notFound, ok } from "../http.js";
 import type { Router } from "../router.js";
 
 /** The views a real server knows (prefect/server/api/collections.py KNOWN_VIEWS); any other is a 404. */
@@ -31,6 +31,6 @@ export function registerCollectionViewsRoutes(router: Router): void {
     if (view === "aggregate-worker-metadata") return ok(readWorkerMetadata());
     // collections.py get_collection_view: a known view that cannot be fetched and is not bundled
     // re-raises the fetch's error, which the server answers as its bare 500 (an offline server).
-    throw new HttpError(500, { exception_message: "Internal Server Error" });
+    throw internalServerError();
   });
 }

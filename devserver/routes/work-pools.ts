@@ -5,7 +5,7 @@
 // lookup only sees the legacy `default-agent-pool`.
 import { workPools, workQueues, type WorkPoolEntity, type WorkQueueEntity } from "../collections.js";
 import { found, page, sortByName, stamp, timestamp } from "../filters.js";
-import { HttpError, conflict, created, integrityConflict, noContent, notFound, ok, valueError } from "../http.js";
+import { HttpError, conflict, created, internalServerError, integrityConflict, noContent, notFound, ok, valueError } from "../http.js";
 import type { RequestContext, Router } from "../router.js";
 import type { Collection, Workspace } from "../store.js";
 import { given, workPoolMatches, workQueueMatches } from "./deployment-filters.js";
@@ -388,7 +388,7 @@ export function registerWorkPoolsRoutes(router: Router): void {
     if (pool.default_queue_id === queue.id) {
       // Prefect raises a ValueError its API does not catch: the client gets a bare 500
       // (api/server.py custom_internal_exception_handler), nothing saying why.
-      throw new HttpError(500, { exception_message: "Internal Server Error" });
+      throw internalServerError();
     }
     removeQueue(ctx.workspace, queue);
     settlePriorities(ctx, pool.id, new Map());
