@@ -51,7 +51,7 @@ export interface ServerServices {
 /**
  * How the server answers a duration it stores as sent: `as-sent` like a Prefect 3.8 server on
  * Python 3.13+ (ISO 8601 text stays text, numbers stay seconds), `seconds` like one on an older
- * Python (always a number of seconds).
+ * Python (always a number of seconds): prefect-recordings README, "Durations".
  */
 export type DurationForm = "as-sent" | "seconds";
 
