@@ -4,6 +4,7 @@
 // differences (schema-differences.ts): those are what the schemas disagree on, these are what
 // the official provider's code refuses. Each entry cites that code; the constructs warn at synth
 // on a declaration listed here, and a test keeps every example free of them.
+import { DEFAULT_QUEUE_NAME } from "../kinds/work-queue/schema.js";
 
 /** A declaration the official provider cannot apply. */
 export interface OfficialRefusal {
@@ -22,9 +23,6 @@ export interface OfficialRefusal {
   /** Whether a resource's Terraform attributes (as written: snake_case, `${...}` for references) declare it. */
   readonly declaredBy: (attributes: Readonly<Record<string, unknown>>) => boolean;
 }
-
-/** The name Prefect gives the queue it makes with every work pool. */
-export const DEFAULT_QUEUE_NAME = "default";
 
 export const OFFICIAL_REFUSALS: readonly OfficialRefusal[] = [
   {
