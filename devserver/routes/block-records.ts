@@ -33,7 +33,7 @@ export interface BlockSchemaInput {
 }
 
 /** Prefect stores descriptions and code examples HTML-escaped (`html.escape(quote=False)`) when a type is created. */
-export function escapeHtml(text: string | null | undefined): string | null {
+function escapeHtml(text: string | null | undefined): string | null {
   if (text === null || text === undefined) return null;
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

@@ -32,7 +32,7 @@ const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [valu
 export const DEFAULT_SCHEMA_VERSION = "non-versioned";
 
 /** The checksum a schema is stored under: over its fields and the definitions it was given (`create_block_schema`). */
-export function checksumOf(fields: Fields, definitions?: Fields): string {
+function checksumOf(fields: Fields, definitions?: Fields): string {
   // Python's `if definitions:`: an empty object counts as none.
   return blockSchemaChecksum(definitions && Object.keys(definitions).length > 0 ? { ...fields, definitions } : fields);
 }

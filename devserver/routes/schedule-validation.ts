@@ -212,7 +212,7 @@ function isoIntervalText(value: unknown): string | undefined {
  * the union's order, as pydantic reports a failed union. `durations` says how an interval sent as
  * ISO text is answered.
  */
-export function normalizeSchedule(input: Record<string, unknown>, loc: Loc, now: Date, durations: DurationForm): { schedule?: ScheduleSpec; issues: ContractIssue[] } {
+function normalizeSchedule(input: Record<string, unknown>, loc: Loc, now: Date, durations: DurationForm): { schedule?: ScheduleSpec; issues: ContractIssue[] } {
   const kind = scheduleKind(input);
   const own = SCHEDULE_MEMBERS.find((member) => member.kind === kind) ?? SCHEDULE_MEMBERS[0];
   const result = memberSchedule(kind, own.tag, input, loc, now, durations);
