@@ -220,7 +220,9 @@ function matchingRuns(ctx: RequestContext): FlowRunEntity[] {
   const deploymentFilter = given(body.deployments) ? body.deployments : undefined;
   const poolFilter = given(body.work_pools) ? body.work_pools : undefined;
   const queueFilter = given(body.work_pool_queues) ? body.work_pool_queues : undefined;
-  const hasDeployments = (flowId: string): boolean => deployments(ws).filter((deployment) => deployment.flow_id === flowId).length > 0;
+  // The flows that have deployments, gathered once per request and only when a flow filter asks.
+  let withDeployments: Set<string> | undefined;
+  const hasDeployments = (flowId: string): boolean => (withDeployments ??= new Set(deployments(ws).all().map((deployment) => deployment.flow_id))).has(flowId);
   return flowRuns(ws).filter((run) => {
     if (runFilter && !flowRunMatches(run, runFilter)) return false;
     if (flowFilter) {
