@@ -35,6 +35,11 @@ export async function paginateAll<T>(client: PrefectClient, path: string, body: 
   }
 }
 
+/** `values` in consecutive slices of at most `size` (the values of one `any_` filter per page). */
+export function chunked<V>(values: readonly V[], size = PAGE_SIZE): V[][] {
+  return Array.from({ length: Math.ceil(values.length / size) }, (_, i) => values.slice(i * size, (i + 1) * size));
+}
+
 /**
  * The objects of a `/filter` route with one of `ids` or one of `names` (`{[key]: {id: {any_}}}`,
  * `{[key]: {name: {any_}}}`), in pages of `pageSize` sent concurrently (the client's limiter
@@ -50,10 +55,9 @@ export async function filterByIdsAndNames<T extends { id: string }>(
   body: Record<string, unknown> = {},
   pageSize = PAGE_SIZE,
 ): Promise<T[]> {
-  const chunks = <V>(values: readonly V[]): V[][] => Array.from({ length: Math.ceil(values.length / pageSize) }, (_, i) => values.slice(i * pageSize, (i + 1) * pageSize));
   const pages = await Promise.all([
-    ...chunks([...new Set(scope.ids.map((id) => id.toLowerCase()))]).map((ids) => client.query<T[]>(path, { ...body, [key]: { id: { any_: ids } }, offset: 0, limit: pageSize })),
-    ...chunks([...new Set(scope.names)]).map((names) => filterAll<T>(client, path, { ...body, [key]: { name: { any_: names } } }, pageSize)),
+    ...chunked([...new Set(scope.ids.map((id) => id.toLowerCase()))], pageSize).map((ids) => client.query<T[]>(path, { ...body, [key]: { id: { any_: ids } }, offset: 0, limit: pageSize })),
+    ...chunked([...new Set(scope.names)], pageSize).map((names) => filterAll<T>(client, path, { ...body, [key]: { name: { any_: names } } }, pageSize)),
   ]);
   const byId = new Map<string, T>();
   for (const page of pages) for (const object of page) byId.set(object.id, object);

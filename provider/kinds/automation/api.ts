@@ -2,7 +2,7 @@
 // automation, so a create whose outcome is unknown is looked up by content before it is
 // repeated, and the caller keeps the returned id.
 import type { components } from "../../../contract/wire.gen.js";
-import { filterAll, PAGE_SIZE } from "../../client/paginate.js";
+import { chunked, filterAll } from "../../client/paginate.js";
 import { changedAttributes, diffSpec } from "../compare.js";
 import type { Kind, KindContext } from "../kind.js";
 import { createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
@@ -82,9 +82,7 @@ export const automationKind: Kind<AutomationSpec, Automation> = {
 
   readScoped: async (ctx, scope) => {
     const names = [...new Set([...scope.names, ...(scope.ownedNames ?? [])])];
-    const pages = await Promise.all(
-      Array.from({ length: Math.ceil(names.length / PAGE_SIZE) }, (_, i) => filterAll<Automation>(ctx.client, "/automations/filter", { sort: "CREATED_DESC", automations: { operator: "and_", name: { any_: names.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE) } } })),
-    );
+    const pages = await Promise.all(chunked(names).map((chunk) => filterAll<Automation>(ctx.client, "/automations/filter", { sort: "CREATED_DESC", automations: { operator: "and_", name: { any_: chunk } } })));
     const byId = new Map(pages.flat().map((automation) => [automation.id, automation]));
     const missing = [...new Set(scope.ids.map((id) => id.toLowerCase()))].filter((id) => !byId.has(id));
     for (const found of await Promise.all(missing.map((id) => orUndefined(ctx.client.get<Automation>(`/automations/${id}`))))) if (found) byId.set(found.id, found);

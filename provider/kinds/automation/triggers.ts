@@ -84,9 +84,6 @@ export function triggerToApi(trigger: TriggerSpec): TriggerInput {
   return resourceToApi(trigger);
 }
 
-/** A live duration (seconds, or ISO text from a server on Python 3.13+ that was sent text) in seconds. */
-const seconds = (value: unknown): number | undefined => durationSeconds(value);
-
 function eventToSpec(live: EventOutput): EventTriggerSpec {
   return {
     posture: live.posture,
@@ -96,7 +93,7 @@ function eventToSpec(live: EventOutput): EventTriggerSpec {
     expect: sortedUnique(live.expect),
     for_each: sortedUnique(live.for_each),
     threshold: live.threshold,
-    within: seconds(live.within),
+    within: durationSeconds(live.within),
   };
 }
 
@@ -124,11 +121,11 @@ export function triggerToSpec(live: TriggerOutput): TriggerSpec {
   switch (live.type) {
     case "compound": {
       const compound = live as CompoundOutput;
-      return { compound: { require: compound.require, triggers: compound.triggers.map(resourceToSpec), within: seconds(compound.within) } };
+      return { compound: { require: compound.require, triggers: compound.triggers.map(resourceToSpec), within: durationSeconds(compound.within) } };
     }
     case "sequence": {
       const sequence = live as SequenceOutput;
-      return { sequence: { triggers: sequence.triggers.map(resourceToSpec), within: seconds(sequence.within) } };
+      return { sequence: { triggers: sequence.triggers.map(resourceToSpec), within: durationSeconds(sequence.within) } };
     }
     default:
       return resourceToSpec(live);
