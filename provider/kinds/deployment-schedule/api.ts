@@ -54,7 +54,8 @@ async function list(ctx: KindContext): Promise<DeploymentSchedule[]> {
 
 /**
  * The schedules of the deployments the run reads scoped (see readDeploymentsScoped): those of the
- * owned schedules' deployments and of the declared deployments. Not every schedule: `listed` stays false.
+ * owned schedules' deployments and of the declared deployments, from the `schedules` each deployment
+ * of the filter answers with (scenarios.jsonl "deployments filter by name"). Not every schedule: `listed` stays false.
  */
 async function readScoped(ctx: KindContext, _scope: ReadScope, scopes: ReadonlyMap<string, ReadScope>): Promise<DeploymentSchedule[]> {
   const deployments = await readDeploymentsScoped(ctx, scopes);

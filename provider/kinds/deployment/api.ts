@@ -9,6 +9,7 @@ import { filterByIdsAndNames, paginateAll } from "../../client/paginate.js";
 import { sortedUnique } from "../attributes.js";
 import { isUnknown } from "../compare.js";
 import type { Kind, KindContext, ReadScope } from "../kind.js";
+import { deploymentScheduleSchema } from "../deployment-schedule/schema.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack, updateInPlace } from "../runtime.js";
 import { pullStepFromWire, pullStepToWire } from "./pull-steps.js";
 import { deploymentSchema, type DeploymentSpec } from "./schema.js";
@@ -64,14 +65,11 @@ const SCOPED_DEPLOYMENTS_MEMO = "scoped:prefect_deployment";
 export function readDeploymentsScoped(ctx: KindContext, scopes: ReadonlyMap<string, ReadScope>): Promise<Deployment[]> {
   return ctx.memo(SCOPED_DEPLOYMENTS_MEMO, async () => {
     const own = scopes.get(deploymentSchema.type) ?? { ids: [], names: [] };
-    const ids = [...own.ids, ...(scopes.get(DEPLOYMENT_SCHEDULE_TYPE)?.parentIds ?? [])].map((id) => id.toLowerCase());
+    const ids = [...own.ids, ...(scopes.get(deploymentScheduleSchema.type)?.parentIds ?? [])];
     const raw = await filterByIdsAndNames<DeploymentResponse>(ctx.client, "/deployments/filter", "deployments", { ids, names: own.names }, { sort: "CREATED_DESC" });
     return raw.map((deployment) => liveOf(ctx, deployment));
   });
 }
-
-/** prefect_deployment_schedule's type (its kind imports this file, not the reverse). */
-const DEPLOYMENT_SCHEDULE_TYPE = "prefect_deployment_schedule";
 
 async function read(ctx: KindContext, id: string): Promise<Deployment | undefined> {
   const raw = await orUndefined(ctx.client.get<DeploymentResponse>(`/deployments/${id}`));

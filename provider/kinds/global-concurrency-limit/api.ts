@@ -84,9 +84,11 @@ async function readScoped(ctx: KindContext, scope: ReadScope): Promise<GlobalCon
     const page = await ctx.client.query<LimitResponse[]>(`${BASE}/filter`, { offset: 0, limit: PAGE_SIZE });
     if (page.length < PAGE_SIZE) return page.map((raw) => liveOf(ctx, raw));
     const seenNames = new Set<string>();
+    const wantedIds = new Set(ids);
+    const wantedNames = new Set(names);
     for (const raw of page) {
       seenNames.add(raw.name);
-      if (ids.includes(raw.id) || names.includes(raw.name)) byId.set(raw.id, liveOf(ctx, raw));
+      if (wantedIds.has(raw.id) || wantedNames.has(raw.name)) byId.set(raw.id, liveOf(ctx, raw));
     }
     wanted = [...ids.filter((id) => !byId.has(id)), ...names.filter((name) => !seenNames.has(name))];
   }

@@ -68,7 +68,7 @@ async function listQueues(ctx: KindContext): Promise<WorkQueue[]> {
 async function readQueuesScoped(ctx: KindContext, scope: ReadScope): Promise<WorkQueue[]> {
   const names = [...new Set(scope.names)];
   const [byId, named] = await Promise.all([
-    filterByIdsAndNames<WorkQueueResponse>(ctx.client, "/work_queues/filter", "work_queues", { ids: scope.ids.map((id) => id.toLowerCase()), names: [] }),
+    filterByIdsAndNames<WorkQueueResponse>(ctx.client, "/work_queues/filter", "work_queues", { ids: scope.ids, names: [] }),
     names.length ? ctx.client.query<WorkQueueResponse[]>("/work_queues/filter", { work_queues: { name: { any_: names } }, limit: PAGE_SIZE }) : Promise.resolve([]),
   ]);
   if (named.length >= PAGE_SIZE) return listQueues(ctx);
