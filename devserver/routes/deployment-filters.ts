@@ -18,7 +18,7 @@ function combineGiven(filter: FilterBody, results: (boolean | undefined)[]): boo
 }
 
 /** Tags criteria: `all_` (every tag present), `any_` (at least one), `is_null_` (no tags at all). */
-function tagsMatch(tags: readonly string[] | null | undefined, tagCriteria: Criteria): boolean {
+export function tagsMatch(tags: readonly string[] | null | undefined, tagCriteria: Criteria): boolean {
   const have = tags ?? [];
   const parts: (boolean | undefined)[] = [];
   if (Array.isArray(tagCriteria.all_)) parts.push(tagCriteria.all_.every((tag) => have.includes(tag as string)));

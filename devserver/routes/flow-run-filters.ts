@@ -3,7 +3,7 @@
 import { flowRuns, type FlowRunEntity } from "../collections.js";
 import { combine, matches, type Criteria } from "../filters.js";
 import type { Workspace } from "../store.js";
-import { given } from "./deployment-filters.js";
+import { given, tagsMatch } from "./deployment-filters.js";
 
 type Body = Record<string, unknown>;
 
@@ -20,14 +20,6 @@ function timeMatches(value: string | null | undefined, criteria: Criteria): bool
   return true;
 }
 
-/** Tags criteria on a run: `all_`, `any_`, and `is_null_` meaning no tags at all. */
-function tagsMatch(tags: readonly string[], criteria: Criteria): boolean {
-  if (Array.isArray(criteria.all_) && !criteria.all_.every((tag) => tags.includes(tag as string))) return false;
-  if (Array.isArray(criteria.any_) && !criteria.any_.some((tag) => tags.includes(tag as string))) return false;
-  if (typeof criteria.is_null_ === "boolean" && (tags.length === 0) !== criteria.is_null_) return false;
-  return true;
-}
-
 /** A FlowRunFilter (schemas/filters.py) as a predicate: the criteria given, combined with its operator. */
 export function flowRunMatches(run: FlowRunEntity, filter: Body): boolean {
   const at = (field: string): Criteria | undefined => (given(filter[field]) ? (filter[field] as Criteria) : undefined);
@@ -37,7 +29,8 @@ export function flowRunMatches(run: FlowRunEntity, filter: Body): boolean {
   };
   check(at("id"), (c) => matches(run.id, { any_: c.any_ ?? null, not_any_: c.not_any_ ?? null }));
   check(at("name"), (c) => matches(run.name, { any_: c.any_ ?? null, like_: c.like_ ?? null }));
-  check(at("tags"), (c) => tagsMatch(run.tags ?? [], c));
+  // FlowRunFilterTags is a PrefectOperatorFilterBaseModel (server/schemas/filters.py): its criteria take `operator`.
+  check(at("tags"), (c) => tagsMatch(run.tags, c));
   check(at("deployment_id"), (c) => matches(run.deployment_id ?? null, { any_: c.any_ ?? null, is_null_: c.is_null_ ?? null }));
   check(at("work_queue_name"), (c) => matches(run.work_queue_name ?? null, { any_: c.any_ ?? null, is_null_: c.is_null_ ?? null }));
   check(at("state"), (c) => {

@@ -150,6 +150,19 @@ describe("flow runs from a deployment", () => {
     expect((await api.post<number>("/deployments/count", byRunTag)).body).toBe(1);
   });
 
+  it("combines a run's tag criteria with their operator, as FlowRunFilterTags (a PrefectOperatorFilterBaseModel) does", async () => {
+    const api = workspace();
+    const dep = await deployment(api);
+    // A run takes its deployment's tags ("etl", "nightly") plus its own.
+    const smoke = (await api.post<FlowRun>(`/deployments/${dep.id}/create_flow_run`, { tags: ["smoke"] })).body;
+    const plain = (await api.post<FlowRun>(`/deployments/${dep.id}/create_flow_run`, {})).body;
+    const ids = async (tags: Record<string, unknown>): Promise<string[]> =>
+      (await api.post<FlowRun[]>("/flow_runs/filter", { flow_runs: { tags } })).body.map((item) => item.id).sort();
+    expect(await ids({ all_: ["smoke"], any_: ["nightly"] })).toEqual([smoke.id]);
+    expect(await ids({ operator: "or_", all_: ["smoke"], any_: ["nightly"] })).toEqual([smoke.id, plain.id].sort());
+    expect(await ids({ operator: "or_", all_: ["smoke"], is_null_: true })).toEqual([smoke.id]);
+  });
+
   it("answers the first run again (200) for a repeated idempotency key", async () => {
     const api = workspace();
     const dep = await deployment(api);
