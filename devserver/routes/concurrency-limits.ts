@@ -38,21 +38,10 @@ function withDefaults(limit: ConcurrencyLimitEntity): ConcurrencyLimitEntity {
   };
 }
 
-/** `ConcurrencyLimitV2`: what creating a limit answers. */
+/** `ConcurrencyLimitV2`: what creating a limit answers (a read's fields, plus denied slots and occupancy). */
 function fullView(limit: ConcurrencyLimitEntity): Record<string, unknown> {
   const l = withDefaults(limit);
-  return {
-    id: l.id,
-    created: l.created,
-    updated: l.updated,
-    active: l.active,
-    name: l.name,
-    limit: l.limit,
-    active_slots: l.active_slots,
-    denied_slots: l.denied_slots,
-    slot_decay_per_second: l.slot_decay_per_second,
-    avg_slot_occupancy_seconds: l.avg_slot_occupancy_seconds,
-  };
+  return { ...limitResponse(limit), denied_slots: l.denied_slots, avg_slot_occupancy_seconds: l.avg_slot_occupancy_seconds };
 }
 
 /** `GlobalConcurrencyLimitResponse`: what reads answer (no denied slots, no occupancy), and what a deployment embeds. */
