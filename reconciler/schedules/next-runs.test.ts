@@ -92,6 +92,21 @@ describe("cron schedules", () => {
       expected: ["2026-01-02T09:00:00+00:00[UTC]", "2026-01-03T09:00:00+00:00[UTC]"],
     },
     {
+      // test_cron_schedule_handles_scheduling_near_dst_boundary: a start on the day of the change, before it; UTC hour 4 each day.
+      name: "a start on a spring-forward day before the change finds the next day's run",
+      schedule: { cron: "10 0 * * *", timezone: "America/Montreal" },
+      after: "2023-03-12T05:10:02Z",
+      count: 2,
+      expected: ["2023-03-13T00:10:00-04:00[America/Montreal]", "2023-03-14T00:10:00-04:00[America/Montreal]"],
+    },
+    {
+      // croniter's 7-field form: minute hour day month weekday second year; 2028 has one 1 January.
+      name: "a year field ends the schedule",
+      schedule: { cron: "0 9 1 1 * 0 2028" },
+      after: "2026-01-01T00:00:00Z",
+      expected: ["2028-01-01T09:00:00+00:00[UTC]"],
+    },
+    {
       name: "an alias reads as croniter reads it",
       schedule: { cron: "@weekly", timezone: "UTC" },
       after: "2026-01-01T00:00:00Z",
