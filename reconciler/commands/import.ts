@@ -2,7 +2,7 @@
 import { kindFor } from "../../provider/kinds/registry.js";
 import { DiagnosticsError, error } from "../diagnostics.js";
 import { declaredEntry, taintedAttributes } from "../import/state-entry.js";
-import { safeLabel } from "../plan/plan.js";
+import { safeLabel } from "../plan/mask.js";
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
 import { withEngine, withLock } from "./run.js";
 

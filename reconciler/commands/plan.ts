@@ -120,7 +120,8 @@ export async function applyCommand(ctx: CommandContext, dirArg: string | undefin
           return EXIT_ERROR;
         }
       }
-      const outcome = await engine.apply(result, state, { parallelism: flags.parallelism, onEvent: progress(ctx) });
+      // A saved plan is run as saved: the planning just made only resolves its secrets and references.
+      const outcome = await engine.apply(result, state, { plan: saved, parallelism: flags.parallelism, onEvent: progress(ctx) });
       const { add, change, destroy, import: imported } = plan.summary;
       if (outcome.failed.length) {
         ctx.out(ctx.style.red(`\nApply failed: ${outcome.failed.length} error${outcome.failed.length === 1 ? "" : "s"}${outcome.skipped.length ? `, ${outcome.skipped.length} skipped` : ""}. What succeeded is recorded in the state; run apply again to finish.`));
