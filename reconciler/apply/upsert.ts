@@ -4,7 +4,7 @@ import type { Kind, Spec } from "../../provider/kinds/kind.js";
 import { isPayloadMarker, type Step } from "../plan/model.js";
 import { protectSpec, specHash } from "../state/hash.js";
 import type { StateStore } from "../state/store.js";
-import { entryFor } from "./state-entry.js";
+import { entryFor, taintedOf } from "./state-entry.js";
 import { ApplyError, type ApplyTarget, type StepResult } from "./target.js";
 
 export interface UpsertRun {
@@ -62,7 +62,7 @@ export async function runUpsert(run: UpsertRun, step: Step): Promise<string | un
 }
 
 async function createRecorded(run: UpsertRun, step: Step, kind: Kind, spec: Spec): Promise<unknown> {
-  const tainted = new Set(step.tainted ?? []);
+  const tainted = taintedOf(step, kind);
   await run.state.intent({
     address: step.address,
     type: kind.type,
@@ -95,7 +95,7 @@ async function runRefresh(run: UpsertRun, step: Step, kind: Kind): Promise<strin
   await run.state.put({
     ...entryFor(step, kind, live, spec, run.state.salt, run.now()),
     appliedHash: entry?.appliedHash ?? specHash(spec, run.state.salt),
-    values: protectSpec(kind, kind.toSpec(live), run.state.salt, new Set(step.tainted ?? [])),
+    values: protectSpec(kind, kind.toSpec(live), run.state.salt, taintedOf(step, kind)),
   });
   run.results.set(step.address, { live, spec });
   return kind.idOf(live);
