@@ -7,6 +7,7 @@ import { withRecordedValues } from "../../provider/kinds/compare.js";
 import { parseSpec, type Kind, type KindContext, type Spec } from "../../provider/kinds/kind.js";
 import { firstUnknown } from "../config/evaluate.js";
 import { evaluateInstance, type InstanceValues, type ResolvedConfig } from "../config/resolve.js";
+import { EngineError, toEngineError, type ErrorCode } from "../errors.js";
 import { waves, type DependencyGraph } from "../plan/graph.js";
 import type { Plan, ResourceChange } from "../plan/model.js";
 import { kindOrder, knownValuesOf, plannedDiff, type PlannedInstance } from "../plan/plan.js";
@@ -17,8 +18,8 @@ import type { StateStore } from "../state/store.js";
 export type ApplyEvent =
   | { type: "start"; address: string; action: ResourceChange["action"]; label: string }
   | { type: "done"; address: string; action: ResourceChange["action"]; label: string; id?: string; durationMs: number }
-  | { type: "failed"; address: string; action: ResourceChange["action"]; label: string; error: Error }
-  | { type: "skipped"; address: string; action: ResourceChange["action"]; label: string; because: string };
+  | { type: "failed"; address: string; action: ResourceChange["action"]; label: string; error: EngineError }
+  | { type: "skipped"; address: string; action: ResourceChange["action"]; label: string; because: string; code: ErrorCode };
 
 export interface ApplyInput {
   plan: Plan;
@@ -37,11 +38,11 @@ export interface ApplyInput {
 export interface ApplyResult {
   /** Addresses per outcome. */
   done: string[];
-  failed: { address: string; error: Error }[];
+  /** Each failure as an EngineError: its code, whether retrying may help, the address, the cause. */
+  failed: { address: string; error: EngineError }[];
   skipped: string[];
 }
 
-class ApplyError extends Error {}
 
 /** Everything declared and live known about applied objects, for evaluating dependents. */
 function knownFrom(kind: Kind, live: unknown, spec: Spec): Record<string, unknown> {
@@ -101,14 +102,14 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   /** Evaluate the instance again now that everything it refers to exists. */
   const desiredSpec = (planned: PlannedInstance): Spec => {
     const evaluated = evaluateInstance(config, planned.instance, values);
-    if (evaluated.diagnostics.length) throw new ApplyError(evaluated.diagnostics.map((d) => `${d.summary}${d.detail ? `: ${d.detail}` : ""}`).join("; "));
+    if (evaluated.diagnostics.length) throw new EngineError(evaluated.diagnostics[0]!.code, evaluated.diagnostics.map((d) => `${d.summary}${d.detail ? `: ${d.detail}` : ""}`).join("; "), { address: planned.instance.address });
     declared.set(planned.instance.address, evaluated.attributes);
     for (const [name, value] of Object.entries(evaluated.attributes)) {
       const pending = firstUnknown(value);
-      if (pending) throw new ApplyError(`${name} is still unknown (it depends on ${pending.$unknown}, which was not created)`);
+      if (pending) throw new EngineError("DEPENDENCY_FAILED", `${name} is still unknown (it depends on ${pending.$unknown}, which was not created)`, { address: planned.instance.address, attribute: name });
     }
     const parsed = parseSpec(planned.kind, evaluated.attributes);
-    if (!parsed.ok) throw new ApplyError(parsed.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
+    if (!parsed.ok) throw new EngineError("ATTRIBUTE_INVALID", parsed.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "), { address: planned.instance.address, attribute: parsed.issues[0]?.path.join(".") });
     // Checked against the provider's workspace at plan time; they add nothing to the spec.
     delete parsed.spec.account_id;
     delete parsed.spec.workspace_id;
@@ -140,7 +141,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   const runUpsert = async (change: ResourceChange): Promise<string | undefined> => {
     const planned = input.instances.get(change.address);
     if (!planned) {
-      throw new ApplyError(`${change.address} is in the plan but not in the configuration`);
+      throw new EngineError("PLAN_INVALID", `${change.address} is in the plan but not in the configuration`, { address: change.address });
     }
     if (plan.mode === "refresh-only") return runRefresh(change, planned);
     const { kind } = planned;
@@ -205,7 +206,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     if (blocked) {
       failed.add(change.address);
       result.skipped.push(change.address);
-      emit({ type: "skipped", address: change.address, action: change.action, label: change.label, because: `${blocked} failed` });
+      emit({ type: "skipped", address: change.address, action: change.action, label: change.label, because: `${blocked} failed`, code: "DEPENDENCY_FAILED" });
       return;
     }
     const started = performance.now();
@@ -216,7 +217,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
       result.done.push(change.address);
       if (!quiet) emit({ type: "done", address: change.address, action: change.action, label: change.label, id: id ?? change.id, durationMs: Math.round(performance.now() - started) });
     } catch (caught) {
-      const error = caught instanceof Error ? caught : new Error(String(caught));
+      const error = toEngineError(caught, { address: change.address });
       failed.add(change.address);
       result.failed.push({ address: change.address, error });
       emit({ type: "failed", address: change.address, action: change.action, label: change.label, error });
@@ -266,7 +267,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
             change,
             async () => {
               const kind = input.kindFor(change.type);
-              if (!kind) throw new ApplyError(`unsupported type ${change.type}`);
+              if (!kind) throw new EngineError("RESOURCE_TYPE_UNSUPPORTED", `unsupported type ${change.type}`, { address: change.address });
               if (change.action === "delete" && change.id) await kind.delete(ctx, change.id);
               await state.remove(change.address);
               return change.id;

@@ -198,7 +198,7 @@ export function buildPlan(input: PlanInput): PlanResult {
     const kind = input.kindFor(instance.type);
     if (!kind) {
       diagnostics.push(
-        error(`Unsupported resource type ${instance.type}`, {
+        error("RESOURCE_TYPE_UNSUPPORTED", `Unsupported resource type ${instance.type}`, {
           file: instance.block.location.file,
           line: instance.block.location.line,
           address: instance.address,
@@ -209,7 +209,7 @@ export function buildPlan(input: PlanInput): PlanResult {
     }
     if (kind.cloudOnly && !input.cloud && mode !== "destroy") {
       diagnostics.push(
-        error(`${instance.type} needs Prefect Cloud`, {
+        error("CLOUD_ONLY", `${instance.type} needs Prefect Cloud`, {
           file: instance.block.location.file,
           line: instance.block.location.line,
           address: instance.address,
@@ -233,7 +233,7 @@ export function buildPlan(input: PlanInput): PlanResult {
   if (cycle) {
     const first = instances.get(cycle[0] ?? "");
     diagnostics.push(
-      error("The resources refer to each other in a cycle", {
+      error("CONFIG_CYCLE", "The resources refer to each other in a cycle", {
         file: first?.block.location.file,
         line: first?.block.location.line,
         address: cycle[0],
@@ -302,7 +302,7 @@ export function buildPlan(input: PlanInput): PlanResult {
         const sensitive = (fact ? sensitiveAnywhere(fact) : false) || evaluated.sensitive.has(top);
         const message = sensitive ? SENSITIVE_ISSUE : issue.message;
         diagnostics.push(
-          error(`Invalid ${attribute || "declaration"} for ${safeLabel(kind, { ...raw } as Spec, evaluated.sensitive)}`, {
+          error("ATTRIBUTE_INVALID", `Invalid ${attribute || "declaration"} for ${safeLabel(kind, { ...raw } as Spec, evaluated.sensitive)}`, {
             file: instance.block.location.file,
             line: instance.block.attributeLines[top] ?? instance.block.location.line,
             address,
@@ -326,7 +326,7 @@ export function buildPlan(input: PlanInput): PlanResult {
       if (typeof declaredId !== "string") continue;
       if (!expected || declaredId.toLowerCase() !== expected.toLowerCase()) {
         diagnostics.push(
-          error(`${attribute} of ${address} differs from the provider's`, {
+          error("ATTRIBUTE_INVALID", `${attribute} of ${address} differs from the provider's`, {
             file: instance.block.location.file,
             line: instance.block.attributeLines[attribute] ?? instance.block.location.line,
             address,
@@ -353,14 +353,14 @@ export function buildPlan(input: PlanInput): PlanResult {
     let importing = false;
     let reason: string | undefined;
     if (entry && entry.type !== kind.type) {
-      diagnostics.push(error(`${address} is recorded in the state as a ${entry.type}`, { address, detail: "Remove it from the state (prefect-gitops state rm) and import it again." }));
+      diagnostics.push(error("STATE_INVALID", `${address} is recorded in the state as a ${entry.type}`, { address, detail: "Remove it from the state (prefect-gitops state rm) and import it again." }));
       failed.add(address);
       continue;
     }
     if (entry) {
       object = inventory?.byId.get(entry.id);
       if (object === undefined && inventory?.error) {
-        diagnostics.push(warning(`Could not read ${kind.title}s to check ${address}`, { address, detail: inventory.error }));
+        diagnostics.push(warning("LIVE_READ_FAILED", `Could not read ${kind.title}s to check ${address}`, { address, detail: inventory.error }));
       }
     }
     const ownerOf = (liveObject: unknown) => ownedIds.get(`${kind.type}:${kind.idOf(liveObject)}`);
@@ -379,8 +379,7 @@ export function buildPlan(input: PlanInput): PlanResult {
           const id = kind.idOf(candidate);
           lookalikes.push({ address, type: kind.type, id, label });
           diagnostics.push(
-            error(`${label} already exists and is not managed by this state`, {
-              code: "blocked_by_existing",
+            error("RESOURCE_EXISTS", `${label} already exists and is not managed by this state`, {
               file: instance.block.location.file,
               line: instance.block.location.line,
               address,
@@ -392,7 +391,7 @@ export function buildPlan(input: PlanInput): PlanResult {
         }
       } else if (takenBy) {
         diagnostics.push(
-          error(`${label} is already managed as ${takenBy}`, {
+          error("IDENTITY_CONFLICT", `${label} is already managed as ${takenBy}`, {
             file: instance.block.location.file,
             line: instance.block.location.line,
             address,
@@ -424,7 +423,7 @@ export function buildPlan(input: PlanInput): PlanResult {
       const made = object !== undefined;
       if (!made && containsUnknown(spec)) {
         diagnostics.push(
-          warning(`Could not tell whether the interrupted create of ${address} made a ${kind.title}`, {
+          warning("CREATE_INTERRUPTED", `Could not tell whether the interrupted create of ${address} made a ${kind.title}`, {
             address,
             detail: `Its declaration refers to objects not known now. Look for ${label} in Prefect and delete it if it exists.`,
           }),
@@ -489,7 +488,7 @@ export function buildPlan(input: PlanInput): PlanResult {
     }
     if (action === "replace" && instance.block.lifecycle.preventDestroy) {
       diagnostics.push(
-        error(`${address} has lifecycle.prevent_destroy, but the plan replaces it`, {
+        error("PREVENT_DESTROY", `${address} has lifecycle.prevent_destroy, but the plan replaces it`, {
           file: instance.block.location.file,
           line: instance.block.location.line,
           address,
@@ -531,7 +530,7 @@ export function buildPlan(input: PlanInput): PlanResult {
       continue;
     }
     diagnostics.push(
-      error(`${safeLabel(item.kind, item.spec, item.tainted)} is declared twice`, {
+      error("CONFIG_DUPLICATE", `${safeLabel(item.kind, item.spec, item.tainted)} is declared twice`, {
         file: item.instance.block.location.file,
         line: item.instance.block.location.line,
         address,
@@ -546,7 +545,7 @@ export function buildPlan(input: PlanInput): PlanResult {
     if (declared.has(entry.address)) continue;
     const kind = input.kindFor(entry.type);
     if (!kind) {
-      diagnostics.push(error(`The state holds ${entry.address} of unsupported type ${entry.type}`, { address: entry.address, detail: "Remove it with prefect-gitops state rm." }));
+      diagnostics.push(error("STATE_INVALID", `The state holds ${entry.address} of unsupported type ${entry.type}`, { address: entry.address, detail: "Remove it with prefect-gitops state rm." }));
       continue;
     }
     const inventory = live.kinds.get(entry.type);
@@ -564,7 +563,7 @@ export function buildPlan(input: PlanInput): PlanResult {
     }
     if (entry.preventDestroy) {
       diagnostics.push(
-        error(`${entry.address} has lifecycle.prevent_destroy, but the plan deletes it`, {
+        error("PREVENT_DESTROY", `${entry.address} has lifecycle.prevent_destroy, but the plan deletes it`, {
           address: entry.address,
           detail: mode === "destroy" ? "Remove prevent_destroy from its declaration and apply, then destroy." : "Declare it again, or remove prevent_destroy (declare it with prevent_destroy = false and apply) before removing it.",
         }),
@@ -591,7 +590,7 @@ export function buildPlan(input: PlanInput): PlanResult {
     if (instances.has(pendingCreate.address) || state.resources[pendingCreate.address]) continue;
     const title = input.kindFor(pendingCreate.type)?.title ?? pendingCreate.type;
     diagnostics.push(
-      warning(`A create of ${pendingCreate.address} was interrupted at ${pendingCreate.startedAt}, and it is no longer declared`, {
+      warning("CREATE_INTERRUPTED", `A create of ${pendingCreate.address} was interrupted at ${pendingCreate.startedAt}, and it is no longer declared`, {
         address: pendingCreate.address,
         detail: `The ${title} it may have made${pendingCreate.name ? ` ("${pendingCreate.name}")` : ""} is not managed by this state, so it is neither deleted nor adopted. Declare ${pendingCreate.address} again and apply to resume the create, or look for it in Prefect and delete it.`,
       }),
@@ -603,13 +602,13 @@ export function buildPlan(input: PlanInput): PlanResult {
   const deleting = changes.filter((change) => change.action === "delete" || change.action === "forget").length;
   if (mode === "normal" && owned > 0 && deleting === owned && !changes.some((change) => change.action !== "delete" && change.action !== "forget")) {
     diagnostics.push(
-      error(`The plan would delete every object the state owns (${owned})`, {
+      error("DESTROY_ALL_REFUSED", `The plan would delete every object the state owns (${owned})`, {
         detail: "That is refused outside destroy: if the configuration is empty by mistake, fix it; to delete everything, run `prefect-gitops destroy`.",
       }),
     );
   }
   if (cycle === undefined && mode !== "destroy" && failed.size === 0 && diagnostics.length === 0 && config.instances.length === 0 && owned === 0) {
-    diagnostics.push(warning("Nothing is declared and nothing is owned", { detail: "Add resources to the configuration." }));
+    diagnostics.push(warning("CONFIG_EMPTY", "Nothing is declared and nothing is owned", { detail: "Add resources to the configuration." }));
   }
 
   fingerprintParts.sort(([a], [b]) => a.localeCompare(b));
