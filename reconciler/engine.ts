@@ -105,7 +105,7 @@ export class Engine {
       return this.resolved;
     } catch (caught) {
       if (caught instanceof ConfigurationError) {
-        throw new DiagnosticsError([error(caught.message, { file: config.model.provider?.location.file, line: config.model.provider?.location.line, detail: "Configure the connection in the provider \"prefect\" block, with PREFECT_API_URL / PREFECT_API_KEY, or with a Prefect profile." })]);
+        throw new DiagnosticsError([error("CONNECTION_INVALID", caught.message, { file: config.model.provider?.location.file, line: config.model.provider?.location.line, detail: "Configure the connection in the provider \"prefect\" block, with PREFECT_API_URL / PREFECT_API_KEY, or with a Prefect profile." })]);
       }
       throw caught;
     }

@@ -10,7 +10,8 @@ import { PLAN_FORMAT, type Plan, type Step } from "../plan/model.js";
 import { createFileBackend } from "../state/file-backend.js";
 import { StateStore } from "../state/store.js";
 import { applyPlan } from "./apply.js";
-import { ApplyError, type ApplyTarget, type StepResult } from "./target.js";
+import { EngineError } from "../errors.js";
+import type { ApplyTarget, StepResult } from "./target.js";
 
 const api = useApiTarget();
 
@@ -35,7 +36,7 @@ function targetWith(secrets: Record<string, Record<string, unknown>>, asked: str
         if (!value || typeof value !== "object" || !("$after" in value)) continue;
         const [address] = String(value.$after).split(/\.(?=[^.]+$)/);
         const done = results.get(address!);
-        if (!done) throw new ApplyError(`${name} is still unknown`);
+        if (!done) throw new EngineError("DEPENDENCY_FAILED", `${name} is still unknown`, { address: step.address, attribute: name });
         out[name] = (done.live as { id: string }).id;
       }
       return out;
@@ -77,7 +78,7 @@ describe("applyPlan runs the plan it is given", () => {
       create("prefect_variable.after", { name: after, value: 1 }, ["prefect_variable.lonely"]),
     ]);
     const result = await applyPlan(plan, targetWith({}), await openState());
-    expect(result.failed.map((failure) => [failure.address, failure.error.message])).toEqual([["prefect_variable.lonely", "value is still unknown"]]);
+    expect(result.failed.map((failure) => [failure.address, failure.error.code, failure.error.message])).toEqual([["prefect_variable.lonely", "DEPENDENCY_FAILED", "value is still unknown"]]);
     expect(result.skipped).toEqual(["prefect_variable.after"]);
     const found = await api.client.post<unknown[]>("/variables/filter", { variables: { name: { any_: [lonely, after] } } });
     expect(found).toEqual([]);

@@ -9,7 +9,8 @@ import { waves, type DependencyGraph } from "../plan/graph.js";
 import { kindOrder } from "../plan/kind-order.js";
 import type { Plan, Step } from "../plan/model.js";
 import type { StateStore } from "../state/store.js";
-import { ApplyError, type ApplyTarget } from "./target.js";
+import { EngineError, toEngineError, type ErrorCode } from "../errors.js";
+import type { ApplyTarget } from "./target.js";
 import { runUpsert, type UpsertRun } from "./upsert.js";
 
 export type { ApplyTarget, StepResult } from "./target.js";
@@ -17,8 +18,8 @@ export type { ApplyTarget, StepResult } from "./target.js";
 export type ApplyEvent =
   | { type: "start"; address: string; action: Step["action"]; label: string }
   | { type: "done"; address: string; action: Step["action"]; label: string; id?: string; durationMs: number }
-  | { type: "failed"; address: string; action: Step["action"]; label: string; error: Error }
-  | { type: "skipped"; address: string; action: Step["action"]; label: string; because: string };
+  | { type: "failed"; address: string; action: Step["action"]; label: string; error: EngineError }
+  | { type: "skipped"; address: string; action: Step["action"]; label: string; because: string; code: ErrorCode };
 
 export interface ApplyOptions {
   /** Operations in flight at once within a wave. @default 10 */
@@ -30,7 +31,8 @@ export interface ApplyOptions {
 export interface ApplyResult {
   /** Addresses per outcome. */
   done: string[];
-  failed: { address: string; error: Error }[];
+  /** Each failure as an EngineError: its code, whether retrying may help, the address, the cause. */
+  failed: { address: string; error: EngineError }[];
   skipped: string[];
 }
 
@@ -50,7 +52,7 @@ export async function applyPlan(plan: Plan, target: ApplyTarget, state: StateSto
     if (blocked) {
       failed.add(step.address);
       result.skipped.push(step.address);
-      emit({ type: "skipped", address: step.address, action: step.action, label: step.label, because: `${blocked} failed` });
+      emit({ type: "skipped", address: step.address, action: step.action, label: step.label, because: `${blocked} failed`, code: "DEPENDENCY_FAILED" });
       return;
     }
     const started = performance.now();
@@ -61,7 +63,7 @@ export async function applyPlan(plan: Plan, target: ApplyTarget, state: StateSto
       result.done.push(step.address);
       if (!quiet) emit({ type: "done", address: step.address, action: step.action, label: step.label, id: id ?? step.id, durationMs: Math.round(performance.now() - started) });
     } catch (caught) {
-      const error = caught instanceof Error ? caught : new Error(String(caught));
+      const error = toEngineError(caught, { address: step.address });
       failed.add(step.address);
       result.failed.push({ address: step.address, error });
       emit({ type: "failed", address: step.address, action: step.action, label: step.label, error });
@@ -113,7 +115,7 @@ function inSerialGroups(wave: Step[], run: (step: Step) => Promise<void>): Promi
 
 async function remove(target: ApplyTarget, state: StateStore, step: Step): Promise<string | undefined> {
   const kind = target.kindFor(step.type);
-  if (!kind) throw new ApplyError(`unsupported type ${step.type}`);
+  if (!kind) throw new EngineError("RESOURCE_TYPE_UNSUPPORTED", `unsupported type ${step.type}`, { address: step.address });
   if (step.action === "delete" && step.id) await kind.delete(target.ctx, step.id);
   await state.remove(step.address);
   return step.id;

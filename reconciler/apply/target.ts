@@ -16,17 +16,9 @@ export interface ApplyTarget {
   live(address: string): unknown;
   /**
    * The values of the step's payload markers: secrets from the configuration's values now, and
-   * values only the results of earlier steps give. Throws ApplyError when one is still unknown.
+   * values only the results of earlier steps give. Throws an EngineError when one is still unknown.
    */
   resolve(step: Step, results: ReadonlyMap<string, StepResult>): Spec;
   /** What the plan declared for a step, secrets included and values not known yet as unknowns (refresh-only records it). */
   declared(step: Step): Spec;
-}
-
-/** A step that could not run; its message is safe to show (no secret values). */
-export class ApplyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ApplyError";
-  }
 }

@@ -1,11 +1,12 @@
 // Running one create, update, replace or no-op step. A create records its intent durably before
 // the request, and every outcome is recorded as soon as Prefect confirms it.
 import type { Kind, Spec } from "../../provider/kinds/kind.js";
+import { EngineError } from "../errors.js";
 import { isPayloadMarker, type Step } from "../plan/model.js";
 import { protectSpec, specHash } from "../state/hash.js";
 import type { StateStore } from "../state/store.js";
 import { entryFor, taintedOf } from "./state-entry.js";
-import { ApplyError, type ApplyTarget, type StepResult } from "./target.js";
+import type { ApplyTarget, StepResult } from "./target.js";
 
 export interface UpsertRun {
   target: ApplyTarget;
@@ -20,7 +21,7 @@ export interface UpsertRun {
 
 /** The spec a step sends: the plan's values, its markers resolved. */
 export function sendSpec(run: UpsertRun, step: Step): Spec {
-  if (!step.send) throw new ApplyError(`${step.address} has nothing to send in the plan`);
+  if (!step.send) throw new EngineError("PLAN_INVALID", `${step.address} has nothing to send in the plan`, { address: step.address });
   const markers = Object.keys(step.send.spec).filter((name) => isPayloadMarker(step.send!.spec[name]));
   if (!markers.length) return { ...step.send.spec };
   const resolved = run.target.resolve(step, run.results);
@@ -103,12 +104,12 @@ async function runRefresh(run: UpsertRun, step: Step, kind: Kind): Promise<strin
 
 function kindOf(run: UpsertRun, step: Step): Kind {
   const kind = run.target.kindFor(step.type);
-  if (!kind) throw new ApplyError(`${step.address}: unsupported type ${step.type}`);
+  if (!kind) throw new EngineError("RESOURCE_TYPE_UNSUPPORTED", `${step.address}: unsupported type ${step.type}`, { address: step.address });
   return kind;
 }
 
 function liveOf(run: UpsertRun, step: Step): unknown {
   const live = run.target.live(step.address);
-  if (live === undefined) throw new ApplyError(`${step.address}: the plan found ${step.label} (id ${step.id}), but this run has no live object for it; plan again`);
+  if (live === undefined) throw new EngineError("PLAN_STALE", `${step.address}: the plan found ${step.label} (id ${step.id}), but this run has no live object for it; plan again`, { address: step.address });
   return live;
 }

@@ -47,7 +47,7 @@ function invalid(instance: ResourceInstance, kind: Kind, raw: Record<string, unk
   const value = raw[top];
   const fact = attributeFactsOf(kind)[top];
   const sensitive = (fact ? sensitiveAnywhere(fact) : false) || tainted.has(top);
-  return error(`Invalid ${attribute || "declaration"} for ${safeLabel(kind, { ...raw } as Spec, tainted)}`, {
+  return error("ATTRIBUTE_INVALID", `Invalid ${attribute || "declaration"} for ${safeLabel(kind, { ...raw } as Spec, tainted)}`, {
     file: instance.block.location.file,
     line: instance.block.attributeLines[top] ?? instance.block.location.line,
     address: instance.address,
@@ -68,7 +68,7 @@ function workspaceIds(instance: ResourceInstance, spec: Spec, cloudIds?: { accou
     if (typeof declaredId !== "string") continue;
     if (!expected || declaredId.toLowerCase() !== expected.toLowerCase()) {
       diagnostics.push(
-        error(`${attribute} of ${instance.address} differs from the provider's`, {
+        error("ATTRIBUTE_INVALID", `${attribute} of ${instance.address} differs from the provider's`, {
           file: instance.block.location.file,
           line: instance.block.attributeLines[attribute] ?? instance.block.location.line,
           address: instance.address,

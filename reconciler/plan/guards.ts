@@ -30,7 +30,7 @@ export function duplicateDeclarations(planned: ReadonlyMap<string, PlannedDeclar
       continue;
     }
     diagnostics.push(
-      error(`${safeLabel(item.kind, item.spec, item.tainted)} is declared twice`, {
+      error("CONFIG_DUPLICATE", `${safeLabel(item.kind, item.spec, item.tainted)} is declared twice`, {
         file: item.instance.block.location.file,
         line: item.instance.block.location.line,
         address,
@@ -50,7 +50,7 @@ export function orphanedIntents(state: Pick<StateDocument, "resources" | "pendin
     .filter((pending) => !declared.has(pending.address) && !state.resources[pending.address])
     .map((pending) => {
       const title = kindFor(pending.type)?.title ?? pending.type;
-      return warning(`A create of ${pending.address} was interrupted at ${pending.startedAt}, and it is no longer declared`, {
+      return warning("CREATE_INTERRUPTED", `A create of ${pending.address} was interrupted at ${pending.startedAt}, and it is no longer declared`, {
         address: pending.address,
         detail: `The ${title} it may have made${pending.name ? ` ("${pending.name}")` : ""} is not managed by this state, so it is neither deleted nor adopted. Declare ${pending.address} again and apply to resume the create, or look for it in Prefect and delete it.`,
       });
@@ -61,7 +61,7 @@ export function orphanedIntents(state: Pick<StateDocument, "resources" | "pendin
 export function emptiesWorkspace(mode: PlanMode, owned: number, steps: readonly Step[]): Diagnostic | undefined {
   const removal = (step: Step) => step.action === "delete" || step.action === "forget";
   if (mode !== "normal" || owned === 0 || steps.filter(removal).length !== owned || steps.some((step) => !removal(step))) return undefined;
-  return error(`The plan would delete every object the state owns (${owned})`, {
+  return error("DESTROY_ALL_REFUSED", `The plan would delete every object the state owns (${owned})`, {
     detail: "That is refused outside destroy: if the configuration is empty by mistake, fix it; to delete everything, run `prefect-gitops destroy`.",
   });
 }
@@ -69,5 +69,5 @@ export function emptiesWorkspace(mode: PlanMode, owned: number, steps: readonly 
 /** A configuration that declares nothing, with nothing owned, is most likely a mistake worth a word. */
 export function nothingDeclared(mode: PlanMode, declared: number, owned: number, clean: boolean): Diagnostic | undefined {
   if (mode === "destroy" || !clean || declared > 0 || owned > 0) return undefined;
-  return warning("Nothing is declared and nothing is owned", { detail: "Add resources to the configuration." });
+  return warning("CONFIG_EMPTY", "Nothing is declared and nothing is owned", { detail: "Add resources to the configuration." });
 }

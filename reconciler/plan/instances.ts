@@ -30,12 +30,12 @@ export function indexInstances(all: readonly ResourceInstance[], options: IndexO
     const kind = options.kindFor(instance.type);
     const where = { file: instance.block.location.file, line: instance.block.location.line, address: instance.address };
     if (!kind) {
-      diagnostics.push(error(`Unsupported resource type ${instance.type}`, { ...where, detail: `The engine manages ${options.knownTypes.join(", ")}.${suggest(instance.type, options.knownTypes)}` }));
+      diagnostics.push(error("RESOURCE_TYPE_UNSUPPORTED", `Unsupported resource type ${instance.type}`, { ...where, detail: `The engine manages ${options.knownTypes.join(", ")}.${suggest(instance.type, options.knownTypes)}` }));
       continue;
     }
     if (kind.cloudOnly && !options.cloud && options.mode !== "destroy") {
       diagnostics.push(
-        error(`${instance.type} needs Prefect Cloud`, {
+        error("CLOUD_ONLY", `${instance.type} needs Prefect Cloud`, {
           ...where,
           detail: "Point the provider at a Prefect Cloud workspace (endpoint with account_id and workspace_id, or a .../api/accounts/ID/workspaces/ID URL).",
         }),
@@ -56,7 +56,7 @@ export function indexInstances(all: readonly ResourceInstance[], options: IndexO
   if (cycle) {
     const first = instances.get(cycle[0] ?? "");
     diagnostics.push(
-      error("The resources refer to each other in a cycle", {
+      error("CONFIG_CYCLE", "The resources refer to each other in a cycle", {
         file: first?.block.location.file,
         line: first?.block.location.line,
         address: cycle[0],

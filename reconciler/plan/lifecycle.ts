@@ -15,7 +15,7 @@ export function protectionChange(mode: PlanMode, entry: StateEntry | undefined, 
 /** A replacement of an object declared with prevent_destroy is refused. */
 export function refuseReplacement(instance: ResourceInstance, action: Action, replacePaths: (string | number)[][]): Diagnostic | undefined {
   if (action !== "replace" || !instance.block.lifecycle.preventDestroy) return undefined;
-  return error(`${instance.address} has lifecycle.prevent_destroy, but the plan replaces it`, {
+  return error("PREVENT_DESTROY", `${instance.address} has lifecycle.prevent_destroy, but the plan replaces it`, {
     file: instance.block.location.file,
     line: instance.block.location.line,
     address: instance.address,
@@ -26,7 +26,7 @@ export function refuseReplacement(instance: ResourceInstance, action: Action, re
 /** A deletion of an object the state records with prevent_destroy is refused. */
 export function refuseDeletion(entry: StateEntry, mode: PlanMode): Diagnostic | undefined {
   if (!entry.preventDestroy) return undefined;
-  return error(`${entry.address} has lifecycle.prevent_destroy, but the plan deletes it`, {
+  return error("PREVENT_DESTROY", `${entry.address} has lifecycle.prevent_destroy, but the plan deletes it`, {
     address: entry.address,
     detail: mode === "destroy" ? "Remove prevent_destroy from its declaration and apply, then destroy." : "Declare it again, or remove prevent_destroy (declare it with prevent_destroy = false and apply) before removing it.",
   });

@@ -53,7 +53,7 @@ describe("locating the live object of a declaration", () => {
   it("reports the look-alike and how to import it", () => {
     const located = locate({ live: [liveVariable("id-5", "team")] });
     expect(located.lookalike).toEqual({ address: ADDRESS, type: "prefect_variable", id: "id-5", label: `variable "team"` });
-    expect(located.diagnostics[0]).toMatchObject({ severity: "error", code: "blocked_by_existing", address: ADDRESS });
+    expect(located.diagnostics[0]).toMatchObject({ severity: "error", code: "RESOURCE_EXISTS", address: ADDRESS });
     expect(located.diagnostics[0]!.detail).toContain(`prefect-gitops import ${ADDRESS} id-5`);
   });
 

@@ -41,11 +41,11 @@ export function locateLive(input: LocateInput): Located {
   const address = instance.address;
   const diagnostics: Diagnostic[] = [];
   if (entry && entry.type !== kind.type) {
-    return { importing: false, blocked: true, diagnostics: [error(`${address} is recorded in the state as a ${entry.type}`, { address, detail: "Remove it from the state (prefect-gitops state rm) and import it again." })] };
+    return { importing: false, blocked: true, diagnostics: [error("STATE_INVALID", `${address} is recorded in the state as a ${entry.type}`, { address, detail: "Remove it from the state (prefect-gitops state rm) and import it again." })] };
   }
   const inventory = index.inventory(kind.type);
   const object = entry ? inventory?.byId.get(entry.id) : undefined;
-  if (entry && object === undefined && inventory?.error) diagnostics.push(warning(`Could not read ${kind.title}s to check ${address}`, { address, detail: inventory.error }));
+  if (entry && object === undefined && inventory?.error) diagnostics.push(warning("LIVE_READ_FAILED", `Could not read ${kind.title}s to check ${address}`, { address, detail: inventory.error }));
   if (object !== undefined) return { object, importing: false, diagnostics };
 
   const byKey = byNaturalKey(input);
@@ -74,8 +74,7 @@ function byNaturalKey(input: LocateInput): Located | undefined {
       return { object: candidate, importing: true, reason, diagnostics: [] };
     }
     const id = kind.idOf(candidate);
-    const blocked = error(`${label} already exists and is not managed by this state`, {
-      code: "blocked_by_existing",
+    const blocked = error("RESOURCE_EXISTS", `${label} already exists and is not managed by this state`, {
       ...where,
       detail: `It blocks the create of ${address} (id ${id}). Bring it under management with:\n  prefect-gitops import ${address} ${id}\nor plan with --adopt to take over every existing object that matches a declaration.`,
     });
@@ -83,7 +82,7 @@ function byNaturalKey(input: LocateInput): Located | undefined {
   }
   const takenBy = sameKey.map(owner).find((item) => item !== undefined && item !== address && (input.declared(item) || input.mode === "normal"));
   if (!takenBy) return undefined;
-  const taken = error(`${label} is already managed as ${takenBy}`, { ...where, detail: "Two declarations name the same object. Remove one, or move the state entry (prefect-gitops state rm, then import)." });
+  const taken = error("IDENTITY_CONFLICT", `${label} is already managed as ${takenBy}`, { ...where, detail: "Two declarations name the same object. Remove one, or move the state entry (prefect-gitops state rm, then import)." });
   return { importing: false, blocked: true, diagnostics: [taken] };
 }
 

@@ -24,7 +24,7 @@ export function pruneSteps(state: Pick<StateDocument, "resources" | "salt">, dec
     if (mode !== "destroy" && declared.has(entry.address)) continue;
     const kind = kindFor(entry.type);
     if (!kind) {
-      pruned.diagnostics.push(error(`The state holds ${entry.address} of unsupported type ${entry.type}`, { address: entry.address, detail: "Remove it with prefect-gitops state rm." }));
+      pruned.diagnostics.push(error("STATE_INVALID", `The state holds ${entry.address} of unsupported type ${entry.type}`, { address: entry.address, detail: "Remove it with prefect-gitops state rm." }));
       continue;
     }
     const inventory = index.inventory(entry.type);

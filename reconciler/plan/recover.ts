@@ -12,7 +12,7 @@ export function recoveryStep(address: string, kind: Kind, spec: Spec, label: str
   if (!made && containsUnknown(spec)) {
     return {
       diagnostics: [
-        warning(`Could not tell whether the interrupted create of ${address} made a ${kind.title}`, {
+        warning("CREATE_INTERRUPTED", `Could not tell whether the interrupted create of ${address} made a ${kind.title}`, {
           address,
           detail: `Its declaration refers to objects not known now. Look for ${label} in Prefect and delete it if it exists.`,
         }),
