@@ -112,6 +112,17 @@ export default tseslint.config(
       "no-restricted-imports": restrict(boundary("contract/ is a leaf module.", [...PROVIDER, ...RECONCILER, ...DEVSERVER])),
     },
   },
+  // Apply executes a Plan: it never loads or evaluates the configuration, plans or diffs again;
+  // what a plan does not hold comes through its ApplyTarget.
+  {
+    files: ["reconciler/apply/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": restrict(
+        boundary("apply/ runs a Plan as it is: resolve values through its ApplyTarget, not the configuration or the planner.", ["**/config", "**/config/**", "**/plan/plan.js", "**/plan/resolver.js", "**/plan/impact.js", "**/kinds/compare.js"]),
+      ),
+    },
+  },
   // The seam itself (and the generator that writes code for it) imports the CDK.
   {
     files: ["provider/cdk.ts", "provider/terraform/generate-bindings.ts"],

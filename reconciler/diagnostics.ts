@@ -1,14 +1,15 @@
 // Problems found in a configuration or during a run, collected rather than thrown one at a
 // time: each names where it is (file, line, resource address, attribute), what is wrong and
 // how to fix it. Secrets never go into a diagnostic: values are only quoted for attributes
-// that are not sensitive.
+// that are not sensitive. Every diagnostic has a code from ERROR_CODES (reconciler/errors.ts).
+import { EngineError, ERROR_CODES, type ErrorCode } from "./errors.js";
 
 export type Severity = "error" | "warning";
 
 export interface Diagnostic {
   severity: Severity;
-  /** A stable code for problems other commands treat specially (`blocked_by_existing`). */
-  code?: string;
+  /** A stable code (ERROR_CODES, listed in README) that CI and the reconcile loop can match on. */
+  code: ErrorCode;
   /** One line: what is wrong. */
   summary: string;
   /** What was expected and how to fix it. */
@@ -21,21 +22,30 @@ export interface Diagnostic {
   expression?: string;
 }
 
-/** A run stopped by one or more error diagnostics. */
-export class DiagnosticsError extends Error {
-  readonly code = "invalid_configuration";
+/**
+ * A run stopped by one or more error diagnostics. Its code is the first error's; it is
+ * retryable only when every error is.
+ */
+export class DiagnosticsError extends EngineError {
   constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic).join("\n\n") || "invalid configuration");
-    this.name = "DiagnosticsError";
+    const errors = diagnostics.filter((d) => d.severity === "error");
+    super(errors[0]?.code ?? "CONFIG_INVALID", errors.map(formatDiagnostic).join("\n\n") || "invalid configuration", { address: errors[0]?.address, attribute: errors[0]?.attribute });
+  }
+
+  override get retryable(): boolean {
+    const errors = this.diagnostics.filter((d) => d.severity === "error");
+    return errors.length > 0 && errors.every((d) => ERROR_CODES[d.code].retryable);
   }
 }
 
-export function error(summary: string, fields: Omit<Diagnostic, "severity" | "summary"> = {}): Diagnostic {
-  return { severity: "error", summary, ...fields };
+type DiagnosticFields = Omit<Diagnostic, "severity" | "summary" | "code">;
+
+export function error(code: ErrorCode, summary: string, fields: DiagnosticFields = {}): Diagnostic {
+  return { severity: "error", code, summary, ...fields };
 }
 
-export function warning(summary: string, fields: Omit<Diagnostic, "severity" | "summary"> = {}): Diagnostic {
-  return { severity: "warning", summary, ...fields };
+export function warning(code: ErrorCode, summary: string, fields: DiagnosticFields = {}): Diagnostic {
+  return { severity: "warning", code, summary, ...fields };
 }
 
 /** Throw when any diagnostic is an error. */

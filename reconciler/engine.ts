@@ -12,8 +12,9 @@ import { configurationLayout, emptyConfig, loadConfig } from "./config/load.js";
 import { evaluateOutputs, resolveConfig, type OutputValue, type ProviderSettings, type ResolvedConfig } from "./config/resolve.js";
 import { isSensitiveHash } from "./state/hash.js";
 import { DiagnosticsError, error, throwIfErrors, type Diagnostic } from "./diagnostics.js";
-import type { PlanMode } from "./plan/model.js";
+import type { Plan, PlanMode } from "./plan/model.js";
 import { buildPlan, type LiveInventory, type PlanResult } from "./plan/plan.js";
+import { planResolver } from "./plan/resolver.js";
 import { literal, readScopes } from "./plan/read-scope.js";
 import { createFileBackend } from "./state/file-backend.js";
 import type { StateBackend } from "./state/model.js";
@@ -104,7 +105,7 @@ export class Engine {
       return this.resolved;
     } catch (caught) {
       if (caught instanceof ConfigurationError) {
-        throw new DiagnosticsError([error(caught.message, { file: config.model.provider?.location.file, line: config.model.provider?.location.line, detail: "Configure the connection in the provider \"prefect\" block, with PREFECT_API_URL / PREFECT_API_KEY, or with a Prefect profile." })]);
+        throw new DiagnosticsError([error("CONNECTION_INVALID", caught.message, { file: config.model.provider?.location.file, line: config.model.provider?.location.line, detail: "Configure the connection in the provider \"prefect\" block, with PREFECT_API_URL / PREFECT_API_KEY, or with a Prefect profile." })]);
       }
       throw caught;
     }
@@ -220,19 +221,15 @@ export class Engine {
     return { ...result, ctx };
   }
 
-  async apply(result: PlanResult & { ctx: KindContext }, state: StateStore, options: { parallelism?: number; onEvent?: (event: ApplyEvent) => void } = {}): Promise<ApplyResult> {
+  /**
+   * Run a plan: `result`'s own, or `options.plan` (a saved plan that `result`, a planning made
+   * now, found current). `result` resolves what a plan does not hold: secrets, and values that
+   * only earlier steps' results give.
+   */
+  async apply(result: PlanResult & { ctx: KindContext }, state: StateStore, options: { plan?: Plan; parallelism?: number; onEvent?: (event: ApplyEvent) => void } = {}): Promise<ApplyResult> {
     const { config } = await this.load();
-    return applyPlan({
-      plan: result.plan,
-      config,
-      instances: result.instances,
-      kindFor,
-      ctx: result.ctx,
-      state,
-      parallelism: options.parallelism,
-      onEvent: options.onEvent,
-      now: () => this.now,
-    });
+    const target = planResolver(config, result, result.ctx, kindFor);
+    return applyPlan(options.plan ?? result.plan, target, state, { parallelism: options.parallelism, onEvent: options.onEvent, now: () => this.now });
   }
 
   /** The configuration's outputs, from what the state records (sensitive values never in clear). */

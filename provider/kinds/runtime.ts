@@ -37,13 +37,22 @@ export async function orUndefined<T>(request: Promise<T>): Promise<T | undefined
   }
 }
 
+/** An object deleted by someone else while it was being written (code `object_gone`; the engine's PREFECT_NOT_FOUND). */
+export class ObjectGoneError extends Error {
+  readonly code = "object_gone";
+  constructor(readonly what: string, when: string) {
+    super(`${what} disappeared ${when}; something else deleted it. Plan again to see what is left.`);
+    this.name = "ObjectGoneError";
+  }
+}
+
 /**
  * The object read again after a write to it. Gone by then, something else deleted it meanwhile:
  * an error naming `what` ("work pool <id>"), since the write cannot be said to have happened.
  */
 export async function readBack<L>(what: string, read: Promise<L | undefined>, when = "while it was being updated"): Promise<L> {
   const live = await read;
-  if (live === undefined) throw new Error(`${what} disappeared ${when}`);
+  if (live === undefined) throw new ObjectGoneError(what, when);
   return live;
 }
 

@@ -57,10 +57,10 @@ function checkPaths(ctx: CommandContext, dir: string, flags: ImportAllFlags): { 
   const file = resolve(ctx.cwd, flags.out ?? join(dir, DEFAULT_IMPORT_FILE));
   const problems = [];
   if (!file.endsWith(TF_JSON) || basename(file) === "cdk.tf.json" || basename(file) === TF_JSON) {
-    problems.push(error(`--out ${flags.out} is not a Terraform JSON file name`, { detail: `Give a name ending in ${TF_JSON} (not cdk.tf.json), e.g. --out ${join(relative(ctx.cwd, dir) || ".", DEFAULT_IMPORT_FILE)}.` }));
+    problems.push(error("ARGUMENT_INVALID", `--out ${flags.out} is not a Terraform JSON file name`, { detail: `Give a name ending in ${TF_JSON} (not cdk.tf.json), e.g. --out ${join(relative(ctx.cwd, dir) || ".", DEFAULT_IMPORT_FILE)}.` }));
   } else if (dirname(file) !== dir) {
     problems.push(
-      error(`--out ${flags.out} is not in ${relative(ctx.cwd, dir) || "."}`, {
+      error("ARGUMENT_INVALID", `--out ${flags.out} is not in ${relative(ctx.cwd, dir) || "."}`, {
         detail: `The engine reads the configuration files of the directory itself, and the state will own every imported object: write the configuration there, e.g. --out ${join(relative(ctx.cwd, dir) || ".", basename(file))}.`,
       }),
     );
@@ -100,7 +100,7 @@ export async function importAllCommand(ctx: CommandContext, dirArg: string | und
       const unread = [...live.kinds].filter(([type, inventory]) => inventory.error && !notServed.some((kind) => kind.type === type));
       if (unread.length) {
         throw new DiagnosticsError(
-          unread.map(([type, inventory]) => error(`Could not list the ${kindFor(type)?.title ?? type}s of ${settings.baseUrl}`, { detail: `${inventory.error}\nNothing was written: run import --all again once they can be read.` })),
+          unread.map(([type, inventory]) => error("LIVE_READ_FAILED", `Could not list the ${kindFor(type)?.title ?? type}s of ${settings.baseUrl}`, { detail: `${inventory.error}\nNothing was written: run import --all again once they can be read.` })),
         );
       }
 
@@ -130,7 +130,7 @@ export async function importAllCommand(ctx: CommandContext, dirArg: string | und
         if (clash) {
           const next = freeName(file);
           throw new DiagnosticsError([
-            error(`${relative(ctx.cwd, clash)} exists already`, {
+            error("FILE_EXISTS", `${relative(ctx.cwd, clash)} exists already`, {
               detail: `import --all never overwrites a file, and ${generated.resources.length} object${generated.resources.length === 1 ? " is" : "s are"} still to import. Write them to another file: --out ${relative(ctx.cwd, next)}`,
             }),
           ]);

@@ -2,7 +2,7 @@
 import { kindFor } from "../../provider/kinds/registry.js";
 import { DiagnosticsError, error } from "../diagnostics.js";
 import { declaredEntry, taintedAttributes } from "../import/state-entry.js";
-import { safeLabel } from "../plan/plan.js";
+import { safeLabel } from "../plan/mask.js";
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
 import { withEngine, withLock } from "./run.js";
 
@@ -17,13 +17,13 @@ export async function importCommand(ctx: CommandContext, address: string | undef
     const type = address.split(".")[0] ?? "";
     if (!instance) {
       throw new DiagnosticsError([
-        error(`${address} is not declared in the configuration`, {
+        error("ADDRESS_UNKNOWN", `${address} is not declared in the configuration`, {
           detail: `Declare it first, then import it:\n  resource "${type}" "${address.split(".")[1]?.replace(/\[.*$/, "") ?? "NAME"}" { ... }\nDeclared: ${config.instances.map((candidate) => candidate.address).join(", ") || "nothing"}.`,
         }),
       ]);
     }
     const kind = kindFor(type);
-    if (!kind) throw new DiagnosticsError([error(`Unsupported resource type ${type}`, { address })]);
+    if (!kind) throw new DiagnosticsError([error("RESOURCE_TYPE_UNSUPPORTED", `Unsupported resource type ${type}`, { address })]);
     const state = await engine.openState();
     const kindContext = await engine.context();
     return withLock(ctx, state, "import", async () => {

@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import type { ApplyEvent } from "../apply/apply.js";
 import { formatDiagnostic } from "../diagnostics.js";
+import { EngineError } from "../errors.js";
 import { hasChanges, hasErrors, type Action, type PlanMode } from "../plan/model.js";
 import { renderOutputs, renderPlanText } from "../plan/render-text.js";
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
@@ -90,9 +91,7 @@ export async function applyCommand(ctx: CommandContext, dirArg: string | undefin
       if (saved) {
         const why = staleness(saved, plan);
         if (why) {
-          ctx.err(ctx.style.red(`Error: the saved plan ${flags.plan} is stale: ${why} since it was made.`));
-          ctx.err("Nothing was changed. Run `prefect-gitops plan --out FILE` again and apply the new plan.");
-          return EXIT_ERROR;
+          throw new EngineError("PLAN_STALE", `the saved plan ${flags.plan} is stale: ${why} since it was made.\nNothing was changed. Run \`prefect-gitops plan --out FILE\` again and apply the new plan.`);
         }
         for (const diagnostic of plan.diagnostics.filter((d) => d.severity === "warning")) ctx.err(ctx.style.yellow(formatDiagnostic(diagnostic)));
       } else {
@@ -111,16 +110,17 @@ export async function applyCommand(ctx: CommandContext, dirArg: string | undefin
           ? "Do you really want to destroy every object this state owns? Only 'yes' will be accepted to confirm."
           : "Do you want to perform these actions? Only 'yes' will be accepted to approve.";
         if (!ctx.confirm) {
-          ctx.err(ctx.style.red("Error: apply needs approval, and there is no terminal to ask on."));
-          ctx.err("Review the plan and run again with --auto-approve, or apply a saved plan: prefect-gitops plan --out plan.json, then prefect-gitops apply --plan plan.json.");
-          return EXIT_ERROR;
+          throw new EngineError(
+            "APPROVAL_REQUIRED",
+            "apply needs approval, and there is no terminal to ask on.\nReview the plan and run again with --auto-approve, or apply a saved plan: prefect-gitops plan --out plan.json, then prefect-gitops apply --plan plan.json.",
+          );
         }
         if (!(await ctx.confirm(`\n${question}\n  Enter a value: `))) {
-          ctx.err("Apply cancelled.");
-          return EXIT_ERROR;
+          throw new EngineError("APPROVAL_REQUIRED", "Apply cancelled. Only 'yes' approves; nothing was changed.");
         }
       }
-      const outcome = await engine.apply(result, state, { parallelism: flags.parallelism, onEvent: progress(ctx) });
+      // A saved plan is run as saved: the planning just made only resolves its secrets and references.
+      const outcome = await engine.apply(result, state, { plan: saved, parallelism: flags.parallelism, onEvent: progress(ctx) });
       const { add, change, destroy, import: imported } = plan.summary;
       if (outcome.failed.length) {
         ctx.out(ctx.style.red(`\nApply failed: ${outcome.failed.length} error${outcome.failed.length === 1 ? "" : "s"}${outcome.skipped.length ? `, ${outcome.skipped.length} skipped` : ""}. What succeeded is recorded in the state; run apply again to finish.`));

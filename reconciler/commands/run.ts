@@ -4,9 +4,10 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { PrefectError } from "../../provider/client/errors.js";
 import { DiagnosticsError, formatDiagnostic } from "../diagnostics.js";
+import { EngineError } from "../errors.js";
 import type { Engine, EngineOptions } from "../engine.js";
 import { PLAN_FORMAT, type Plan } from "../plan/model.js";
-import { StateError, StateLockedError, type LockHolder, type StateLock } from "../state/model.js";
+import type { LockHolder, StateLock } from "../state/model.js";
 import type { StateStore } from "../state/store.js";
 import { EXIT_ERROR, engineFor, logs, type CommandContext } from "./context.js";
 
@@ -38,7 +39,7 @@ export async function withLock<T>(ctx: CommandContext, state: StateStore, operat
 export function reportFailure(ctx: CommandContext, caught: unknown): number {
   if (caught instanceof DiagnosticsError) {
     for (const diagnostic of caught.diagnostics.filter((d) => d.severity === "error")) ctx.err(ctx.style.red(formatDiagnostic(diagnostic)) + "\n");
-  } else if (caught instanceof StateLockedError || caught instanceof StateError || caught instanceof PrefectError) {
+  } else if (caught instanceof EngineError || caught instanceof PrefectError) {
     // Expected failures: their message says what to do, a stack would add nothing.
     ctx.err(ctx.style.red(`Error: ${caught.message}`));
   } else {
@@ -80,10 +81,10 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
   try {
     parsed = JSON.parse(await readFile(path, "utf8"));
   } catch (caught) {
-    throw new StateError(`${path} is not a saved plan: ${(caught as Error).message}. Save one with \`prefect-gitops plan --out ${path}\`.`);
+    throw new EngineError("PLAN_INVALID", `${path} is not a saved plan: ${(caught as Error).message}. Save one with \`prefect-gitops plan --out ${path}\`.`, { cause: caught });
   }
   if (!parsed || typeof parsed !== "object" || (parsed as Plan).format !== PLAN_FORMAT) {
-    throw new StateError(`${path} is not a saved plan of this version (expected format ${PLAN_FORMAT}). Make a new one with \`prefect-gitops plan --out ${path}\`.`);
+    throw new EngineError("PLAN_INVALID", `${path} is not a saved plan of this version (expected format ${PLAN_FORMAT}). Make a new one with \`prefect-gitops plan --out ${path}\`.`);
   }
   return parsed as SavedPlan;
 }

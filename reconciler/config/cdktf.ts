@@ -23,17 +23,17 @@ export async function synthesizeCdktfApp(dir: string, runner: AppRunner): Promis
   try {
     config = JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")) as CdktfJson;
   } catch (caught) {
-    throwIfErrors([error(`cdktf.json is not valid JSON: ${(caught as Error).message}`, { file: "cdktf.json" })]);
+    throwIfErrors([error("CONFIG_SYNTAX", `cdktf.json is not valid JSON: ${(caught as Error).message}`, { file: "cdktf.json" })]);
     throw caught;
   }
   if (!config.app || typeof config.app !== "string") {
-    throwIfErrors([error('cdktf.json has no "app" command', { file: "cdktf.json", detail: 'Add e.g. "app": "npx tsx main.ts".' })]);
+    throwIfErrors([error("CONFIG_INVALID", 'cdktf.json has no "app" command', { file: "cdktf.json", detail: 'Add e.g. "app": "npx tsx main.ts".' })]);
   }
   const outdir = join(dir, config.output ?? "cdktf.out");
   try {
     await runner.run(config.app!, { cwd: dir, outdir });
   } catch (caught) {
-    throwIfErrors([error(`The CDKTF app failed: ${config.app}`, { file: "cdktf.json", detail: (caught as Error).message })]);
+    throwIfErrors([error("CDKTF_APP_FAILED", `The CDKTF app failed: ${config.app}`, { file: "cdktf.json", detail: (caught as Error).message })]);
   }
   return outdir;
 }

@@ -271,7 +271,7 @@ export function evaluateRaw(raw: unknown, scope: EvalScope): Evaluation {
         return result.value;
       } catch (caught) {
         // Name the whole expression as written; the message names the part that failed.
-        if (caught instanceof ExpressionError && caught.expression !== value) throw new ExpressionError(caught.message, value, caught.hint);
+        if (caught instanceof ExpressionError && caught.expression !== value) throw new ExpressionError(caught.message, value, caught.hint, caught.code);
         throw caught;
       }
     }

@@ -3,6 +3,7 @@
 // references (`prefect_flow.etl.id`, `var.x`, `local.y`, `each.key`, `count.index`, indexes),
 // tuples, objects and a few functions. Anything else (operators, conditionals, `for`, splats)
 // is refused with the expression named, never silently ignored.
+import { EngineError, type ErrorCode } from "../errors.js";
 
 export type Expr =
   | { type: "literal"; value: unknown }
@@ -17,16 +18,17 @@ export type TraversalStep = { attr: string } | { index: Expr };
 /** Functions the engine evaluates. */
 export const SUPPORTED_FUNCTIONS = ["jsonencode", "jsondecode", "toset", "tolist", "tomap", "tostring", "tonumber", "tobool"] as const;
 
-export class ExpressionError extends Error {
+/** An expression that cannot be parsed or evaluated. @default code EXPRESSION_INVALID */
+export class ExpressionError extends EngineError {
   constructor(
     message: string,
     /** The expression text the problem is in. */
     readonly expression: string,
     /** How to fix it. */
     readonly hint?: string,
+    code: ErrorCode = "EXPRESSION_INVALID",
   ) {
-    super(message);
-    this.name = "ExpressionError";
+    super(code, message);
   }
 }
 

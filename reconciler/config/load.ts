@@ -72,7 +72,7 @@ class ModelBuilder {
       const at = (key: string): SourceLocation => ({ file: source.file, line: source.lines.get(key)?.line });
       if (!SUPPORTED_SECTIONS.has(section)) {
         this.diagnostics.push(
-          error(`Unsupported block "${section}"`, {
+          error("CONFIG_UNSUPPORTED", `Unsupported block "${section}"`, {
             file: source.file,
             line: [...source.lines.entries()].find(([key]) => key === section || key.startsWith(`${section}.`))?.[1].line,
             detail: UNSUPPORTED_SECTIONS[section] ?? `The engine reads provider, variable, locals, resource and output blocks only.`,
@@ -91,7 +91,7 @@ class ModelBuilder {
           for (const body of bodies(value)) {
             for (const [name, local] of Object.entries(body)) {
               const location = { file: source.file, line: source.lines.get("locals")?.attributes.get(name) };
-              if (this.model.locals.has(name)) this.diagnostics.push(error(`Duplicate local value "${name}"`, { ...location, detail: "Each local value may be defined once." }));
+              if (this.model.locals.has(name)) this.diagnostics.push(error("CONFIG_DUPLICATE", `Duplicate local value "${name}"`, { ...location, detail: "Each local value may be defined once." }));
               this.model.locals.set(name, { name, value: local, location });
             }
           }
@@ -118,12 +118,12 @@ class ModelBuilder {
     for (const [name, body] of Object.entries((value ?? {}) as Record<string, unknown>)) {
       const location = at(`provider.${name}`);
       if (name !== "prefect") {
-        this.diagnostics.push(error(`Unsupported provider "${name}"`, { ...location, detail: "The engine manages Prefect objects only: remove this provider block, or apply it with Terraform." }));
+        this.diagnostics.push(error("CONFIG_UNSUPPORTED", `Unsupported provider "${name}"`, { ...location, detail: "The engine manages Prefect objects only: remove this provider block, or apply it with Terraform." }));
         continue;
       }
       const blocks = bodies(body);
       if (blocks.length > 1 || this.model.provider || blocks.some((block) => "alias" in block)) {
-        this.diagnostics.push(error('More than one provider "prefect" block', { ...location, detail: "Provider aliases are not supported: use one provider block per configuration directory." }));
+        this.diagnostics.push(error("CONFIG_UNSUPPORTED", 'More than one provider "prefect" block', { ...location, detail: "Provider aliases are not supported: use one provider block per configuration directory." }));
         continue;
       }
       const block = blocks[0] ?? {};
@@ -134,12 +134,12 @@ class ModelBuilder {
 
   private variable(name: string, body: Record<string, unknown>, location: SourceLocation): void {
     if (this.model.variables.has(name)) {
-      this.diagnostics.push(error(`Duplicate variable "${name}"`, { ...location, detail: "Each variable may be declared once." }));
+      this.diagnostics.push(error("CONFIG_DUPLICATE", `Duplicate variable "${name}"`, { ...location, detail: "Each variable may be declared once." }));
       return;
     }
     for (const key of Object.keys(body)) {
       if (!["default", "type", "description", "sensitive", "nullable"].includes(key)) {
-        this.diagnostics.push(error(`Unsupported argument "${key}" in variable "${name}"`, { ...location, detail: key === "validation" ? "Variable validation blocks are not supported." : "A variable takes default, type, description, sensitive and nullable." }));
+        this.diagnostics.push(error("CONFIG_UNSUPPORTED", `Unsupported argument "${key}" in variable "${name}"`, { ...location, detail: key === "validation" ? "Variable validation blocks are not supported." : "A variable takes default, type, description, sensitive and nullable." }));
       }
     }
     this.model.variables.set(name, {
@@ -156,26 +156,26 @@ class ModelBuilder {
   private resource(type: string, name: string, body: Record<string, unknown>, location: SourceLocation, attributeLines: Record<string, number>): void {
     const address = `${type}.${name}`;
     if (this.model.resources.some((resource) => resource.type === type && resource.name === name)) {
-      this.diagnostics.push(error(`Duplicate resource ${address}`, { ...location, address, detail: "A resource address may be declared once across all files." }));
+      this.diagnostics.push(error("CONFIG_DUPLICATE", `Duplicate resource ${address}`, { ...location, address, detail: "A resource address may be declared once across all files." }));
       return;
     }
     const attributes: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(body)) {
       if (RESOURCE_META.has(key)) continue;
       if (key === "provisioner" || key === "connection") {
-        this.diagnostics.push(error(`Unsupported block "${key}" in ${address}`, { ...location, line: attributeLines[key] ?? location.line, address, detail: "Provisioners run programs on machines; the engine manages Prefect objects only." }));
+        this.diagnostics.push(error("CONFIG_UNSUPPORTED", `Unsupported block "${key}" in ${address}`, { ...location, line: attributeLines[key] ?? location.line, address, detail: "Provisioners run programs on machines; the engine manages Prefect objects only." }));
         continue;
       }
       attributes[key] = value;
     }
     const provider = bare(body.provider);
     if (provider !== undefined && provider !== "prefect") {
-      this.diagnostics.push(error(`Unsupported provider reference in ${address}`, { ...location, address, attribute: "provider", expression: String(body.provider), detail: "Provider aliases are not supported: remove the provider argument." }));
+      this.diagnostics.push(error("CONFIG_UNSUPPORTED", `Unsupported provider reference in ${address}`, { ...location, address, attribute: "provider", expression: String(body.provider), detail: "Provider aliases are not supported: remove the provider argument." }));
     }
     const dependsOn: string[] = [];
     if (body.depends_on !== undefined) {
       if (!Array.isArray(body.depends_on)) {
-        this.diagnostics.push(error(`depends_on must be a list in ${address}`, { ...location, address, attribute: "depends_on", detail: "Write depends_on = [prefect_flow.name, ...]." }));
+        this.diagnostics.push(error("CONFIG_INVALID", `depends_on must be a list in ${address}`, { ...location, address, attribute: "depends_on", detail: "Write depends_on = [prefect_flow.name, ...]." }));
       } else for (const entry of body.depends_on) dependsOn.push(bare(entry) ?? String(entry));
     }
     const metadata = (body["//"] as { metadata?: { path?: string } } | undefined)?.metadata;
@@ -198,16 +198,16 @@ class ModelBuilder {
     for (const body of bodies(value)) {
       for (const [key, setting] of Object.entries(body)) {
         if (key === "prevent_destroy") {
-          if (typeof setting !== "boolean") this.diagnostics.push(error(`lifecycle.prevent_destroy must be true or false in ${address}`, { ...location, address, attribute: "lifecycle.prevent_destroy" }));
+          if (typeof setting !== "boolean") this.diagnostics.push(error("CONFIG_INVALID", `lifecycle.prevent_destroy must be true or false in ${address}`, { ...location, address, attribute: "lifecycle.prevent_destroy" }));
           else lifecycle.preventDestroy = setting;
         } else if (key === "ignore_changes") {
           const all = bare(setting);
           if (all === "all") lifecycle.ignoreChanges = "all";
           else if (Array.isArray(setting)) lifecycle.ignoreChanges = setting.map((entry) => bare(entry) ?? String(entry));
-          else this.diagnostics.push(error(`lifecycle.ignore_changes must be a list of attribute names or all in ${address}`, { ...location, address, attribute: "lifecycle.ignore_changes" }));
+          else this.diagnostics.push(error("CONFIG_INVALID", `lifecycle.ignore_changes must be a list of attribute names or all in ${address}`, { ...location, address, attribute: "lifecycle.ignore_changes" }));
         } else {
           this.diagnostics.push(
-            error(`Unsupported lifecycle argument "${key}" in ${address}`, {
+            error("CONFIG_UNSUPPORTED", `Unsupported lifecycle argument "${key}" in ${address}`, {
               ...location,
               address,
               attribute: `lifecycle.${key}`,
@@ -227,7 +227,7 @@ async function readSource(dir: string, file: string): Promise<SourceDocument> {
 }
 
 function sourceDiagnostic(caught: unknown): Diagnostic {
-  if (caught instanceof SourceError) return error(`${caught.file} ${caught.message}`, { file: caught.file, line: caught.line, detail: "Fix the syntax error; the engine reads Terraform HCL (.tf) and Terraform JSON (.tf.json)." });
+  if (caught instanceof SourceError) return error("CONFIG_SYNTAX", `${caught.file} ${caught.message}`, { file: caught.file, line: caught.line, detail: "Fix the syntax error; the engine reads Terraform HCL (.tf) and Terraform JSON (.tf.json)." });
   throw caught;
 }
 
@@ -235,12 +235,12 @@ function sourceDiagnostic(caught: unknown): Diagnostic {
 function pickStack(outdir: string, stack: string | undefined, dir: string): string {
   const stacksDir = join(outdir, "stacks");
   const stacks = existsSync(stacksDir) ? readdirSync(stacksDir).filter((name) => existsSync(join(stacksDir, name, "cdk.tf.json"))).sort() : [];
-  if (!stacks.length) throw new DiagnosticsError([error(`No synthesized stack in ${relative(dir, outdir) || outdir}`, { detail: "The CDKTF app ran but wrote no cdktf.out/stacks/<stack>/cdk.tf.json: check that it calls app.synth()." })]);
+  if (!stacks.length) throw new DiagnosticsError([error("CDKTF_APP_FAILED", `No synthesized stack in ${relative(dir, outdir) || outdir}`, { detail: "The CDKTF app ran but wrote no cdktf.out/stacks/<stack>/cdk.tf.json: check that it calls app.synth()." })]);
   if (stack) {
-    if (!stacks.includes(stack)) throw new DiagnosticsError([error(`No stack named "${stack}"`, { detail: `The app synthesized: ${stacks.join(", ")}.` })]);
+    if (!stacks.includes(stack)) throw new DiagnosticsError([error("ARGUMENT_INVALID", `No stack named "${stack}"`, { detail: `The app synthesized: ${stacks.join(", ")}.` })]);
     return join(stacksDir, stack, "cdk.tf.json");
   }
-  if (stacks.length > 1) throw new DiagnosticsError([error("The CDKTF app has several stacks", { detail: `Choose one with --stack: ${stacks.join(", ")}.` })]);
+  if (stacks.length > 1) throw new DiagnosticsError([error("ARGUMENT_INVALID", "The CDKTF app has several stacks", { detail: `Choose one with --stack: ${stacks.join(", ")}.` })]);
   return join(stacksDir, stacks[0] ?? "", "cdk.tf.json");
 }
 
@@ -266,12 +266,12 @@ export function emptyConfig(dir: string, format: ConfigFormat = "tf.json"): Conf
  */
 export async function loadConfig(dir: string, options: LoadOptions = {}): Promise<{ model: ConfigModel; diagnostics: Diagnostic[] }> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throwIfErrors([error(`${dir} is not a directory`, { detail: "Give the directory holding your *.tf, *.tf.json, cdk.tf.json or cdktf.json." })]);
+    throwIfErrors([error("CONFIG_NOT_FOUND", `${dir} is not a directory`, { detail: "Give the directory holding your *.tf, *.tf.json, cdk.tf.json or cdktf.json." })]);
   }
   let builder: ModelBuilder;
   if (existsSync(join(dir, "cdktf.json"))) {
     if (!options.runner) {
-      throwIfErrors([error("This directory is a CDKTF project but no app runner is available", { file: "cdktf.json", detail: "Synthesize it first (cdktf synth) and point the engine at cdktf.out/stacks/<stack>." })]);
+      throwIfErrors([error("CONFIG_UNSUPPORTED", "This directory is a CDKTF project but no app runner is available", { file: "cdktf.json", detail: "Synthesize it first (cdktf synth) and point the engine at cdktf.out/stacks/<stack>." })]);
     }
     const outdir = await synthesizeCdktfApp(dir, options.runner!);
     const file = pickStack(outdir, options.stack, dir);
@@ -287,7 +287,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
   } else {
     const { hcl, json } = configFiles(dir);
     if (!hcl.length && !json.length) {
-      throwIfErrors([error(`No configuration in ${dir}`, { detail: "Expected *.tf or *.tf.json files, a cdk.tf.json, a cdktf.out/stacks/<stack>/cdk.tf.json, or a CDKTF project (cdktf.json)." })]);
+      throwIfErrors([error("CONFIG_NOT_FOUND", `No configuration in ${dir}`, { detail: "Expected *.tf or *.tf.json files, a cdk.tf.json, a cdktf.out/stacks/<stack>/cdk.tf.json, or a CDKTF project (cdktf.json)." })]);
     }
     builder = new ModelBuilder(dir, hcl.length ? "hcl" : "tf.json");
     const failures: Diagnostic[] = [];
@@ -310,7 +310,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     }
   }
   const diagnostics = builder.diagnostics;
-  if (!builder.model.resources.length) diagnostics.push(warning("The configuration declares no resources", { detail: "A plan of it deletes every object the state owns; use destroy for that." }));
+  if (!builder.model.resources.length) diagnostics.push(warning("CONFIG_EMPTY", "The configuration declares no resources", { detail: "A plan of it deletes every object the state owns; use destroy for that." }));
   throwIfErrors(diagnostics);
   return { model: builder.model, diagnostics };
 }

@@ -108,7 +108,7 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
   const variables = new Map<string, { value: unknown; sensitive: boolean }>();
 
   for (const name of Object.keys(vars)) {
-    if (!model.variables.has(name)) diagnostics.push(error(`--var ${name}: no variable "${name}" is declared`, { detail: `Declare it: variable "${name}" {} (declared: ${[...model.variables.keys()].join(", ") || "none"}).` }));
+    if (!model.variables.has(name)) diagnostics.push(error("VARIABLE_INVALID", `--var ${name}: no variable "${name}" is declared`, { detail: `Declare it: variable "${name}" {} (declared: ${[...model.variables.keys()].join(", ") || "none"}).` }));
   }
   for (const [name, block] of model.variables) {
     let value: unknown;
@@ -132,7 +132,7 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
         found = true;
       }
     } catch (caught) {
-      diagnostics.push(error(`Invalid value for variable "${name}"`, { file: block.location.file, line: block.location.line, detail: (caught as Error).message }));
+      diagnostics.push(error("VARIABLE_INVALID", `Invalid value for variable "${name}"`, { file: block.location.file, line: block.location.line, detail: (caught as Error).message }));
       continue;
     }
     if (!found && options.missingAsUnknown) {
@@ -141,7 +141,7 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
     }
     if (!found) {
       diagnostics.push(
-        error(`No value for required variable "${name}"`, {
+        error("VARIABLE_MISSING", `No value for required variable "${name}"`, {
           file: block.location.file,
           line: block.location.line,
           detail: `Set it with the environment variable TF_VAR_${name}, with --var ${name}=VALUE, or in terraform.tfvars.json; or give the variable a default.`,
@@ -150,7 +150,7 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
       continue;
     }
     if (!checkType(value, block.type)) {
-      diagnostics.push(error(`Variable "${name}" must be of type ${block.type}`, { file: block.location.file, line: block.location.line, detail: block.sensitive ? "The value given has another type." : `Got ${JSON.stringify(value)}.` }));
+      diagnostics.push(error("VARIABLE_INVALID", `Variable "${name}" must be of type ${block.type}`, { file: block.location.file, line: block.location.line, detail: block.sensitive ? "The value given has another type." : `Got ${JSON.stringify(value)}.` }));
       continue;
     }
     variables.set(name, { value, sensitive: block.sensitive });
@@ -198,13 +198,13 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
     const attributeLine = (name: string) => block.attributeLines[name] ?? block.location.line;
     try {
       if (block.count !== undefined && block.forEach !== undefined) {
-        diagnostics.push(error(`${block.type}.${block.name} has both count and for_each`, { file: block.location.file, line: block.location.line, address: `${block.type}.${block.name}`, detail: "Use one of them." }));
+        diagnostics.push(error("CONFIG_INVALID", `${block.type}.${block.name} has both count and for_each`, { file: block.location.file, line: block.location.line, address: `${block.type}.${block.name}`, detail: "Use one of them." }));
         continue;
       }
       if (block.count !== undefined) {
         const count = evaluateRaw(block.count, staticScope).value;
         if (typeof count !== "number" || !Number.isInteger(count) || count < 0) {
-          diagnostics.push(error(`count must be a whole number >= 0`, { file: block.location.file, line: attributeLine("count"), address: `${block.type}.${block.name}`, attribute: "count", expression: JSON.stringify(block.count) }));
+          diagnostics.push(error("CONFIG_INVALID", `count must be a whole number >= 0`, { file: block.location.file, line: attributeLine("count"), address: `${block.type}.${block.name}`, attribute: "count", expression: JSON.stringify(block.count) }));
           continue;
         }
         for (let index = 0; index < count; index++) instances.push({ ...base, address: instanceAddress(block.type, block.name, index), key: index, count: { index } });
@@ -214,7 +214,7 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
         if (Array.isArray(forEach) && forEach.every((item) => typeof item === "string")) entries = forEach.map((item) => [item as string, item]);
         else if (forEach && typeof forEach === "object" && !Array.isArray(forEach)) entries = Object.entries(forEach);
         else {
-          diagnostics.push(error(`for_each must be a set of strings or a map`, { file: block.location.file, line: attributeLine("for_each"), address: `${block.type}.${block.name}`, attribute: "for_each", expression: JSON.stringify(block.forEach), detail: 'Write for_each = toset(["a", "b"]) or for_each = { a = ..., b = ... }.' }));
+          diagnostics.push(error("CONFIG_INVALID", `for_each must be a set of strings or a map`, { file: block.location.file, line: attributeLine("for_each"), address: `${block.type}.${block.name}`, attribute: "for_each", expression: JSON.stringify(block.forEach), detail: 'Write for_each = toset(["a", "b"]) or for_each = { a = ..., b = ... }.' }));
           continue;
         }
         for (const [key, value] of entries) instances.push({ ...base, address: instanceAddress(block.type, block.name, key), key, each: { key, value } });
@@ -244,7 +244,7 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
     for (const [attribute, raw] of Object.entries(model.provider.attributes)) {
       const key = names[attribute];
       if (!key) {
-        diagnostics.push(error(`Unsupported argument "${attribute}" in provider "prefect"`, { file: model.provider.location.file, line: model.provider.location.line, attribute, detail: `The provider takes ${Object.keys(names).join(", ")}.` }));
+        diagnostics.push(error("CONFIG_UNSUPPORTED", `Unsupported argument "${attribute}" in provider "prefect"`, { file: model.provider.location.file, line: model.provider.location.line, attribute, detail: `The provider takes ${Object.keys(names).join(", ")}.` }));
         continue;
       }
       try {
@@ -252,7 +252,7 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
         if (key === "customHeaders" && typeof value === "string") value = JSON.parse(value);
         (provider as Record<string, unknown>)[key] = value ?? undefined;
       } catch (caught) {
-        diagnostics.push(error(`Invalid provider "prefect" argument ${attribute}`, { file: model.provider.location.file, line: model.provider.location.line, attribute, detail: (caught as Error).message }));
+        diagnostics.push(error("CONNECTION_INVALID", `Invalid provider "prefect" argument ${attribute}`, { file: model.provider.location.file, line: model.provider.location.line, attribute, detail: (caught as Error).message }));
       }
     }
   }
@@ -268,7 +268,7 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
 }
 
 export function expressionDiagnostic(caught: ExpressionError, block: ResourceBlock, attribute: string, address: string): Diagnostic {
-  return error(`Unsupported or invalid expression: ${caught.message}`, {
+  return error(caught.code, `Unsupported or invalid expression: ${caught.message}`, {
     file: block.location.file,
     line: block.attributeLines[attribute.split(".")[0] ?? attribute] ?? block.location.line,
     address,
@@ -294,7 +294,7 @@ export function instanceReferences(instance: ResourceInstance, all: Map<string, 
   const addAll = (type: string, name: string, text: string, attribute: string) => {
     const targets = all.get(blockKey(type, name));
     if (!targets) {
-      problems.push(error(`Reference to undeclared resource ${type}.${name}`, { file: instance.block.location.file, line: instance.block.attributeLines[attribute] ?? instance.block.location.line, address: instance.address, attribute, expression: text, detail: "Declare the resource, or fix the name." }));
+      problems.push(error("REFERENCE_UNDECLARED", `Reference to undeclared resource ${type}.${name}`, { file: instance.block.location.file, line: instance.block.attributeLines[attribute] ?? instance.block.location.line, address: instance.address, attribute, expression: text, detail: "Declare the resource, or fix the name." }));
       return;
     }
     for (const target of targets) references.add(target.address);
@@ -320,7 +320,7 @@ export function instanceReferences(instance: ResourceInstance, all: Map<string, 
   for (const entry of instance.block.dependsOn) {
     const match = /^(prefect_[a-z_]+)\.([A-Za-z0-9_-]+)$/.exec(entry);
     if (!match) {
-      problems.push(error(`depends_on entries must be resource references`, { file: instance.block.location.file, line: instance.block.attributeLines.depends_on ?? instance.block.location.line, address: instance.address, attribute: "depends_on", expression: entry, detail: "Write depends_on = [prefect_TYPE.NAME]." }));
+      problems.push(error("CONFIG_INVALID", `depends_on entries must be resource references`, { file: instance.block.location.file, line: instance.block.attributeLines.depends_on ?? instance.block.location.line, address: instance.address, attribute: "depends_on", expression: entry, detail: "Write depends_on = [prefect_TYPE.NAME]." }));
       continue;
     }
     addAll(match[1]!, match[2]!, entry, "depends_on");

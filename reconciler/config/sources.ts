@@ -2,6 +2,7 @@
 // attribute so that problems can be pointed at: `.tf` through @cdktf/hcl2json, `.tf.json` and
 // `cdk.tf.json` as JSON.
 import { parse as parseHcl } from "@cdktf/hcl2json";
+import { EngineError } from "../errors.js";
 
 /** Lines of one block and its attributes. */
 export interface BlockLines {
@@ -17,14 +18,14 @@ export interface SourceDocument {
   lines: Map<string, BlockLines>;
 }
 
-export class SourceError extends Error {
+/** A configuration file that is not valid HCL or JSON (CONFIG_SYNTAX). */
+export class SourceError extends EngineError {
   constructor(
     readonly file: string,
     message: string,
     readonly line?: number,
   ) {
-    super(message);
-    this.name = "SourceError";
+    super("CONFIG_SYNTAX", message);
   }
 }
 

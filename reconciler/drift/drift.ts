@@ -27,7 +27,7 @@ export interface DriftReport {
 
 export function driftReport(result: PlanResult, unmanaged?: DriftReport["unmanaged"]): DriftReport {
   const { plan } = result;
-  const errors = plan.diagnostics.filter((d) => d.severity === "error" && d.code !== "blocked_by_existing");
+  const errors = plan.diagnostics.filter((d) => d.severity === "error" && d.code !== "RESOURCE_EXISTS");
   const pending = plan.changes.filter((change) => change.action !== "no-op" || change.importing);
   const report: DriftReport = {
     modified: plan.drift.filter((entry) => entry.kind === "modified"),

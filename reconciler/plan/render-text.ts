@@ -91,7 +91,7 @@ function attributeLines(change: ResourceChange, style: Style): string[] {
 
 function attributeChange(item: PlannedAttributeChange, pad: number, style: Style, action: Action): string {
   const name = item.path.join(".").padEnd(pad);
-  const forces = item.forceNew && action === "replace" ? style.red(" # forces replacement") : "";
+  const forces = item.impact === "replace" && action === "replace" ? style.red(" # forces replacement") : "";
   if (item.before === null || item.before === undefined) return `      ${style.green("+")} ${name} = ${formatValue(item.after, "        ")}${forces}`;
   if (item.after === null || item.after === undefined) return `      ${style.red("-")} ${name} = ${formatValue(item.before, "        ")} -> null${forces}`;
   return `      ${style.yellow("~")} ${name} = ${formatValue(item.before, "        ")} -> ${formatValue(item.after, "        ")}${forces}`;

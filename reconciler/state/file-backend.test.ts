@@ -182,7 +182,7 @@ describe("file backend: state", () => {
     await writeFile(statePath, text);
     const error = await createFileBackend(statePath).load().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateError);
-    expect((error as StateError).code).toBe("state_invalid");
+    expect((error as StateError).code).toBe("STATE_INVALID");
     expect((error as Error).message).toContain(`state file ${statePath}`);
     expect((error as Error).message).toMatch(message);
   });

@@ -166,7 +166,7 @@ class FileBackend implements StateBackend {
       text = await readFile(this.path, "utf8");
     } catch (error) {
       if (isErrno(error, "ENOENT")) return undefined;
-      throw new StateError(`Cannot read the ${this.source.where}: ${(error as Error).message}`, { cause: error });
+      throw new StateError(`Cannot read the ${this.source.where}: ${(error as Error).message}`, { cause: error, code: "STATE_IO" });
     }
     let value: unknown;
     try {
@@ -243,7 +243,7 @@ class FileBackend implements StateBackend {
       } catch (error) {
         // The write may have left part of a line (a full disk): look at the journal again before the next one.
         this.journalReady = false;
-        throw new StateError(`Cannot record a change in the state journal ${this.journalPath}: ${(error as Error).message}`, { cause: error });
+        throw new StateError(`Cannot record a change in the state journal ${this.journalPath}: ${(error as Error).message}`, { cause: error, code: "STATE_IO" });
       }
     });
   }
@@ -318,7 +318,7 @@ class FileBackend implements StateBackend {
       await rename(temp, this.path);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
-      throw new StateError(`Cannot write the ${this.source.where}: ${(error as Error).message}. The previous state is unchanged.`, { cause: error });
+      throw new StateError(`Cannot write the ${this.source.where}: ${(error as Error).message}. The previous state is unchanged.`, { cause: error, code: "STATE_IO" });
     }
     await syncDirectory(dir);
     // Everything the journal held is in the new snapshot. Killed before this line, the journal's
@@ -369,14 +369,14 @@ class FileBackend implements StateBackend {
       handle = await open(this.lockPath, "wx");
     } catch (error) {
       if (isErrno(error, "EEXIST")) return false;
-      throw new StateError(`Cannot create the lock file ${this.lockPath}: ${(error as Error).message}`, { cause: error });
+      throw new StateError(`Cannot create the lock file ${this.lockPath}: ${(error as Error).message}`, { cause: error, code: "STATE_IO" });
     }
     try {
       await handle.writeFile(content, "utf8");
     } catch (error) {
       await handle.close();
       await unlink(this.lockPath).catch(() => undefined);
-      throw new StateError(`Cannot write the lock file ${this.lockPath}: ${(error as Error).message}`, { cause: error });
+      throw new StateError(`Cannot write the lock file ${this.lockPath}: ${(error as Error).message}`, { cause: error, code: "STATE_IO" });
     }
     await handle.close();
     return true;

@@ -3,6 +3,7 @@
 // Sensitive values are kept only as salted hashes, so a state file can be committed or shared
 // without leaking a secret. Pending intents record creates in flight, so a run killed at any
 // point is resumed by the next one without duplicates.
+import { EngineError, type ErrorCode } from "../errors.js";
 
 export const STATE_VERSION = 1;
 
@@ -137,26 +138,25 @@ export interface StateBackend {
   lock(holder: LockHolder, options: { timeoutMs: number; onWait?: (holder: LockHolder | undefined) => void }): Promise<StateLock>;
 }
 
-export class StateLockedError extends Error {
-  readonly code = "state_locked";
+/** Another run holds the state lock (STATE_LOCKED, retryable: wait, or raise --lock-timeout). */
+export class StateLockedError extends EngineError {
   constructor(
     readonly holder: LockHolder | undefined,
     readonly where: string,
   ) {
     super(
+      "STATE_LOCKED",
       holder
         ? `state locked by ${holder.who} (pid ${holder.pid}) running "${holder.operation}" since ${holder.since} (${where}). Wait for it to finish, or raise --lock-timeout.`
         : `state locked by another run (${where}). Wait for it to finish, or raise --lock-timeout.`,
     );
-    this.name = "StateLockedError";
   }
 }
 
-export class StateError extends Error {
-  readonly code = "state_invalid";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "StateError";
+/** The state cannot be used: STATE_INVALID (unreadable, another version) unless another code is given (STATE_IO: the file system failed). */
+export class StateError extends EngineError {
+  constructor(message: string, options: { cause?: unknown; code?: ErrorCode } = {}) {
+    super(options.code ?? "STATE_INVALID", message, { cause: options.cause });
   }
 }
 

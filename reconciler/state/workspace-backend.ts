@@ -141,11 +141,12 @@ class WorkspaceBackend implements StateBackend {
     if (!NAME_RULE.test(name)) {
       throw new StateError(
         `The workspace state name "${name}" is not valid: use lowercase letters, digits and dashes (it names a block document and a variable), at most 200 characters.`,
+        { code: "ARGUMENT_INVALID" },
       );
     }
     const leaseSeconds = options.leaseSeconds ?? LEASE_SECONDS.min;
     if (!(leaseSeconds >= LEASE_SECONDS.min && leaseSeconds <= LEASE_SECONDS.max)) {
-      throw new StateError(`The lock's lease duration must be between ${LEASE_SECONDS.min} and ${LEASE_SECONDS.max} seconds (Prefect's bounds), got ${leaseSeconds}.`);
+      throw new StateError(`The lock's lease duration must be between ${LEASE_SECONDS.min} and ${LEASE_SECONDS.max} seconds (Prefect's bounds), got ${leaseSeconds}.`, { code: "ARGUMENT_INVALID" });
     }
     this.documentName = `prefect-gitops-state-${name}`;
     this.lockName = `${LOCK_NAME_PREFIX}${name}`;
@@ -207,6 +208,7 @@ class WorkspaceBackend implements StateBackend {
       throw new StateError(
         `The state lock (concurrency limit ${this.lockName}) was lost while this run held it: its lease expired and another run took it. ` +
           `The ${this.source.where} was not written, so as not to overwrite that run's state; run again to pick up where this run stopped.`,
+        { code: "STATE_LOCKED" },
       );
     }
     this.dirty = false;

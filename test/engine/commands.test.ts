@@ -120,7 +120,7 @@ describe("commands", () => {
       const result = await cli(dir, ws(), ["plan", "--json"]);
       expect(result.code, output(result)).toBe(0);
       const plan = JSON.parse(result.stdout) as { format: string; mode: string; summary: Json; changes: { address: string; action: string; changes: { path: string[]; before: unknown; after: unknown }[] }[] };
-      expect(plan.format).toBe("prefect-gitops-plan/1");
+      expect(plan.format).toBe("prefect-gitops-plan/2");
       expect(plan.mode).toBe("normal");
       expect(plan.summary).toEqual({ add: 1, change: 1, destroy: 1, import: 0 });
       const byAddress = Object.fromEntries(plan.changes.map((change) => [change.address, change]));
@@ -138,7 +138,7 @@ describe("commands", () => {
       expect(result.stdout).toContain("Saved the plan to tfplan.json");
       expect(result.stdout).toContain("prefect-gitops apply --plan tfplan.json");
       const saved = JSON.parse(readFileSync(join(dir, "tfplan.json"), "utf8")) as { format: string; changes: unknown[] };
-      expect(saved.format).toBe("prefect-gitops-plan/1");
+      expect(saved.format).toBe("prefect-gitops-plan/2");
       expect(saved.changes).toHaveLength(1);
     });
 

@@ -1,7 +1,7 @@
 // `plan --out FILE` then `apply --plan FILE`: the saved plan is applied exactly, and refused
 // (exit 1, nothing changed) when the configuration, the live objects or the state it was made
 // from changed since, or when it was made for another workspace.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mutatingRequests, workdir } from "../support/cli.js";
@@ -49,6 +49,33 @@ describe("saved plans", () => {
     expect(live).toEqual(expect.objectContaining({ id, value: "second" }));
     const plan = await cli(dir, ws(), ["plan", "--detailed-exitcode"]);
     expect(plan.code, output(plan)).toBe(0);
+  });
+
+  it("runs the steps as saved: results of earlier steps resolved as they land, secrets from the configuration at apply time", async () => {
+    const dir = workdir();
+    const name = unique("steps");
+    const secret = "tok-saved-5c1e7";
+    declare(dir, { inputs: { token: { type: "string", sensitive: true } }, variables: { a: variable(name, "first"), b: variable(`${name}-b`, "${prefect_variable.a.id}"), s: variable(`${name}-s`, "${var.token}") } });
+    const env = { TF_VAR_token: secret };
+    expect((await cli(dir, ws(), ["plan", "--out", "change.plan.json"], env)).code).toBe(0);
+    const text = readFileSync(join(dir, "change.plan.json"), "utf8");
+    expect(text).not.toContain(secret);
+    const send = (address: string) => (JSON.parse(text) as { changes: { address: string; send?: { spec: Record<string, unknown> } }[] }).changes.find((step) => step.address === address)?.send?.spec;
+    expect(send("prefect_variable.b")?.value).toEqual({ $after: "prefect_variable.a.id" });
+    expect(send("prefect_variable.s")?.value).toEqual({ $secret: "value" });
+
+    // Without the secret's value the saved plan cannot be run: refused, nothing changed.
+    dev.server.resetRequestCounts();
+    const refused = await cli(dir, ws(), ["apply", "--plan", "change.plan.json"]);
+    expect(refused.code, output(refused)).toBe(1);
+    expect(refused.stderr).toContain("token");
+    expect(mutatingRequests(dev.server.requestCounts())).toEqual({});
+
+    const applied = await cli(dir, ws(), ["apply", "--plan", "change.plan.json"], env);
+    expect(applied.code, output(applied)).toBe(0);
+    const [a] = await variablesNamed(ws(), name);
+    expect((await variablesNamed(ws(), `${name}-b`))[0]?.value).toBe(a!.id);
+    expect((await variablesNamed(ws(), `${name}-s`))[0]?.value).toBe(secret);
   });
 
   it("is refused once applied: applying it again would act on a state that moved", async () => {
