@@ -31,8 +31,11 @@ export async function runPlugin(io: PluginIo, createProvider: CreateProvider): P
   // The key pair is the slowest step of start-up: make it while the server's modules load.
   const certificate = clientCertPem ? import("./certificate.js").then((m) => m.makePluginCertificate()) : undefined;
   try {
-    const [{ startPluginServer }, { providerHandlers }] = await Promise.all([import("./server.js"), import("./provider-service.js")]);
-    const provider = await createProvider({ env: io.env, log: log("debug") });
+    const [{ startPluginServer }, { providerHandlers }, provider] = await Promise.all([
+      import("./server.js"),
+      import("./provider-service.js"),
+      createProvider({ env: io.env, log: log("debug") }),
+    ]);
     const server = await startPluginServer({
       handlers: providerHandlers(provider, log("debug")),
       tls: certificate && clientCertPem ? { certificate: await certificate, clientCertPem } : undefined,
