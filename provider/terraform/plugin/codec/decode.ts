@@ -4,6 +4,7 @@
 import { ExtData } from "@msgpack/msgpack";
 import { UNKNOWN, type TfValue } from "../contract.js";
 import { CodecError, parseCtyType, type CtyType } from "./cty-type.js";
+import { rememberType } from "./infer-type.js";
 
 export type WireFormat = "msgpack" | "json";
 type Path = (string | number)[];
@@ -41,7 +42,7 @@ export function decodeWire(raw: unknown, type: CtyType, format: WireFormat, path
   if (raw === null || raw === undefined) return null;
   if (type === "dynamic") {
     const [concrete, inner] = dynamicParts(raw, format, path);
-    return decodeWire(inner, concrete, format, path);
+    return rememberType(decodeWire(inner, concrete, format, path), concrete);
   }
   switch (type) {
     case "string":

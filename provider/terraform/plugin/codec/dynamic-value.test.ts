@@ -69,6 +69,15 @@ describe("the value codec", () => {
     expect(hex(encodeDynamicValue(1e20, "number").msgpack)).toBe("cb" + "4415af1d78b58c40");
   });
 
+  test("gives a dynamic list or map back with the type it came with, and infers one for new values", () => {
+    const fromTerraform = encodeDynamicValue({ v: ["a", "b"] } as TfValue, { object: { v: "dynamic" } });
+    // As a list(string) variable arrives: ["list","string"], not the tuple a literal would be.
+    const listOfStrings = encode({ v: [new TextEncoder().encode('["list","string"]'), ["a", "b"]] });
+    const decoded = decodeDynamicValue({ msgpack: listOfStrings }, { object: { v: "dynamic" } }) as { v: TfValue };
+    expect(hex(encodeDynamicValue({ v: decoded.v }, { object: { v: "dynamic" } }).msgpack)).toBe(hex(listOfStrings));
+    expect(hex(fromTerraform.msgpack)).toContain(str('["tuple",["string","string"]]'));
+  });
+
   test("reads a dynamic value whose type is a str rather than bin", () => {
     const wire = encode(['["list","string"]', ["a"]]);
     expect(decodeDynamicValue({ msgpack: wire }, "dynamic")).toEqual(["a"]);
