@@ -69,4 +69,20 @@ describe.skipIf(!terraform)("terraform with terraform-provider-prefect", { timeo
     const validate = await runTerraform(mirror, dir, ["validate", "-no-color"]);
     expect(validate.status, validate.stdout + validate.stderr).toBe(0);
   });
+
+  test("with TF_LOG=trace, no sensitive value reaches Terraform's log", async () => {
+    const secret = "pnu_never-in-a-log-4e1f";
+    const dir = configDir(
+      "secrets",
+      `provider "prefect" {\n  api_key = "${secret}"\n}\nresource "prefect_block" "b" {\n  name      = "s"\n  type_slug = "secret"\n  data      = jsonencode({ value = "${secret}" })\n}\n`,
+    );
+    const logPath = join(dir, "trace.log");
+    const result = await runTerraform(sandbox, dir, ["validate", "-no-color"], { TF_LOG: "trace", TF_LOG_PATH: logPath });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const log = readFileSync(logPath, "utf8");
+    // The plugin did run and log: the calls that carried the secret are in the log, the secret is not.
+    expect(log).toContain("ValidateResourceConfig prefect_block");
+    expect(log).not.toContain(secret);
+    expect(result.stdout + result.stderr).not.toContain(secret);
+  });
 });
