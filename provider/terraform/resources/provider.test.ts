@@ -136,6 +136,18 @@ describe("the resource provider against the devserver", () => {
     expect(await tf.refresh("prefect_work_queue", state)).not.toBeNull();
   });
 
+  it("refuses to take over an existing pool of the declared name, saying how to import it", async () => {
+    const name = named("taken");
+    const { state } = await tf.apply("prefect_work_pool", { name, type: "process" }, null);
+    const { tfConfig } = await import("./terraform-driver.testing.js");
+    const config = tfConfig("prefect_work_pool", { name, type: "process" });
+    const plan = await provider.planResource("prefect_work_pool", { prior: null, proposed: config, config });
+    const applied = await provider.applyResource("prefect_work_pool", { prior: null, planned: plan.planned, config });
+    expect(applied.state).toBeNull();
+    expect(applied.diagnostics.map((d) => d.detail).join()).toContain(`terraform import <address> ${name}`);
+    await tf.destroy("prefect_work_pool", state);
+  });
+
   it("shows an out-of-band change in the next plan, and plans an object deleted out of band for creation", async () => {
     const declaration = { name: named("oob"), value: 1 };
     const { state } = await tf.apply("prefect_variable", declaration, null);

@@ -34,6 +34,9 @@ const NOT_CONFIGURED: TfDiagnostic = { severity: "error", summary: "The prefect 
 
 const unknownType = (typeName: string): TfDiagnostic => ({ severity: "error", summary: `Unknown resource type ${typeName}`, detail: `This provider implements ${KIND_SCHEMAS.map((kind) => kind.type).join(", ")}.` });
 
+/** Kinds Prefect upserts by name (POST /flows/, POST /deployments/): an existing one is the declared one. */
+const UPSERTED = new Set(["prefect_flow", "prefect_deployment"]);
+
 const importHint = (kind: Kind, spec: Spec): string | undefined => {
   if (kind.type === "prefect_work_pool") return `terraform import <address> ${String(spec.name)}`;
   if (kind.type === "prefect_work_queue") return `terraform import <address> ${String(spec.work_pool_name)},${String(spec.name)}`;
@@ -70,7 +73,20 @@ export function createResourceProvider(options: ResourceProviderOptions): Resour
     const parsed = parseSpec(kind, declarationOf(kind, request.config ?? {}));
     if (!parsed.ok) return { state: null, diagnostics: parsed.issues.map((issue) => issueDiagnostic(kind, issue)) };
     try {
-      const live = await writes.run(kind.serialization?.(parsed.spec), () => kind.create(context(), parsed.spec));
+      const ctx = context();
+      // Someone else's object of the declared name is not taken over (the engine's ownership rule,
+      // and the official provider's 409): it is imported. Prefect itself upserts flows and
+      // deployments by name, and a pool's default queue is adopted (Kind.adoptImplicitly).
+      if (!UPSERTED.has(kind.type) && !kind.adoptImplicitly?.(parsed.spec)) {
+        const existing = await kind.find(ctx, parsed.spec);
+        if (existing !== undefined) {
+          return {
+            state: null,
+            diagnostics: [{ severity: "error", summary: `The ${kind.title} already exists`, detail: `${kind.label(parsed.spec)} exists already (id ${kind.idOf(existing)}). To manage it here, import it: ${importHint(kind, parsed.spec) ?? ""}` }],
+          };
+        }
+      }
+      const live = await writes.run(kind.serialization?.(parsed.spec), () => kind.create(ctx, parsed.spec));
       options.log(`created ${kind.type} ${kind.idOf(live)}`);
       return { state: stateOf(kind, kind.toSpec(live), request.planned), diagnostics: [] };
     } catch (error) {
