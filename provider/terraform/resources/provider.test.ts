@@ -151,16 +151,23 @@ describe("the resource provider against the devserver", () => {
   it("shows an out-of-band change in the next plan, and plans an object deleted out of band for creation", async () => {
     const declaration = { name: named("oob"), value: 1 };
     const { state } = await tf.apply("prefect_variable", declaration, null);
-
+    // Each Terraform command starts the provider anew: so do the plans after each change.
+    const nextCommand = async (): Promise<TerraformDriver> => {
+      const fresh = createResourceProvider({ env: { PREFECT_API_URL: dev.server.url }, log: () => {} });
+      await fresh.configure({});
+      return new TerraformDriver(fresh);
+    };
     const response = await fetch(`${dev.server.url}/variables/${String(state.id)}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ value: 2 }) });
     expect(response.status).toBe(204);
-    const refreshed = await tf.refresh("prefect_variable", state);
+    const second = await nextCommand();
+    const refreshed = await second.refresh("prefect_variable", state);
     expect(refreshed?.value).toBe(2);
-    const plan = await tf.plan("prefect_variable", declaration, refreshed);
+    const plan = await second.plan("prefect_variable", declaration, refreshed);
     expect(plan.planned?.value).toBe(1);
     await fetch(`${dev.server.url}/variables/${String(state.id)}`, { method: "DELETE" });
+    const third = await nextCommand();
     const started = Date.now();
-    expect(await tf.refresh("prefect_variable", state)).toBeNull();
+    expect(await third.refresh("prefect_variable", state)).toBeNull();
     expect(Date.now() - started).toBeLessThan(1000);
   });
 

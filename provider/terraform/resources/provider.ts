@@ -16,6 +16,7 @@ import { dataSourceSchemas, readDataSource, validateDataSource } from "./data-so
 import { errorDiagnostics, issueDiagnostic } from "./diagnostics.js";
 import { formatOf, parseImportId } from "./import-ids.js";
 import { planChange, specOfState } from "./plan.js";
+import { sharedMemo } from "./context.js";
 import { BatchedReads } from "./reads.js";
 import { upgradeState } from "./upgrade.js";
 import { declarationOf, emptyState, isImportStub, isUnknownTf, stateOf } from "./values.js";
@@ -34,7 +35,11 @@ const NOT_CONFIGURED: TfDiagnostic = { severity: "error", summary: "The prefect 
 
 const unknownType = (typeName: string): TfDiagnostic => ({ severity: "error", summary: `Unknown resource type ${typeName}`, detail: `This provider implements ${KIND_SCHEMAS.map((kind) => kind.type).join(", ")}.` });
 
-/** Kinds Prefect upserts by name (POST /flows/, POST /deployments/): an existing one is the declared one. */
+/**
+ * Kinds Prefect upserts by name, so an existing one is the declared one: flows (a name that exists
+ * answers 200 with that flow: client-suite #2688) and deployments (keyed by flow and name:
+ * scenarios.jsonl "dep upsert d4 (same body)").
+ */
 const UPSERTED = new Set(["prefect_flow", "prefect_deployment"]);
 
 const importHint = (kind: Kind, spec: Spec): string | undefined => {
@@ -47,9 +52,11 @@ const importHint = (kind: Kind, spec: Spec): string | undefined => {
 /** The provider's resource side, for the plugin server. */
 export function createResourceProvider(options: ResourceProviderOptions): ResourceProvider {
   let client: PrefectClient | undefined;
+  let shared: KindContext | undefined;
   const context = (): KindContext => {
     if (!client) throw new Error(NOT_CONFIGURED.summary);
-    return createKindContext(client);
+    shared ??= createKindContext(client);
+    return sharedMemo(createKindContext(client), shared);
   };
   const reads = new BatchedReads(context, options.log, options.readWindowMs);
   const writes = new WriteQueues();
@@ -134,6 +141,7 @@ export function createResourceProvider(options: ResourceProviderOptions): Resour
       if (!result.ok) return result.diagnostics;
       await client?.close();
       client = new PrefectClient(result.settings);
+      shared = undefined;
       options.log(`configured: ${describeSettings(result.settings)}`);
       return result.diagnostics;
     },
@@ -157,6 +165,7 @@ export function createResourceProvider(options: ResourceProviderOptions): Resour
     async applyResource(typeName, request) {
       return withKind<Promise<StateResponse>>(typeName, async (d) => ({ state: null, diagnostics: [d] }), async (kind) => {
         if (!client) return { state: request.prior, diagnostics: [NOT_CONFIGURED] };
+        reads.invalidate();
         if (request.planned === null) return request.prior ? destroy(kind, request.prior) : { state: null, diagnostics: [] };
         if (request.prior === null) return create(kind, request);
         return update(kind, request, request.prior);

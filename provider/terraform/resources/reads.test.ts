@@ -45,6 +45,32 @@ describe("reads batched by kind", () => {
     await provider.stop();
   }, 60_000);
 
+  it("reads on from one listing once the batches cost what listing the kind costs: 300 blocks, as Terraform refreshes them, in at most 10 requests", async () => {
+    const provider = createResourceProvider({ env: { PREFECT_API_URL: dev.server.url }, log: () => {} });
+    await provider.configure(tfConfig("prefect_variable", {}));
+    const states: TfObject[] = [];
+    for (let start = 0; start < 300; start += 30) {
+      const batch = await Promise.all(
+        Array.from({ length: 30 }, async (_, j) => {
+          const config = tfConfig("prefect_block", { name: `b${start + j}`, type_slug: "secret", data: { value: `s${start + j}` } });
+          const plan = await provider.planResource("prefect_block", { prior: null, proposed: config, config });
+          return (await provider.applyResource("prefect_block", { prior: null, planned: plan.planned, config })).state!;
+        }),
+      );
+      states.push(...batch);
+    }
+    await provider.stop();
+    // A new process, as each Terraform command starts the provider anew.
+    const refresher = createResourceProvider({ env: { PREFECT_API_URL: dev.server.url }, log: () => {} });
+    await refresher.configure(tfConfig("prefect_variable", {}));
+    const before = dev.server.totalRequests();
+    const refreshed = await refreshAll(refresher, "prefect_block", states);
+    const requests = dev.server.totalRequests() - before;
+    expect(refreshed.map((state) => state?.data)).toEqual(states.map((state) => state.data));
+    expect(requests).toBeLessThanOrEqual(10);
+    await refresher.stop();
+  }, 120_000);
+
   it("answers a read of an object that is gone with no state, next to reads that find theirs", async () => {
     const provider = createResourceProvider({ env: { PREFECT_API_URL: dev.server.url }, log: () => {} });
     await provider.configure(tfConfig("prefect_variable", {}));
