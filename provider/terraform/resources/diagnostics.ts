@@ -2,6 +2,7 @@
 // none carries a secret (the client's errors never hold request or response bodies; messages
 // about a sensitive attribute drop the value they would quote).
 import { sensitiveAnywhere } from "../../kinds/attributes.js";
+import { BlockDataError, UnknownBlockTypeError } from "../../kinds/block/errors.js";
 import { attributeFactsOf, type KindSchema, type SpecIssue } from "../../kinds/kind.js";
 import { ConfigurationError, ConflictError, PrefectApiError, PrefectError, ValidationError } from "../../client/errors.js";
 import type { TfDiagnostic, TfPath } from "../plugin/contract.js";
@@ -37,6 +38,9 @@ export function errorDiagnostics(kind: KindSchema, doing: string, error: unknown
       attribute: attributeOfLocation(kind, issue.loc),
     }));
   }
+  // The kinds' own checks before a write (a block's data against its block schema): each issue on its attribute.
+  if (error instanceof BlockDataError) return error.issues.map((issue) => ({ ...issueDiagnostic(kind, issue), summary: `Could not ${doing} the ${kind.title}` }));
+  if (error instanceof UnknownBlockTypeError) return [{ severity: "error", summary: `Could not ${doing} the ${kind.title}`, detail: error.message, attribute: ["type_slug"] }];
   if (error instanceof ConflictError) {
     return [
       {

@@ -171,6 +171,17 @@ describe("the resource provider against the devserver", () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it("puts a block's data that does not fit its block schema on the data attribute", async () => {
+    const { tfConfig } = await import("./terraform-driver.testing.js");
+    const config = tfConfig("prefect_block", { name: named("misfit"), type_slug: "secret", data: { not_value: "hidden-0815" } });
+    const plan = await provider.planResource("prefect_block", { prior: null, proposed: config, config });
+    const applied = await provider.applyResource("prefect_block", { prior: null, planned: plan.planned, config });
+    expect(applied.state).toBeNull();
+    expect(applied.diagnostics.length).toBeGreaterThan(0);
+    for (const diagnostic of applied.diagnostics) expect(diagnostic.attribute?.[0]).toBe("data");
+    expect(JSON.stringify(applied.diagnostics)).not.toContain("hidden-0815");
+  });
+
   it("never puts a block's secret in a diagnostic or a log line", async () => {
     const secret = "never-show-this-4711";
     const config = { name: named("leak"), type_slug: "no-such-type", data: { value: secret } };
@@ -178,7 +189,7 @@ describe("the resource provider against the devserver", () => {
     const tfc = tfConfig("prefect_block", config);
     const plan = await provider.planResource("prefect_block", { prior: null, proposed: tfc, config: tfc });
     const applied = await provider.applyResource("prefect_block", { prior: null, planned: plan.planned, config: tfc });
-    expect(applied.diagnostics.length).toBeGreaterThan(0);
+    expect(applied.diagnostics.map((d) => d.attribute)).toEqual([["type_slug"]]);
     const bad = { ...tfc, data: "{not json " + secret };
     const diagnostics = [...provider.validateResourceConfig("prefect_block", bad), ...applied.diagnostics];
     expect(diagnostics.length).toBeGreaterThan(1);
