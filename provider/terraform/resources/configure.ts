@@ -40,10 +40,10 @@ export function optionsOf(config: TfObject): { options: ClientOptions; diagnosti
   return { options, diagnostics };
 }
 
-/** The attribute a configuration message is about. */
+/** The attribute a configuration message is about (ConfigurationError names no field: its message names the setting). */
 function attributeOf(message: string): string | undefined {
-  if (/API URL|PREFECT_API_URL|the apiUrl option/.test(message)) return "endpoint";
   if (/API key/.test(message)) return "api_key";
+  if (/API URL|PREFECT_API_URL|the apiUrl option/.test(message)) return "endpoint";
   if (/AUTH_STRING/.test(message)) return "basic_auth_key";
   if (/account id|workspace id/.test(message)) return "workspace_id";
   return undefined;
