@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useDevServer } from "../../../test/support/devserver.js";
+import { DEFAULT_ACCOUNT_ID, DEFAULT_WORKSPACE_ID } from "../../../devserver/index.js";
+import { CLOUD_API_KEY, useDevServer } from "../../../test/support/devserver.js";
 import type { ResourceProvider, TfObject } from "../plugin/contract.js";
 import { createResourceProvider } from "./provider.js";
 import { TerraformDriver } from "./terraform-driver.testing.js";
@@ -8,9 +9,10 @@ import { TerraformDriver } from "./terraform-driver.testing.js";
 const run = randomBytes(3).toString("hex");
 const named = (base: string): string => `${base}-${run}`;
 
-describe("the resource provider against the devserver", () => {
-  const dev = useDevServer();
-  let provider: ResourceProvider;
+// One devserver for the file: its open-source API and one of its Cloud workspaces.
+const dev = useDevServer();
+
+describe("the resource provider against the devserver", () => {  let provider: ResourceProvider;
   let tf: TerraformDriver;
   const logs: string[] = [];
 
@@ -194,5 +196,25 @@ describe("the resource provider against the devserver", () => {
     const diagnostics = [...provider.validateResourceConfig("prefect_block", bad), ...applied.diagnostics];
     expect(diagnostics.length).toBeGreaterThan(1);
     expect(JSON.stringify(diagnostics) + logs.join("\n")).not.toContain(secret);
+  });
+});
+
+describe("the resource provider against a Prefect Cloud workspace of the devserver", () => {
+  it("configures from endpoint, account_id, workspace_id and api_key, and runs a webhook's lifecycle with imports naming the workspace", async () => {
+    const provider = createResourceProvider({ env: {}, log: () => {} });
+    const diagnostics = await provider.configure({ endpoint: dev.server.origin, account_id: DEFAULT_ACCOUNT_ID, workspace_id: DEFAULT_WORKSPACE_ID, api_key: CLOUD_API_KEY });
+    expect(diagnostics).toEqual([]);
+    const tf = new TerraformDriver(provider);
+    const template = '{"event": "shop.order", "resource": {"prefect.resource.id": "shop.order"}}';
+    const created = await tf.apply("prefect_webhook", { name: named("hook"), template }, null);
+    let state = await tf.expectNoChanges("prefect_webhook", { name: named("hook"), template }, created.state);
+    state = (await tf.apply("prefect_webhook", { name: named("hook"), template, description: "orders", enabled: false }, state)).state;
+    state = await tf.expectNoChanges("prefect_webhook", { name: named("hook"), template, description: "orders", enabled: false }, state);
+    const imported = await tf.import("prefect_webhook", `${String(state.id)},${DEFAULT_WORKSPACE_ID}`);
+    await tf.expectNoChanges("prefect_webhook", { name: named("hook"), template, description: "orders", enabled: false }, imported);
+    const elsewhere = await provider.importResource("prefect_webhook", `${String(state.id)},9d2c1e4f-1111-4222-8333-444455556666`);
+    expect(elsewhere.diagnostics[0]?.summary).toBe("Import from another workspace");
+    await tf.destroy("prefect_webhook", imported);
+    await provider.stop();
   });
 });
