@@ -1,7 +1,6 @@
 // Data sources of the resource kinds (`data "prefect_work_pool" "x" { name = "etl" }`): the
 // resource's attributes, all computed but the ones that find the object, with the flags of the
 // official provider's data sources (v3.4.1 schema) where it has one; read by id or natural key.
-import type { z } from "zod";
 import { factsOf, type AttributeFacts } from "../../kinds/attributes.js";
 import { flowKind } from "../../kinds/flow/api.js";
 import type { Kind, KindContext, Spec } from "../../kinds/kind.js";
@@ -49,16 +48,15 @@ function computedOnly(json: AttributeJson): AttributeJson {
   return out;
 }
 
-function attributeJsonOf(facts: AttributeFacts, schema: z.ZodType): AttributeJson {
+function attributeJsonOf(facts: AttributeFacts): AttributeJson {
   const out: AttributeJson = {};
   if (typeof facts.tfType === "object" && !Array.isArray(facts.tfType)) {
-    const nested = Object.fromEntries(Object.entries(facts.nested ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, child]) => [name, computedOnly(attributeJsonOf(factsOf(child), child))]));
+    const nested = Object.fromEntries(Object.entries(facts.nested ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, child]) => [name, computedOnly(attributeJsonOf(factsOf(child)))]));
     out.nested_type = { attributes: nested, nesting_mode: facts.tfType.nested };
   } else out.type = facts.tfType;
   out.description = facts.description;
   out.description_kind = "plain";
   if (facts.sensitive) out.sensitive = true;
-  void schema;
   return out;
 }
 
@@ -68,9 +66,9 @@ const readable = (facts: AttributeFacts): boolean => !facts.writeOnly && !facts.
 export function dataSourceSchema(kind: Kind): SchemaJson {
   const shape = DATA_SOURCES[kind.type]!;
   const attributes: Record<string, AttributeJson> = {};
-  for (const [name, facts, schema] of attributesOf(kind)) {
+  for (const [name, facts] of attributesOf(kind)) {
     if (!readable(facts)) continue;
-    const json = attributeJsonOf(facts, schema);
+    const json = attributeJsonOf(facts);
     if (shape.required?.includes(name)) json.required = true;
     else if (shape.optional?.includes(name)) json.optional = true;
     else if (shape.optionalComputed.includes(name)) Object.assign(json, { optional: true, computed: true });

@@ -42,7 +42,7 @@ const unknownType = (typeName: string): TfDiagnostic => ({ severity: "error", su
  */
 const UPSERTED = new Set(["prefect_flow", "prefect_deployment"]);
 
-const importHint = (kind: Kind, spec: Spec): string | undefined => {
+const importHint = (kind: Kind, spec: Spec): string => {
   if (kind.type === "prefect_work_pool") return `terraform import <address> ${String(spec.name)}`;
   if (kind.type === "prefect_work_queue") return `terraform import <address> ${String(spec.work_pool_name)},${String(spec.name)}`;
   if (kind.type === "prefect_variable") return `terraform import <address> name/${String(spec.name)}`;
@@ -89,7 +89,7 @@ export function createResourceProvider(options: ResourceProviderOptions): Resour
         if (existing !== undefined) {
           return {
             state: null,
-            diagnostics: [{ severity: "error", summary: `The ${kind.title} already exists`, detail: `${kind.label(parsed.spec)} exists already (id ${kind.idOf(existing)}). To manage it here, import it: ${importHint(kind, parsed.spec) ?? ""}` }],
+            diagnostics: [{ severity: "error", summary: `The ${kind.title} already exists`, detail: `${kind.label(parsed.spec)} exists already (id ${kind.idOf(existing)}). To manage it here, import it: ${importHint(kind, parsed.spec)}` }],
           };
         }
       }
