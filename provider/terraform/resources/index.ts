@@ -1,0 +1,1 @@
+export { createResourceProvider, type ResourceProviderOptions } from "./provider.js";
