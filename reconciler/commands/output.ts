@@ -2,17 +2,17 @@
 // never printed, not even with --json.
 import { SENSITIVE } from "../plan/model.js";
 import { renderOutputs } from "../plan/render-text.js";
+import { EngineError } from "../errors.js";
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
 import { withEngine } from "./run.js";
 
 export async function outputCommand(ctx: CommandContext, name: string | undefined, dirArg: string | undefined, flags: { json?: boolean }): Promise<number> {
-  return withEngine(ctx, dirArg, async (engine) => {
+  return withEngine({ ...ctx, json: flags.json }, dirArg, async (engine) => {
     const state = await engine.openState();
     const outputs = await engine.outputs(state);
     const chosen = name === undefined ? outputs : outputs.filter((output) => output.name === name);
     if (name !== undefined && !chosen.length) {
-      ctx.err(ctx.style.red(`Error: no output named "${name}" (outputs: ${outputs.map((output) => output.name).join(", ") || "none"}).`));
-      return EXIT_ERROR;
+      throw new EngineError("ADDRESS_UNKNOWN", `no output named "${name}" (outputs: ${outputs.map((output) => output.name).join(", ") || "none"}).`);
     }
     if (flags.json) {
       const shown = Object.fromEntries(chosen.map((output) => [output.name, { value: output.sensitive || output.error ? null : output.value, sensitive: output.sensitive, ...(output.error ? { error: output.error } : {}) }]));

@@ -167,7 +167,7 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
       const variable = variables.get(name);
       if (!variable) {
         if (model.variables.has(name)) throw new ExpressionError(`variable "${name}" has no value`, `var.${name}`);
-        throw new ExpressionError(`there is no variable "${name}"`, `var.${name}`, `declare it: variable "${name}" {}`);
+        throw new ExpressionError(`there is no variable "${name}"`, `var.${name}`, `declare it: variable "${name}" {}`, "REFERENCE_UNDECLARED");
       }
       return variable;
     },
@@ -175,7 +175,7 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
       const cached = localCache.get(name);
       if (cached) return cached;
       const local = model.locals.get(name);
-      if (!local) throw new ExpressionError(`there is no local value "${name}"`, `local.${name}`);
+      if (!local) throw new ExpressionError(`there is no local value "${name}"`, `local.${name}`, undefined, "REFERENCE_UNDECLARED");
       if (localStack.includes(name)) throw new ExpressionError(`local values refer to each other in a cycle: ${[...localStack, name].join(" -> ")}`, `local.${name}`);
       localStack.push(name);
       try {
@@ -390,14 +390,14 @@ function makeScope(config: ResolvedConfig, instance: ResourceInstance | undefine
   const scope: EvalScope = {
     variable(name) {
       const variable = config.variables.get(name);
-      if (!variable) throw new ExpressionError(`there is no variable "${name}"`, `var.${name}`, `declare it: variable "${name}" {}`);
+      if (!variable) throw new ExpressionError(`there is no variable "${name}"`, `var.${name}`, `declare it: variable "${name}" {}`, "REFERENCE_UNDECLARED");
       return variable;
     },
     local(name) {
       const cached = locals.get(name);
       if (cached) return cached;
       const local = config.model.locals.get(name);
-      if (!local) throw new ExpressionError(`there is no local value "${name}"`, `local.${name}`);
+      if (!local) throw new ExpressionError(`there is no local value "${name}"`, `local.${name}`, undefined, "REFERENCE_UNDECLARED");
       locals.set(name, { value: { $unknown: `local.${name}` }, sensitive: false }); // cycle guard
       const evaluated = evaluateRaw(local.value, { ...scope, each: undefined, count: undefined });
       locals.set(name, evaluated);
@@ -410,7 +410,7 @@ function makeScope(config: ResolvedConfig, instance: ResourceInstance | undefine
       const target = byAddress.get(address);
       if (!target) {
         const available = (byBlock.get(`${type}.${name}`) ?? []).map((candidate) => candidate.address);
-        throw new ExpressionError(`there is no instance ${address}`, text, available.length ? `instances: ${available.join(", ")}` : undefined);
+        throw new ExpressionError(`there is no instance ${address}`, text, available.length ? `instances: ${available.join(", ")}` : undefined, "REFERENCE_UNDECLARED");
       }
       const declared = values.declared(address, attribute);
       let value: unknown;
