@@ -2,6 +2,7 @@
 // (defaults < TF_VAR_* < tfvars files < --var), count/for_each expanded, the provider block
 // evaluated, and each instance's attributes evaluated against what is known so far.
 import { error, type Diagnostic } from "../diagnostics.js";
+import { errorCode, type ErrorCode } from "../errors.js";
 import { canonicalJson, sha256 } from "../state/hash.js";
 import { evaluateRaw, isUnknown, type EvalScope, type Evaluation } from "./evaluate.js";
 import { ExpressionError, parseExpression, parseTemplateString, referencesOf, type Expr } from "./expressions.js";
@@ -440,6 +441,8 @@ export interface OutputValue {
   sensitive: boolean;
   /** The value could not be computed (it refers to something not created). */
   error?: string;
+  /** With `error`: its code (REFERENCE_UNDECLARED, EXPRESSION_INVALID...). */
+  code?: ErrorCode;
 }
 
 /**
@@ -458,7 +461,7 @@ export function evaluateOutputs(config: ResolvedConfig, values: InstanceValues, 
         const result = evaluateRaw(output.value, scope);
         return { name: output.name, value: result.value, sensitive: output.sensitive || result.sensitive || holdsProtected(result.value) };
       } catch (caught) {
-        return { name: output.name, value: undefined, sensitive: output.sensitive, error: (caught as Error).message };
+        return { name: output.name, value: undefined, sensitive: output.sensitive, error: (caught as Error).message, code: errorCode(caught) };
       }
     });
 }

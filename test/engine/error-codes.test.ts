@@ -151,6 +151,18 @@ describe("error codes in --json output", () => {
     }
   });
 
+  it("an output that cannot be computed says why with a code, and `output NAME` fails with it", async () => {
+    const dir = workdir({ "main.tf": resource(`  name = "${unique("out")}"\n  value = 1`) + 'output "id" {\n  value = prefect_variable.v.id\n}\noutput "missing" {\n  value = var.nope\n}\n' });
+    const listed = await cli(dir, ws(), ["output", "--json"]);
+    expect(listed.code, output(listed)).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ missing: { value: null, code: "REFERENCE_UNDECLARED" } });
+    const one = await cli(dir, ws(), ["output", "missing", "--json"]);
+    expect(JSON.parse(one.stdout)).toMatchObject({ value: null, code: "REFERENCE_UNDECLARED" });
+    const text = await cli(dir, ws(), ["output", "missing"]);
+    expect(text.code, output(text)).toBe(1);
+    expect(text.stderr).toContain('output "missing" is not known');
+  });
+
   it("a stale saved plan is PLAN_STALE, and nothing is applied", async () => {
     const dir = workdir();
     declare(dir, { variables: { v: variable(unique("stale"), 1) } });
