@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import type { ApplyEvent } from "../apply/apply.js";
 import { formatDiagnostic, type Diagnostic } from "../diagnostics.js";
-import { EngineError, errorJson, type ErrorCode, type ErrorJson } from "../errors.js";
+import { codeLine, EngineError, errorJson, type ErrorCode, type ErrorJson } from "../errors.js";
 import { hasChanges, hasErrors, type Action, type PlanMode, type PlanSummary } from "../plan/model.js";
 import { renderOutputs, renderPlanText } from "../plan/render-text.js";
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
@@ -143,7 +143,7 @@ export async function applyCommand(ctx: CommandContext, dirArg: string | undefin
       const { add, change, destroy, import: imported } = plan.summary;
       if (outcome.failed.length) {
         say(ctx.style.red(`\nApply failed: ${outcome.failed.length} error${outcome.failed.length === 1 ? "" : "s"}${outcome.skipped.length ? `, ${outcome.skipped.length} skipped` : ""}. What succeeded is recorded in the state; run apply again to finish.`));
-        for (const failure of outcome.failed) ctx.err(ctx.style.red(`Error: ${failure.address}: ${failure.error.message}`));
+        for (const failure of outcome.failed) ctx.err(ctx.style.red(`Error: ${failure.address}: ${failure.error.message}`) + ctx.style.dim(`\n  ${codeLine(failure.error.code, failure.error.retryable)}`));
         return done("failed", outcome.failed.map((failure) => errorJson(failure.error, { address: failure.address })));
       }
       const verb = flags.destroy ? "Destroy" : "Apply";
