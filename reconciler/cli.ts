@@ -159,6 +159,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option("--parallelism <n>", "operations at once within a wave", positiveInt, 10)
     .option("--adopt", "take over existing objects that match a declaration")
     .option("--refresh-only", "only update the state from the live objects")
+    .option("--json", "print only the outcome as JSON: status, every failure with its code")
     .action((dir: string | undefined, flags) => run(applyCommand(context(), dir, flags)));
 
   program
@@ -166,6 +167,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .description("delete every object the state owns")
     .option("--auto-approve", "do not ask for approval")
     .option("--parallelism <n>", "operations at once within a wave", positiveInt, 10)
+    .option("--json", "print only the outcome as JSON: status, every failure with its code")
     .action((dir: string | undefined, flags) => run(applyCommand(context(), dir, { ...flags, destroy: true })));
 
   program

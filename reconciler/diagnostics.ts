@@ -2,7 +2,7 @@
 // time: each names where it is (file, line, resource address, attribute), what is wrong and
 // how to fix it. Secrets never go into a diagnostic: values are only quoted for attributes
 // that are not sensitive. Every diagnostic has a code from ERROR_CODES (reconciler/errors.ts).
-import { EngineError, ERROR_CODES, type ErrorCode } from "./errors.js";
+import { codeLine, EngineError, ERROR_CODES, type ErrorCode } from "./errors.js";
 
 export type Severity = "error" | "warning";
 
@@ -53,7 +53,7 @@ export function throwIfErrors(diagnostics: Diagnostic[]): void {
   if (diagnostics.some((d) => d.severity === "error")) throw new DiagnosticsError(diagnostics);
 }
 
-/** Terraform-style text: `Error: summary` / `  on file line N, in resource "x" "y":` / attribute and detail. */
+/** Terraform-style text: `Error: summary` / `  on file line N, in resource "x" "y":` / attribute and detail / the code. */
 export function formatDiagnostic(diagnostic: Diagnostic): string {
   const lines = [`${diagnostic.severity === "error" ? "Error" : "Warning"}: ${diagnostic.summary}`];
   const place: string[] = [];
@@ -63,5 +63,6 @@ export function formatDiagnostic(diagnostic: Diagnostic): string {
   if (diagnostic.attribute) lines.push(`  ${diagnostic.attribute}${diagnostic.expression !== undefined ? ` = ${diagnostic.expression}` : ""}`);
   else if (diagnostic.expression !== undefined) lines.push(`  ${diagnostic.expression}`);
   if (diagnostic.detail) lines.push("", ...diagnostic.detail.split("\n").map((line) => `  ${line}`));
+  lines.push(`  ${codeLine(diagnostic.code)}`);
   return lines.join("\n");
 }

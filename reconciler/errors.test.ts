@@ -7,8 +7,8 @@ import { UnknownBlockTypeError } from "../provider/kinds/block/errors.js";
 import { ObjectGoneError } from "../provider/kinds/runtime.js";
 import { ExpressionError } from "./config/expressions.js";
 import { SourceError } from "./config/sources.js";
-import { DiagnosticsError, error, warning } from "./diagnostics.js";
-import { EngineError, ERROR_CODES, errorCode, errorJson, isRetryable, toEngineError, type ErrorCode } from "./errors.js";
+import { DiagnosticsError, error, formatDiagnostic, warning } from "./diagnostics.js";
+import { codeLine, EngineError, ERROR_CODES, errorCode, errorJson, isRetryable, toEngineError, type ErrorCode } from "./errors.js";
 import { StateError, StateLockedError } from "./state/model.js";
 
 const request = { method: "POST", route: "/work_pools/" };
@@ -107,6 +107,20 @@ describe("toEngineError and errorJson", () => {
   it("never puts the cause or a stack in the JSON form", () => {
     const json = errorJson(new Error("boom", { cause: new Error("secret body") }));
     expect(Object.keys(json).sort()).toEqual(["code", "message", "retryable"]);
+  });
+});
+
+describe("codes in text output", () => {
+  it.each<[ErrorCode, string]>([
+    ["STATE_LOCKED", "code: STATE_LOCKED (retryable)"],
+    ["CONFIG_SYNTAX", "code: CONFIG_SYNTAX"],
+  ])("%s reads %s", (code, text) => {
+    expect(codeLine(code)).toBe(text);
+  });
+
+  it("ends every formatted diagnostic with its code", () => {
+    const text = formatDiagnostic(warning("CONFIG_EMPTY", "The configuration declares no resources", { detail: "Add some." }));
+    expect(text.split("\n").at(-1)).toBe("  code: CONFIG_EMPTY");
   });
 });
 

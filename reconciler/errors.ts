@@ -155,6 +155,11 @@ export function toEngineError(value: unknown, place: ErrorPlace = {}): EngineErr
   return new EngineError(errorCode(value), message, { attribute, ...place, cause: value });
 }
 
+/** The code as text output shows it: `code: STATE_LOCKED (retryable)`. */
+export function codeLine(code: ErrorCode, retryable: boolean = ERROR_CODES[code].retryable): string {
+  return `code: ${code}${retryable ? " (retryable)" : ""}`;
+}
+
 /** The JSON form of a failure, for `--json` output: no stack, no cause (a cause may quote a request). */
 export interface ErrorJson {
   code: ErrorCode;

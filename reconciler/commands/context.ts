@@ -31,6 +31,8 @@ export interface CommandContext {
   cwd: string;
   runner?: AppRunner;
   options: GlobalOptions;
+  /** The command was given --json: a failure is also printed on stdout as JSON (its code, retryable, message, diagnostics). */
+  json?: boolean;
   /** Only for the quickstart: connection settings that win over the configuration. */
   connection?: EngineOptions["connection"];
 }

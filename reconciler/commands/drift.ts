@@ -22,7 +22,7 @@ function unmanagedObjects(live: LiveInventory, state: StateDocument): { type: st
 }
 
 export async function driftCommand(ctx: CommandContext, dirArg: string | undefined, flags: { json?: boolean; unmanaged?: boolean }): Promise<number> {
-  return withEngine(ctx, dirArg, async (engine) => {
+  return withEngine({ ...ctx, json: flags.json }, dirArg, async (engine) => {
     const { config } = await engine.load();
     const state = await engine.openState();
     // Read-only: no lock is taken and nothing is written.

@@ -11,13 +11,14 @@ import { configurationLayout } from "../config/load.js";
 import type { ResolvedConfig } from "../config/resolve.js";
 import { DiagnosticsError, error } from "../diagnostics.js";
 import type { Engine } from "../engine.js";
+import { EngineError } from "../errors.js";
 import { generateConfiguration, terraformDocument, type GeneratedConfiguration } from "../import/generate.js";
 import { declaredEntry, importedEntry } from "../import/state-entry.js";
 import type { StateEntry } from "../state/model.js";
 import type { StateStore } from "../state/store.js";
 import type { LiveInventory } from "../plan/plan.js";
-import { EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
-import { guarded, withLock } from "./run.js";
+import { EXIT_OK, engineFor, type CommandContext } from "./context.js";
+import { guarded, reportFailure, withLock } from "./run.js";
 
 export interface ImportAllFlags {
   /** Where to write the configuration. @default DIR/imported.tf.json */
@@ -71,21 +72,24 @@ function checkPaths(ctx: CommandContext, dir: string, flags: ImportAllFlags): { 
 
 export async function importAllCommand(ctx: CommandContext, dirArg: string | undefined, extra: string | undefined, flags: ImportAllFlags): Promise<number> {
   if (extra !== undefined) {
-    ctx.err(ctx.style.red(`Error: import --all takes one DIR at most, got "${dirArg}" and "${extra}".`));
-    ctx.err("Import everything with prefect-gitops import --all [DIR] [--out FILE], or one object with prefect-gitops import ADDRESS ID [DIR].");
-    return EXIT_ERROR;
+    return reportFailure(
+      ctx,
+      new EngineError("ARGUMENT_INVALID", `import --all takes one DIR at most, got "${dirArg}" and "${extra}".\nImport everything with prefect-gitops import --all [DIR] [--out FILE], or one object with prefect-gitops import ADDRESS ID [DIR].`),
+    );
   }
   const dir = resolve(ctx.cwd, dirArg ?? ".");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    ctx.err(ctx.style.red(`Error: ${dirArg ?? dir} is not a directory.`));
-    ctx.err(`Create it first (mkdir -p ${dirArg ?? dir}), then run import --all there.`);
-    return EXIT_ERROR;
+    return reportFailure(ctx, new EngineError("CONFIG_NOT_FOUND", `${dirArg ?? dir} is not a directory.\nCreate it first (mkdir -p ${dirArg ?? dir}), then run import --all there.`));
   }
   const layout = configurationLayout(dir);
   if (layout === "cdktf") {
-    ctx.err(ctx.style.red(`Error: ${dirArg ?? "."} holds a CDKTF project (cdktf.json, cdk.tf.json or cdktf.out), whose synthesized stack is the whole configuration.`));
-    ctx.err("Terraform JSON written beside it would not be read, so the imported objects would be deleted by the next apply. Run import --all in a directory of its own.");
-    return EXIT_ERROR;
+    return reportFailure(
+      ctx,
+      new EngineError(
+        "CONFIG_UNSUPPORTED",
+        `${dirArg ?? "."} holds a CDKTF project (cdktf.json, cdk.tf.json or cdktf.out), whose synthesized stack is the whole configuration.\nTerraform JSON written beside it would not be read, so the imported objects would be deleted by the next apply. Run import --all in a directory of its own.`,
+      ),
+    );
   }
   const engine = engineFor(ctx, dir, { allowEmpty: true });
   return guarded(ctx, engine, async () => {

@@ -3,13 +3,13 @@ import { kindFor } from "../../provider/kinds/registry.js";
 import { DiagnosticsError, error } from "../diagnostics.js";
 import { declaredEntry, taintedAttributes } from "../import/state-entry.js";
 import { safeLabel } from "../plan/mask.js";
-import { EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
-import { withEngine, withLock } from "./run.js";
+import { EngineError } from "../errors.js";
+import { EXIT_OK, type CommandContext } from "./context.js";
+import { reportFailure, withEngine, withLock } from "./run.js";
 
 export async function importCommand(ctx: CommandContext, address: string | undefined, id: string | undefined, dirArg: string | undefined): Promise<number> {
   if (!address || !id) {
-    ctx.err(ctx.style.red("Error: import needs an ADDRESS and an ID, e.g. prefect-gitops import prefect_work_pool.etl 0b1c... (or --all)."));
-    return EXIT_ERROR;
+    return reportFailure(ctx, new EngineError("ARGUMENT_INVALID", "import needs an ADDRESS and an ID, e.g. prefect-gitops import prefect_work_pool.etl 0b1c... (or --all)."));
   }
   return withEngine(ctx, dirArg, async (engine) => {
     const { config } = await engine.load();
@@ -29,18 +29,15 @@ export async function importCommand(ctx: CommandContext, address: string | undef
     return withLock(ctx, state, "import", async () => {
       const existing = state.document.resources[address];
       if (existing) {
-        ctx.err(ctx.style.red(`Error: ${address} is already managed (id ${existing.id}). Remove it first with prefect-gitops state rm ${address} to import another object.`));
-        return EXIT_ERROR;
+        throw new EngineError("IDENTITY_CONFLICT", `${address} is already managed (id ${existing.id}). Remove it first with prefect-gitops state rm ${address} to import another object.`, { address });
       }
       const owner = Object.values(state.document.resources).find((entry) => entry.type === type && entry.id === id);
       if (owner) {
-        ctx.err(ctx.style.red(`Error: ${type} ${id} is already managed as ${owner.address}.`));
-        return EXIT_ERROR;
+        throw new EngineError("IDENTITY_CONFLICT", `${type} ${id} is already managed as ${owner.address}.`, { address });
       }
       const live = await kind.read(kindContext, id);
       if (live === undefined) {
-        ctx.err(ctx.style.red(`Error: there is no ${kind.title} with id ${id} in ${(await engine.settings()).baseUrl}.`));
-        return EXIT_ERROR;
+        throw new EngineError("PREFECT_NOT_FOUND", `there is no ${kind.title} with id ${id} in ${(await engine.settings()).baseUrl}.`, { address });
       }
       await state.begin();
       await state.put(declaredEntry(config, instance, kind, live, state.salt));

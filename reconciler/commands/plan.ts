@@ -1,9 +1,9 @@
 // plan, apply and destroy.
 import { resolve } from "node:path";
 import type { ApplyEvent } from "../apply/apply.js";
-import { formatDiagnostic } from "../diagnostics.js";
-import { EngineError } from "../errors.js";
-import { hasChanges, hasErrors, type Action, type PlanMode } from "../plan/model.js";
+import { formatDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { codeLine, EngineError, errorJson, type ErrorCode, type ErrorJson } from "../errors.js";
+import { hasChanges, hasErrors, type Action, type PlanMode, type PlanSummary } from "../plan/model.js";
 import { renderOutputs, renderPlanText } from "../plan/render-text.js";
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, engineFor, type CommandContext } from "./context.js";
 import { guarded, readSavedPlan, staleness, withEngine, withLock, writeSavedPlan } from "./run.js";
@@ -18,7 +18,7 @@ export interface PlanFlags {
 }
 
 export async function planCommand(ctx: CommandContext, dirArg: string | undefined, flags: PlanFlags): Promise<number> {
-  return withEngine(ctx, dirArg, async (engine) => {
+  return withEngine({ ...ctx, json: flags.json }, dirArg, async (engine) => {
     const { warnings } = await engine.load();
     const state = await engine.openState();
     const mode: PlanMode = flags.destroy ? "destroy" : flags.refreshOnly ? "refresh-only" : "normal";
@@ -37,6 +37,8 @@ export async function planCommand(ctx: CommandContext, dirArg: string | undefine
 }
 
 export interface ApplyFlags {
+  /** Print only a JSON outcome on stdout (progress stays on stderr). */
+  json?: boolean;
   autoApprove?: boolean;
   plan?: string;
   parallelism?: number;
@@ -54,8 +56,18 @@ const VERB: Record<Action, [string, string]> = {
   "no-op": ["Importing...", "Import complete"],
 };
 
-function progress(ctx: CommandContext) {
+/** `apply --json`: what happened, every failure with its code, every skipped object with why. */
+export interface ApplyJson {
+  status: "applied" | "no-changes" | "invalid" | "failed";
+  summary: PlanSummary;
+  diagnostics: Diagnostic[];
+  failed: ErrorJson[];
+  skipped: { address: string; code: ErrorCode; because: string }[];
+}
+
+function progress(ctx: CommandContext, skipped: ApplyJson["skipped"]) {
   return (event: ApplyEvent): void => {
+    if (event.type === "skipped") skipped.push({ address: event.address, code: event.code, because: event.because });
     const [starting, finished] = VERB[event.action];
     switch (event.type) {
       case "start":
@@ -79,12 +91,20 @@ export async function applyCommand(ctx: CommandContext, dirArg: string | undefin
   const saved = flags.plan ? await readSavedPlan(resolve(ctx.cwd, flags.plan)).catch((caught: unknown) => caught as Error) : undefined;
   const dir = resolve(ctx.cwd, dirArg ?? (saved && !(saved instanceof Error) ? saved.dir : "."));
   const engine = engineFor(ctx, dir);
-  return guarded(ctx, engine, async () => {
+  const json = { ...ctx, json: flags.json };
+  // With --json, stdout carries only the JSON outcome.
+  const say = flags.json ? () => {} : (text: string) => ctx.out(text);
+  return guarded(json, engine, async () => {
     if (saved instanceof Error) throw saved;
     const { warnings } = await engine.load();
     const state = await engine.openState();
     const operation = flags.destroy ? "destroy" : "apply";
     return withLock(ctx, state, operation, async () => {
+      const skipped: ApplyJson["skipped"] = [];
+      const done = (status: ApplyJson["status"], failed: ErrorJson[] = []): number => {
+        if (flags.json) ctx.out(JSON.stringify({ status, summary: plan.summary, diagnostics: plan.diagnostics, failed, skipped } satisfies ApplyJson, null, 2));
+        return status === "applied" || status === "no-changes" ? EXIT_OK : EXIT_ERROR;
+      };
       const mode: PlanMode = saved?.mode ?? (flags.destroy ? "destroy" : flags.refreshOnly ? "refresh-only" : "normal");
       const result = await engine.plan(state, { mode, adopt: saved?.options.adopt ?? flags.adopt });
       const plan = { ...result.plan, diagnostics: [...warnings, ...result.plan.diagnostics] };
@@ -95,15 +115,15 @@ export async function applyCommand(ctx: CommandContext, dirArg: string | undefin
         }
         for (const diagnostic of plan.diagnostics.filter((d) => d.severity === "warning")) ctx.err(ctx.style.yellow(formatDiagnostic(diagnostic)));
       } else {
-        ctx.out(renderPlanText(plan, ctx.style));
+        say(renderPlanText(plan, ctx.style));
       }
       if (hasErrors(plan)) {
-        if (saved) ctx.out(renderPlanText(plan, ctx.style));
-        return EXIT_ERROR;
+        if (saved) say(renderPlanText(plan, ctx.style));
+        return done("invalid");
       }
       if (!hasChanges(plan)) {
-        if (saved) ctx.out("No changes. Your Prefect workspace matches the configuration.");
-        return EXIT_OK;
+        if (saved) say("No changes. Your Prefect workspace matches the configuration.");
+        return done("no-changes");
       }
       if (!saved && !flags.autoApprove) {
         const question = flags.destroy
@@ -120,18 +140,18 @@ export async function applyCommand(ctx: CommandContext, dirArg: string | undefin
         }
       }
       // A saved plan is run as saved: the planning just made only resolves its secrets and references.
-      const outcome = await engine.apply(result, state, { plan: saved, parallelism: flags.parallelism, onEvent: progress(ctx) });
+      const outcome = await engine.apply(result, state, { plan: saved, parallelism: flags.parallelism, onEvent: progress(ctx, skipped) });
       const { add, change, destroy, import: imported } = plan.summary;
       if (outcome.failed.length) {
-        ctx.out(ctx.style.red(`\nApply failed: ${outcome.failed.length} error${outcome.failed.length === 1 ? "" : "s"}${outcome.skipped.length ? `, ${outcome.skipped.length} skipped` : ""}. What succeeded is recorded in the state; run apply again to finish.`));
-        for (const failure of outcome.failed) ctx.err(ctx.style.red(`Error: ${failure.address}: ${failure.error.message}`));
-        return EXIT_ERROR;
+        say(ctx.style.red(`\nApply failed: ${outcome.failed.length} error${outcome.failed.length === 1 ? "" : "s"}${outcome.skipped.length ? `, ${outcome.skipped.length} skipped` : ""}. What succeeded is recorded in the state; run apply again to finish.`));
+        for (const failure of outcome.failed) ctx.err(ctx.style.red(`Error: ${failure.address}: ${failure.error.message}`) + ctx.style.dim(`\n  ${codeLine(failure.error.code, failure.error.retryable)}`));
+        return done("failed", outcome.failed.map((failure) => errorJson(failure.error, { address: failure.address })));
       }
       const verb = flags.destroy ? "Destroy" : "Apply";
-      ctx.out(ctx.style.bold(ctx.style.green(`\n${verb} complete! Resources: ${imported ? `${imported} imported, ` : ""}${add} added, ${change} changed, ${destroy} destroyed.`)));
-      const outputs = flags.destroy ? "" : renderOutputs(await engine.outputs(state), ctx.style);
-      if (outputs) ctx.out(`\n${outputs}`);
-      return EXIT_OK;
+      say(ctx.style.bold(ctx.style.green(`\n${verb} complete! Resources: ${imported ? `${imported} imported, ` : ""}${add} added, ${change} changed, ${destroy} destroyed.`)));
+      const outputs = flags.destroy || flags.json ? "" : renderOutputs(await engine.outputs(state), ctx.style);
+      if (outputs) say(`\n${outputs}`);
+      return done("applied");
     });
   });
 }

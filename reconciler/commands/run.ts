@@ -3,8 +3,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { PrefectError } from "../../provider/client/errors.js";
-import { DiagnosticsError, formatDiagnostic } from "../diagnostics.js";
-import { EngineError } from "../errors.js";
+import { DiagnosticsError, formatDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { codeLine, EngineError, errorCode, errorJson, isRetryable, type ErrorJson } from "../errors.js";
 import type { Engine, EngineOptions } from "../engine.js";
 import { PLAN_FORMAT, type Plan } from "../plan/model.js";
 import type { LockHolder, StateLock } from "../state/model.js";
@@ -35,16 +35,29 @@ export async function withLock<T>(ctx: CommandContext, state: StateStore, operat
   }
 }
 
-/** Print an error the way a person can act on, and answer the exit code. */
+/** A failed command's --json output: the error (code, retryable, message, address) and, for invalid input, every diagnostic. */
+export interface FailureJson {
+  error: ErrorJson;
+  diagnostics?: Diagnostic[];
+}
+
+export function failureJson(caught: unknown): FailureJson {
+  return { error: errorJson(caught), ...(caught instanceof DiagnosticsError ? { diagnostics: caught.diagnostics } : {}) };
+}
+
+/** Print an error the way a person can act on (and as JSON on stdout with --json), and answer the exit code. */
 export function reportFailure(ctx: CommandContext, caught: unknown): number {
+  if (ctx.json) ctx.out(JSON.stringify(failureJson(caught), null, 2));
   if (caught instanceof DiagnosticsError) {
     for (const diagnostic of caught.diagnostics.filter((d) => d.severity === "error")) ctx.err(ctx.style.red(formatDiagnostic(diagnostic)) + "\n");
   } else if (caught instanceof EngineError || caught instanceof PrefectError) {
     // Expected failures: their message says what to do, a stack would add nothing.
     ctx.err(ctx.style.red(`Error: ${caught.message}`));
+    ctx.err(ctx.style.dim(`  ${codeLine(errorCode(caught), isRetryable(caught))}`));
   } else {
     const error = caught instanceof Error ? caught : new Error(String(caught));
     ctx.err(ctx.style.red(`Error: ${error.message}`));
+    ctx.err(ctx.style.dim(`  ${codeLine(errorCode(caught), isRetryable(caught))}`));
     if (logs(ctx, "debug") && error.stack) ctx.err(ctx.style.dim(error.stack));
   }
   return EXIT_ERROR;

@@ -4,16 +4,19 @@
 import { SENSITIVE } from "../plan/model.js";
 import { isSensitiveHash } from "../state/hash.js";
 import { StateStore } from "../state/store.js";
-import { EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
+import { EngineError } from "../errors.js";
+import { EXIT_OK, type CommandContext } from "./context.js";
 import { withEngine, withLock } from "./run.js";
 
 export async function stateCommand(ctx: CommandContext, action: "list" | "show" | "rm", address: string | undefined, flags: { dir?: string; json?: boolean }): Promise<number> {
-  return withEngine(ctx, flags.dir, async (engine) => {
+  return withEngine({ ...ctx, json: flags.json }, flags.dir, async (engine) => {
     const backend = await engine.backend();
     const document = await backend.load();
     if (!document) {
+      if (action !== "list") throw new EngineError("ADDRESS_UNKNOWN", `No state at ${backend.describe()}, so ${address ?? "nothing"} is not in it.`);
       ctx.err(`No state at ${backend.describe()}.`);
-      return action === "list" ? EXIT_OK : EXIT_ERROR;
+      if (flags.json) ctx.out("[]");
+      return EXIT_OK;
     }
     if (action === "list") {
       const entries = Object.values(document.resources).sort((a, b) => a.address.localeCompare(b.address));
@@ -22,15 +25,9 @@ export async function stateCommand(ctx: CommandContext, action: "list" | "show" 
       for (const pending of Object.values(document.pending)) ctx.err(ctx.style.yellow(`${pending.address}: a create was interrupted at ${pending.startedAt}; the next apply resumes it`));
       return EXIT_OK;
     }
-    if (!address) {
-      ctx.err(ctx.style.red(`Error: state ${action} needs an ADDRESS (see prefect-gitops state list).`));
-      return EXIT_ERROR;
-    }
+    if (!address) throw new EngineError("ARGUMENT_INVALID", `state ${action} needs an ADDRESS (see prefect-gitops state list).`);
     const entry = document.resources[address];
-    if (!entry) {
-      ctx.err(ctx.style.red(`Error: ${address} is not in the state (${backend.describe()}).`));
-      return EXIT_ERROR;
-    }
+    if (!entry) throw new EngineError("ADDRESS_UNKNOWN", `${address} is not in the state (${backend.describe()}).`, { address });
     if (action === "show") {
       const values = Object.fromEntries(Object.entries(entry.values).map(([name, value]) => [name, isSensitiveHash(value) ? SENSITIVE : value]));
       if (flags.json) ctx.out(JSON.stringify({ ...entry, values }, null, 2));

@@ -9,7 +9,7 @@ import { EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
 import { withEngine } from "./run.js";
 
 export async function validateCommand(ctx: CommandContext, dirArg: string | undefined, flags: { json?: boolean }): Promise<number> {
-  return withEngine(ctx, dirArg, async (engine) => {
+  return withEngine({ ...ctx, json: flags.json }, dirArg, async (engine) => {
     const { config, warnings } = await engine.load();
     // The connection is not needed, but when it is configured it tells whether Cloud-only kinds fit.
     let cloud = true;

@@ -148,7 +148,7 @@ class Evaluator {
         if (arg === "true" || arg === "false") return arg === "true";
         throw new ExpressionError(`tobool() cannot convert ${JSON.stringify(arg)}`, this.text);
       default:
-        throw new ExpressionError(`the function ${name}() is not supported`, this.text);
+        throw new ExpressionError(`the function ${name}() is not supported`, this.text, undefined, "CONFIG_UNSUPPORTED");
     }
   }
 
@@ -201,12 +201,12 @@ class Evaluator {
         if (firstName === "index") return this.scope.count.index;
         throw new ExpressionError("count has only index", text);
       case "data":
-        throw new ExpressionError("data sources are not supported", text, "declare the object as a resource, or pass its id in a variable");
+        throw new ExpressionError("data sources are not supported", text, "declare the object as a resource, or pass its id in a variable", "CONFIG_UNSUPPORTED");
       case "path":
       case "terraform":
       case "self":
       case "module":
-        throw new ExpressionError(`${root}.* references are not supported`, text, "refer to resources, variables or locals");
+        throw new ExpressionError(`${root}.* references are not supported`, text, "refer to resources, variables or locals", "CONFIG_UNSUPPORTED");
       default:
         return this.resource(root, steps, text);
     }
@@ -214,13 +214,13 @@ class Evaluator {
 
   private resource(type: string, steps: TraversalStep[], text: string): unknown {
     if (!type.startsWith("prefect_")) {
-      throw new ExpressionError(`unknown reference "${type}"`, text, "references are var.NAME, local.NAME, each.*, count.index or prefect_TYPE.NAME.ATTRIBUTE");
+      throw new ExpressionError(`unknown reference "${type}"`, text, "references are var.NAME, local.NAME, each.*, count.index or prefect_TYPE.NAME.ATTRIBUTE", "REFERENCE_UNDECLARED");
     }
     const [nameStep, ...rest] = steps;
     if (!nameStep || !("attr" in nameStep)) throw new ExpressionError(`${type} needs a resource name: ${type}.NAME.ATTRIBUTE`, text);
     const name = nameStep.attr;
     const mode = this.scope.resourceMode(type, name);
-    if (!mode) throw new ExpressionError(`there is no resource ${type}.${name} in the configuration`, text);
+    if (!mode) throw new ExpressionError(`there is no resource ${type}.${name} in the configuration`, text, undefined, "REFERENCE_UNDECLARED");
     let key: string | number | undefined;
     let remaining = rest;
     if (mode !== "single") {

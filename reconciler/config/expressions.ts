@@ -97,7 +97,7 @@ class Lexer {
     }
     if (ch === '"') return { kind: "string", parts: this.quoted(), pos: start };
     if (ch === "<" && text.startsWith("<<", this.pos)) {
-      throw new ExpressionError("heredoc strings inside expressions are not supported", this.whole, "write the text as a quoted string");
+      throw new ExpressionError("heredoc strings inside expressions are not supported", this.whole, "write the text as a quoted string", "CONFIG_UNSUPPORTED");
     }
     for (const punct of PUNCT) {
       if (text.startsWith(punct, this.pos)) {
@@ -144,7 +144,7 @@ class Lexer {
         continue;
       }
       if (text.startsWith("%{", this.pos)) {
-        throw new ExpressionError("template directives (%{if}, %{for}) are not supported", this.whole, "compute the text outside the template");
+        throw new ExpressionError("template directives (%{if}, %{for}) are not supported", this.whole, "compute the text outside the template", "CONFIG_UNSUPPORTED");
       }
       if (text.startsWith("${", this.pos)) {
         if (literal) parts.push(literal);
@@ -226,10 +226,11 @@ class Parser {
         `the operator "${token.value}" is not supported`,
         this.whole,
         "the engine evaluates literals, references, jsonencode/jsondecode and string templates; compute the value in a local or a variable default",
+        "CONFIG_UNSUPPORTED",
       );
     }
     if (token.kind === "punct" && (token.value === "[" || token.value === ".") && this.tokens[this.index]?.kind === "punct") {
-      throw new ExpressionError("splat expressions ([*], .*) are not supported", this.whole);
+      throw new ExpressionError("splat expressions ([*], .*) are not supported", this.whole, undefined, "CONFIG_UNSUPPORTED");
     }
     throw new ExpressionError(`unexpected ${token.kind === "punct" ? `"${token.value}"` : token.kind}`, this.whole);
   }
@@ -272,7 +273,7 @@ class Parser {
     if (token.value === "true" || token.value === "false") return { type: "literal", value: token.value === "true" };
     if (token.value === "null") return { type: "literal", value: null };
     if (token.value === "for") {
-      throw new ExpressionError("for expressions are not supported", this.whole, "list the values literally, or use count/for_each on the resource");
+      throw new ExpressionError("for expressions are not supported", this.whole, "list the values literally, or use count/for_each on the resource", "CONFIG_UNSUPPORTED");
     }
     if (this.isPunct("(")) {
       this.take();
@@ -281,7 +282,7 @@ class Parser {
       while (!this.isPunct(")")) {
         args.push(this.expression());
         this.skipNewlines();
-        if (this.isPunct("...")) throw new ExpressionError("argument expansion (...) is not supported", this.whole);
+        if (this.isPunct("...")) throw new ExpressionError("argument expansion (...) is not supported", this.whole, undefined, "CONFIG_UNSUPPORTED");
         if (this.isPunct(",")) this.take();
         this.skipNewlines();
       }
@@ -291,6 +292,7 @@ class Parser {
           `the function ${token.value}() is not supported`,
           this.whole,
           `supported functions: ${SUPPORTED_FUNCTIONS.join(", ")}`,
+          "CONFIG_UNSUPPORTED",
         );
       }
       return { type: "call", name: token.value, args };
@@ -309,7 +311,7 @@ class Parser {
           steps.push({ index: { type: "literal", value: next.value } });
           end = next.pos + String(next.value).length;
         } else if (next.kind === "punct" && next.value === "*") {
-          throw new ExpressionError("splat expressions (.*) are not supported", this.whole);
+          throw new ExpressionError("splat expressions (.*) are not supported", this.whole, undefined, "CONFIG_UNSUPPORTED");
         } else {
           this.refuseAt(next);
         }
@@ -317,7 +319,7 @@ class Parser {
       }
       if (this.isPunct("[")) {
         this.take();
-        if (this.isPunct("*")) throw new ExpressionError("splat expressions ([*]) are not supported", this.whole);
+        if (this.isPunct("*")) throw new ExpressionError("splat expressions ([*]) are not supported", this.whole, undefined, "CONFIG_UNSUPPORTED");
         const index = this.expression();
         this.expect("]");
         const close = this.tokens[this.index - 1];
@@ -413,7 +415,7 @@ export function parseTemplateString(text: string): Expr {
       continue;
     }
     if (text.startsWith("%{", i)) {
-      throw new ExpressionError("template directives (%{if}, %{for}) are not supported", text, "compute the text outside the template");
+      throw new ExpressionError("template directives (%{if}, %{for}) are not supported", text, "compute the text outside the template", "CONFIG_UNSUPPORTED");
     }
     if (text.startsWith("${", i)) {
       if (literal) parts.push(literal);

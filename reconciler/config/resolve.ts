@@ -2,6 +2,7 @@
 // (defaults < TF_VAR_* < tfvars files < --var), count/for_each expanded, the provider block
 // evaluated, and each instance's attributes evaluated against what is known so far.
 import { error, type Diagnostic } from "../diagnostics.js";
+import { errorCode, type ErrorCode } from "../errors.js";
 import { canonicalJson, sha256 } from "../state/hash.js";
 import { evaluateRaw, isUnknown, type EvalScope, type Evaluation } from "./evaluate.js";
 import { ExpressionError, parseExpression, parseTemplateString, referencesOf, type Expr } from "./expressions.js";
@@ -167,7 +168,7 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
       const variable = variables.get(name);
       if (!variable) {
         if (model.variables.has(name)) throw new ExpressionError(`variable "${name}" has no value`, `var.${name}`);
-        throw new ExpressionError(`there is no variable "${name}"`, `var.${name}`, `declare it: variable "${name}" {}`);
+        throw new ExpressionError(`there is no variable "${name}"`, `var.${name}`, `declare it: variable "${name}" {}`, "REFERENCE_UNDECLARED");
       }
       return variable;
     },
@@ -175,7 +176,7 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
       const cached = localCache.get(name);
       if (cached) return cached;
       const local = model.locals.get(name);
-      if (!local) throw new ExpressionError(`there is no local value "${name}"`, `local.${name}`);
+      if (!local) throw new ExpressionError(`there is no local value "${name}"`, `local.${name}`, undefined, "REFERENCE_UNDECLARED");
       if (localStack.includes(name)) throw new ExpressionError(`local values refer to each other in a cycle: ${[...localStack, name].join(" -> ")}`, `local.${name}`);
       localStack.push(name);
       try {
@@ -390,14 +391,14 @@ function makeScope(config: ResolvedConfig, instance: ResourceInstance | undefine
   const scope: EvalScope = {
     variable(name) {
       const variable = config.variables.get(name);
-      if (!variable) throw new ExpressionError(`there is no variable "${name}"`, `var.${name}`, `declare it: variable "${name}" {}`);
+      if (!variable) throw new ExpressionError(`there is no variable "${name}"`, `var.${name}`, `declare it: variable "${name}" {}`, "REFERENCE_UNDECLARED");
       return variable;
     },
     local(name) {
       const cached = locals.get(name);
       if (cached) return cached;
       const local = config.model.locals.get(name);
-      if (!local) throw new ExpressionError(`there is no local value "${name}"`, `local.${name}`);
+      if (!local) throw new ExpressionError(`there is no local value "${name}"`, `local.${name}`, undefined, "REFERENCE_UNDECLARED");
       locals.set(name, { value: { $unknown: `local.${name}` }, sensitive: false }); // cycle guard
       const evaluated = evaluateRaw(local.value, { ...scope, each: undefined, count: undefined });
       locals.set(name, evaluated);
@@ -410,7 +411,7 @@ function makeScope(config: ResolvedConfig, instance: ResourceInstance | undefine
       const target = byAddress.get(address);
       if (!target) {
         const available = (byBlock.get(`${type}.${name}`) ?? []).map((candidate) => candidate.address);
-        throw new ExpressionError(`there is no instance ${address}`, text, available.length ? `instances: ${available.join(", ")}` : undefined);
+        throw new ExpressionError(`there is no instance ${address}`, text, available.length ? `instances: ${available.join(", ")}` : undefined, "REFERENCE_UNDECLARED");
       }
       const declared = values.declared(address, attribute);
       let value: unknown;
@@ -440,6 +441,8 @@ export interface OutputValue {
   sensitive: boolean;
   /** The value could not be computed (it refers to something not created). */
   error?: string;
+  /** With `error`: its code (REFERENCE_UNDECLARED, EXPRESSION_INVALID...). */
+  code?: ErrorCode;
 }
 
 /**
@@ -458,7 +461,7 @@ export function evaluateOutputs(config: ResolvedConfig, values: InstanceValues, 
         const result = evaluateRaw(output.value, scope);
         return { name: output.name, value: result.value, sensitive: output.sensitive || result.sensitive || holdsProtected(result.value) };
       } catch (caught) {
-        return { name: output.name, value: undefined, sensitive: output.sensitive, error: (caught as Error).message };
+        return { name: output.name, value: undefined, sensitive: output.sensitive, error: (caught as Error).message, code: errorCode(caught) };
       }
     });
 }
