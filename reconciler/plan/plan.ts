@@ -4,6 +4,7 @@
 import { factsOf, sensitiveAnywhere, type AttributeFacts } from "../../provider/kinds/attributes.js";
 import { diffSpec, isUnknown, valuesEqual, withRecordedValues, type AttributeChange } from "../../provider/kinds/compare.js";
 import { attributeFactsOf, suggest, type Kind, type Spec } from "../../provider/kinds/kind.js";
+import { KIND_ORDER } from "../../provider/kinds/registry.js";
 import { checkDeclaration } from "../../provider/kinds/validate.js";
 import { containsUnknown, firstUnknown } from "../config/evaluate.js";
 import { evaluateInstance, instanceReferences, type InstanceValues, type ResolvedConfig, type ResourceInstance } from "../config/resolve.js";
@@ -156,19 +157,6 @@ function driftChanges(kindFacts: KindFacts, entry: StateEntry, liveSpec: Spec, s
   }
   return changes;
 }
-
-const KIND_ORDER = [
-  "prefect_work_pool",
-  "prefect_work_queue",
-  "prefect_flow",
-  "prefect_block",
-  "prefect_variable",
-  "prefect_global_concurrency_limit",
-  "prefect_deployment",
-  "prefect_deployment_schedule",
-  "prefect_automation",
-  "prefect_webhook",
-];
 
 /** Order within a wave: the architecture's kind order, then address. */
 export function kindOrder(typeOf: (address: string) => string | undefined) {

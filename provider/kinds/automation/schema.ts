@@ -33,6 +33,7 @@ export const ACTION_LISTS = ["actions", "actions_on_trigger", "actions_on_resolv
 export const automationSchema: KindSchema<AutomationSpec> = {
   type: "prefect_automation",
   title: "automation",
+  noun: "automation",
   description:
     "A Prefect automation: a trigger (events seen or missing, a metric query, or a compound or sequence of those) and the actions it runs when it fires or resolves.",
   version: 0,

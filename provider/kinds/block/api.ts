@@ -8,6 +8,7 @@ import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBac
 import { blockCatalog, resolveBlockType, type ResolvedBlockType } from "./catalog.js";
 import { blockDataIssues } from "./data-check.js";
 import { BlockDataError } from "./errors.js";
+import { writeBlockDeclaration } from "./declaration.js";
 import { dataWithReferences } from "./references.js";
 import { blockSchema, type BlockSpec } from "./schema.js";
 
@@ -142,4 +143,7 @@ export const blockKind: Kind<BlockSpec, Block> = {
     // Secrets in clear (compared in memory, masked in plans); references as declared.
     data: dataWithReferences(live.data ?? {}, live.block_document_references ?? {}),
   }),
+
+  importName: (spec) => `${spec.type_slug}_${spec.name}`,
+  writeDeclaration: writeBlockDeclaration,
 };

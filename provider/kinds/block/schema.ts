@@ -75,6 +75,7 @@ function referenceIssues(attribute: "data" | "data_wo", document: Record<string,
 export const blockSchema: KindSchema<BlockSpec> = {
   type: "prefect_block",
   title: "block",
+  noun: "block",
   description:
     "A Prefect block document: typed configuration such as credentials, webhooks or storage, whose data follows the newest block schema of its block type (`prefect block type inspect <slug>`). Secret fields are compared without ever being shown.",
   version: 0,

@@ -211,4 +211,7 @@ export const deploymentScheduleKind: Kind<DeploymentScheduleSpec, DeploymentSche
   identityOf: (live) => (live.slug ? `${live.deployment_id.toLowerCase()}/${live.slug}` : undefined),
 
   toSpec,
+
+  // A schedule has no name: its deployment's resource name, then its slug or what it runs by.
+  importName: (spec, nameOf) => `${nameOf("prefect_deployment", spec.deployment_id) ?? "deployment"}_${spec.slug || (spec.cron !== undefined ? "cron" : spec.interval !== undefined ? "interval" : "rrule")}`,
 };

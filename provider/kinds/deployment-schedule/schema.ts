@@ -42,6 +42,7 @@ function positiveWhole(name: string, what: string) {
 export const deploymentScheduleSchema: KindSchema<DeploymentScheduleSpec> = {
   type: "prefect_deployment_schedule",
   title: "deployment schedule",
+  noun: "schedule",
   description: "A schedule of a Prefect deployment: runs at cron times, at a fixed interval or by an RFC 5545 recurrence rule, with its own parameters.",
   version: 0,
   attributes: {

@@ -11,6 +11,7 @@ import { isUnknown } from "../compare.js";
 import type { Kind, KindContext, ReadScope } from "../kind.js";
 import { deploymentScheduleSchema } from "../deployment-schedule/schema.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack, updateInPlace } from "../runtime.js";
+import { deploymentImportName, writeDeploymentDeclaration } from "./declaration.js";
 import { pullStepFromWire, pullStepToWire } from "./pull-steps.js";
 import { deploymentSchema, type DeploymentSpec } from "./schema.js";
 
@@ -282,4 +283,7 @@ export const deploymentKind: Kind<DeploymentSpec, Deployment> = {
     !isUnknown(declared.job_variables) && isEmptyObject(declared.job_variables) && !isEmptyObject(live.job_variables)
       ? [{ path: ["job_variables"], reason: EMPTY_JOB_VARIABLES_REASON }]
       : [],
+
+  importName: deploymentImportName,
+  writeDeclaration: (declared, spec, _live, writer) => writeDeploymentDeclaration(declared, spec, writer),
 };

@@ -79,6 +79,7 @@ const COLLISION_STRATEGIES = ["ENQUEUE", "CANCEL_NEW"];
 export const deploymentSchema: KindSchema<DeploymentSpec> = {
   type: "prefect_deployment",
   title: "deployment",
+  noun: "deployment",
   description:
     "A Prefect deployment: a flow made runnable by Prefect, with where its runs go (work pool and queue), how their code is fetched (pull steps), their parameters and how many may run at once.",
   version: 0,
@@ -140,6 +141,7 @@ export const deploymentSchema: KindSchema<DeploymentSpec> = {
       optional: true,
       computed: true,
       format: "uuid",
+      references: "prefect_block.id",
       compare: sameUuid,
     }),
     concurrency_limit: attr.number({

@@ -27,6 +27,7 @@ function nameProblem(name: string): string | undefined {
 export const flowSchema: KindSchema<FlowSpec> = {
   type: "prefect_flow",
   title: "flow",
+  noun: "flow",
   description:
     "A Prefect flow: the named workflow that deployments and flow runs belong to. Flows are usually registered by the code that defines them; declaring one lets deployments refer to it and sets its tags.",
   version: 0,

@@ -41,6 +41,7 @@ function wholeAtLeastZero(what: string) {
 export const globalConcurrencyLimitSchema: KindSchema<GlobalConcurrencyLimitSpec> = {
   type: "prefect_global_concurrency_limit",
   title: "global concurrency limit",
+  noun: "limit",
   description:
     "A Prefect global concurrency limit: a named number of slots that flows and tasks take while they run (`concurrency(\"name\")`), or, with a slot decay, a rate limit.",
   version: 0,

@@ -22,6 +22,7 @@ export const VARIABLE_NAME_MAX = 255;
 export const variableSchema: KindSchema<VariableSpec> = {
   type: "prefect_variable",
   title: "variable",
+  noun: "variable",
   description: "A Prefect variable: a named JSON value (string, number, boolean, list or object) flows read at run time.",
   version: 1,
   attributes: {

@@ -36,6 +36,7 @@ const cloudScope = (what: "account" | "workspace") =>
 export const webhookSchema: KindSchema<WebhookSpec> = {
   type: "prefect_webhook",
   title: "webhook",
+  noun: "webhook",
   description:
     "A Prefect Cloud webhook: a public URL (endpoint) that turns each request it receives into a Prefect event, rendered by a Jinja2 template from the request's method, headers and body.",
   version: 1,

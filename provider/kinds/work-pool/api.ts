@@ -2,6 +2,7 @@
 // updates, deletes); the id, which the engine keeps, is resolved through the filter route.
 import type { components } from "../../../contract/wire.gen.js";
 import { filterAll, filterByIdsAndNames } from "../../client/paginate.js";
+import { isObject } from "../compare.js";
 import type { Kind, KindContext } from "../kind.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { workPoolSchema, type WorkPoolSpec } from "./schema.js";
@@ -124,4 +125,10 @@ export const workPoolKind: Kind<WorkPoolSpec, WorkPool> = {
     default_queue_id: live.default_queue_id ?? undefined,
     base_job_template: live.base_job_template ?? {},
   }),
+
+  // Undeclared, the pool's template stands: an empty one says nothing.
+  writeDeclaration: (declared) => {
+    const template = declared.base_job_template;
+    if (isObject(template) && Object.keys(template).length === 0) delete declared.base_job_template;
+  },
 };

@@ -92,6 +92,7 @@ function wholeAtLeastZero(value: number): string | undefined {
 export const workPoolSchema: KindSchema<WorkPoolSpec> = {
   type: "prefect_work_pool",
   title: "work pool",
+  noun: "pool",
   description:
     "A Prefect work pool: where deployments send their flow runs, and the base job template workers of its type fill to start them. Prefect creates each pool with a `default` queue.",
   version: 0,

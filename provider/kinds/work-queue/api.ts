@@ -187,4 +187,9 @@ export const workQueueKind: Kind<WorkQueueSpec, WorkQueue> = {
     !isUnknown(declared.work_pool_name) && declared.work_pool_name !== live.work_pool_name
       ? [{ path: ["work_pool_name"], reason: `Prefect cannot move a queue to another work pool: the queue is deleted from "${live.work_pool_name}" and created in "${String(declared.work_pool_name)}"` }]
       : [],
+
+  importName: (spec) => `${spec.work_pool_name}_${spec.name}`,
+  writeDeclaration: (declared, spec, _live, writer) => {
+    declared.work_pool_name = writer.refByIdentity("prefect_work_pool", spec.work_pool_name, "name", spec.work_pool_name);
+  },
 };

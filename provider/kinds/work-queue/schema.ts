@@ -34,6 +34,7 @@ function wholeNumber(what: string, min: number) {
 export const workQueueSchema: KindSchema<WorkQueueSpec> = {
   type: "prefect_work_queue",
   title: "work queue",
+  noun: "queue",
   description:
     "A queue of a Prefect work pool: deployments send flow runs to a queue, and workers poll the pool's queues in priority order. Declaring a pool's `default` queue adopts the one Prefect created with the pool.",
   version: 0,
