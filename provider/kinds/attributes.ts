@@ -275,3 +275,18 @@ export function cloudScope(what: "account" | "workspace"): Attribute<string, fal
     compare: (declared, live) => declared === undefined || String(declared).toLowerCase() === String(live).toLowerCase(),
   });
 }
+
+/**
+ * The attributes every object Prefect keeps in a workspace has, first in each kind: its id, when
+ * it was created and updated, and the Cloud account and workspace it lives in (`scope` makes
+ * those two; webhooks read theirs back from Prefect).
+ */
+export function objectAttributes(scope: (what: "account" | "workspace") => Attribute<string, false> = cloudScope) {
+  return {
+    id: commonComputed.id(),
+    created: commonComputed.created(),
+    updated: commonComputed.updated(),
+    account_id: scope("account"),
+    workspace_id: scope("workspace"),
+  };
+}

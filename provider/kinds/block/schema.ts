@@ -2,7 +2,7 @@
 // shape is its block type's newest block schema. Its data is a JSON document that may hold
 // secrets, so the whole attribute is sensitive; `data_wo` keeps the document out of the state
 // altogether and is sent again only when `data_wo_version` changes.
-import { attr, cloudScope, commonComputed, type SpecOf } from "../attributes.js";
+import { attr, objectAttributes, type SpecOf } from "../attributes.js";
 import type { KindSchema, Spec, SpecIssue } from "../kind.js";
 import { isReference, referenceProblem, sameDocument } from "./references.js";
 
@@ -57,13 +57,9 @@ function referenceIssues(attribute: "data" | "data_wo", document: Record<string,
   return issues;
 }
 
-/** block's attributes, with every Terraform fact; the spec type is derived from them. */
+/** The block's attributes, with every Terraform fact: the spec type above is derived from them. */
 const blockAttributes = {
-  id: commonComputed.id(),
-  created: commonComputed.created(),
-  updated: commonComputed.updated(),
-  account_id: cloudScope("account"),
-  workspace_id: cloudScope("workspace"),
+  ...objectAttributes(),
   name: attr.string({
     description: "The block's name, unique within its block type: lowercase letters, digits and dashes. Changing it replaces the block.",
     required: true,

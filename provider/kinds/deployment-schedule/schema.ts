@@ -18,7 +18,7 @@ function positiveWhole(name: string, what: string) {
   return (value: number): string | undefined => (Number.isInteger(value) && value > 0 ? undefined : `is ${value}; ${name} must be a whole number of ${what}, at least 1`);
 }
 
-/** deployment-schedule's attributes, with every Terraform fact; the spec type is derived from them. */
+/** The deployment schedule's attributes, with every Terraform fact: the spec type above is derived from them. */
 const deploymentScheduleAttributes = {
   // Optional in the official schema, so that a schedule can be named by id.
   id: attr.string({ description: "The schedule's id (UUID).", optional: true, computed: true, format: "uuid", stable: true }),

@@ -1,6 +1,6 @@
 // prefect_deployment: a flow made runnable by Prefect, with where it runs (work pool and
 // queue), how its code is fetched (pull steps), its parameters and its concurrency.
-import { attr, cloudScope, commonComputed, oneOf, type SpecOf } from "../attributes.js";
+import { attr, objectAttributes, oneOf, type SpecOf } from "../attributes.js";
 import { isObject, jsonEqual } from "../compare.js";
 import type { KindSchema, Spec, SpecIssue } from "../kind.js";
 import { bannedCharactersProblem } from "../names.js";
@@ -47,13 +47,9 @@ function normalParameterSchema(value: unknown): unknown {
 
 const COLLISION_STRATEGIES = ["ENQUEUE", "CANCEL_NEW"];
 
-/** deployment's attributes, with every Terraform fact; the spec type is derived from them. */
+/** The deployment's attributes, with every Terraform fact: the spec type above is derived from them. */
 const deploymentAttributes = {
-  id: commonComputed.id(),
-  created: commonComputed.created(),
-  updated: commonComputed.updated(),
-  account_id: cloudScope("account"),
-  workspace_id: cloudScope("workspace"),
+  ...objectAttributes(),
   name: attr.string({
     description: "The deployment's name, unique among the flow's deployments.",
     required: true,

@@ -13,7 +13,7 @@ function nameProblem(name: string): string | undefined {
   return bannedCharactersProblem("flow", name);
 }
 
-/** flow's attributes, with every Terraform fact; the spec type is derived from them. */
+/** The flow's attributes, with every Terraform fact: the spec type above is derived from them. */
 const flowAttributes = {
   id: commonComputed.id(),
   // Unlike the id, the official provider does not keep `created` from the prior state.

@@ -1,5 +1,5 @@
 // prefect_global_concurrency_limit: a named pool of slots that flows and tasks take while they run.
-import { attr, cloudScope, commonComputed, type SpecOf } from "../attributes.js";
+import { attr, objectAttributes, type SpecOf } from "../attributes.js";
 import type { KindSchema, Spec } from "../kind.js";
 import { bannedCharactersProblem } from "../names.js";
 
@@ -24,13 +24,9 @@ function wholeAtLeastZero(what: string) {
     !Number.isInteger(value) ? `is ${value}; ${what} must be a whole number of slots (0 or more)` : value < 0 ? `is ${value}; ${what} must be 0 or more` : undefined;
 }
 
-/** global-concurrency-limit's attributes, with every Terraform fact; the spec type is derived from them. */
+/** The global concurrency limit's attributes, with every Terraform fact: the spec type above is derived from them. */
 const globalConcurrencyLimitAttributes = {
-  id: commonComputed.id(),
-  created: commonComputed.created(),
-  updated: commonComputed.updated(),
-  account_id: cloudScope("account"),
-  workspace_id: cloudScope("workspace"),
+  ...objectAttributes(),
   name: attr.string({
     description: "The limit's name, which code uses to take its slots: any text without / % & > <.",
     required: true,

@@ -1,5 +1,5 @@
 // prefect_variable: a named JSON value in the workspace.
-import { attr, cloudScope, commonComputed, type SpecOf } from "../attributes.js";
+import { attr, objectAttributes, type SpecOf } from "../attributes.js";
 import type { KindSchema, Spec } from "../kind.js";
 
 /** A declared (or live, through toSpec) variable (derived from its attributes). */
@@ -9,13 +9,9 @@ export type VariableSpec = SpecOf<typeof variableAttributes> & Spec;
 export const VARIABLE_NAME = /^[a-z0-9_-]+$/;
 export const VARIABLE_NAME_MAX = 255;
 
-/** variable's attributes, with every Terraform fact; the spec type is derived from them. */
+/** The variable's attributes, with every Terraform fact: the spec type above is derived from them. */
 const variableAttributes = {
-  id: commonComputed.id(),
-  created: commonComputed.created(),
-  updated: commonComputed.updated(),
-  account_id: cloudScope("account"),
-  workspace_id: cloudScope("workspace"),
+  ...objectAttributes(),
   name: attr.string({
     description: "The variable's name: lowercase letters, digits, dashes and underscores.",
     required: true,

@@ -1,6 +1,6 @@
 // prefect_webhook (Prefect Cloud): a public URL that turns each request into a Prefect event
 // through a Jinja2 template.
-import { attr, commonComputed, type SpecOf } from "../attributes.js";
+import { attr, objectAttributes, type SpecOf } from "../attributes.js";
 import type { KindSchema, Spec } from "../kind.js";
 import { webhookTemplateProblem } from "./template.js";
 
@@ -18,13 +18,9 @@ const cloudScope = (what: "account" | "workspace") =>
     format: "uuid",
   });
 
-/** webhook's attributes, with every Terraform fact; the spec type is derived from them. */
+/** The webhook's attributes, with every Terraform fact: the spec type above is derived from them. */
 const webhookAttributes = {
-  id: commonComputed.id(),
-  created: commonComputed.created(),
-  updated: commonComputed.updated(),
-  account_id: cloudScope("account"),
-  workspace_id: cloudScope("workspace"),
+  ...objectAttributes(cloudScope),
   name: attr.string({
     description: "The webhook's name.",
     required: true,

@@ -1,6 +1,6 @@
 // prefect_work_pool: where flow runs of deployments are sent, with the job template workers
 // fill to start them. Prefect gives every pool a `default` queue (see prefect_work_queue).
-import { attr, cloudScope, commonComputed, type SpecOf } from "../attributes.js";
+import { attr, objectAttributes, type SpecOf } from "../attributes.js";
 import { isObject, jsonEqual } from "../compare.js";
 import type { KindSchema, Spec } from "../kind.js";
 import { bannedCharactersProblem } from "../names.js";
@@ -73,13 +73,9 @@ function wholeAtLeastZero(value: number): string | undefined {
   return Number.isInteger(value) && value >= 0 ? undefined : `is ${value}; a concurrency limit must be a whole number of flow runs, 0 or more`;
 }
 
-/** work-pool's attributes, with every Terraform fact; the spec type is derived from them. */
+/** The work pool's attributes, with every Terraform fact: the spec type above is derived from them. */
 const workPoolAttributes = {
-  id: commonComputed.id(),
-  created: commonComputed.created(),
-  updated: commonComputed.updated(),
-  account_id: cloudScope("account"),
-  workspace_id: cloudScope("workspace"),
+  ...objectAttributes(),
   name: attr.string({
     description: 'The pool\'s name: any text without / % & > <, not starting with "prefect" (reserved). Changing it replaces the pool.',
     required: true,

@@ -16,7 +16,7 @@ function wholeNumber(what: string, min: number) {
     Number.isInteger(value) && value >= min ? undefined : `is ${value}; ${what} must be a whole number, ${min} or more`;
 }
 
-/** work-queue's attributes, with every Terraform fact; the spec type is derived from them. */
+/** The work queue's attributes, with every Terraform fact: the spec type above is derived from them. */
 const workQueueAttributes = {
   // The official provider keeps neither the id nor `created` from the prior state.
   id: attr.string({ description: "The queue's id (UUID).", computed: true, format: "uuid" }),
