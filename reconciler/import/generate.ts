@@ -2,14 +2,17 @@
 // with the attributes a declaration must state for the next plan to show no changes, references
 // instead of ids wherever the target is declared too (so the configuration moves to another
 // workspace), and secrets (block secret fields, pull step access tokens) as sensitive variables
-// whose values are kept apart. Pure: the live objects are read beforehand.
+// whose values are kept apart. What is particular to a kind (its references, secrets, resource
+// names) the kind says (Kind.writeDeclaration, Kind.importName, attributes' references facts);
+// this module names the resources, resolves references to addresses and checks each declaration.
+// Pure: the live objects are read beforehand.
 import type { z } from "zod";
 import { factsOf } from "../../provider/kinds/attributes.js";
 import { diffSpec, isObject } from "../../provider/kinds/compare.js";
 import { LITERAL_WRITER, writeReferences, type DeclarationWriter } from "../../provider/kinds/declaration.js";
 import { parseSpec, type Kind, type Spec } from "../../provider/kinds/kind.js";
-import { instanceAddress } from "../config/resolve.js";
 import { KIND_ORDER } from "../../provider/kinds/registry.js";
+import { instanceAddress } from "../config/resolve.js";
 import { isStateBackendObject } from "../state/workspace-backend.js";
 import { encodeAttribute, Expression, literalOf, worthWriting } from "./encode.js";
 import { identifierFrom, NameAllocator } from "./names.js";
