@@ -47,6 +47,40 @@ export interface AttributeFacts {
   references?: string;
 }
 
+/** A type-only brand: no attribute schema has this property at run time. */
+declare const SPEC: unique symbol;
+
+/**
+ * An attribute schema built with `attr.*`, typed for the compiler with the value a parsed
+ * declaration holds (`T`) and whether it is always there (`Present`: required, or filled by a
+ * default). Kinds derive their spec types from their attributes with `SpecOf`.
+ */
+export type Attribute<T, Present extends boolean> = z.ZodType & { readonly [SPEC]: { value: T; present: Present } };
+
+/** Whether options make an attribute always present after parsing: required, or a default filled in (not only on create). */
+export type PresentWith<O> = O extends { required: true } ? true : O extends { defaultOnCreate: true } ? false : O extends { default: infer D } ? (undefined extends D ? false : true) : false;
+
+type ValueOf<A> = A extends { readonly [SPEC]: { value: infer T } } ? T : unknown;
+type AlwaysThere<A> = A extends { readonly [SPEC]: { present: true } } ? true : false;
+
+/**
+ * The parsed declaration of a set of attributes: each attribute's value, optional unless it is
+ * always there. Attributes not built with `attr.*` count as optional `unknown`.
+ *
+ * @example type WorkPoolSpec = SpecOf<typeof workPoolAttributes>
+ */
+export type SpecOf<A> = Flat<
+  { -readonly [K in keyof A as AlwaysThere<A[K]> extends true ? K : never]: ValueOf<A[K]> } & {
+    -readonly [K in keyof A as AlwaysThere<A[K]> extends true ? never : K]?: ValueOf<A[K]>;
+  }
+>;
+
+/** One object type instead of an intersection (what editors show, and what compares equal). */
+type Flat<T> = { [K in keyof T]: T[K] };
+
+/** The facts-carrying schema typed as an Attribute (the brand exists only for the compiler). */
+const typed = <T, O>(schema: z.ZodType): Attribute<T, PresentWith<O>> => schema as Attribute<T, PresentWith<O>>;
+
 /** Where the facts live, keyed by schema instance. */
 const attributeFacts = new WeakMap<z.ZodType, AttributeFacts>();
 
@@ -162,54 +196,54 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export const sortedUnique = (values: readonly string[] | null | undefined): string[] => [...new Set(values ?? [])].sort();
 
 export const attr = {
-  string(options: AttrOptions<string>): z.ZodType {
+  string<O extends AttrOptions<string>>(options: O): Attribute<string, PresentWith<O>> {
     const base = options.format === "uuid" ? z.string().regex(UUID, { message: "must be a UUID (e.g. the id attribute of another resource)" }) : z.string();
-    return finish(base, options, { tfType: "string" });
+    return typed(finish(base, options, { tfType: "string" }));
   },
 
-  number(options: AttrOptions<number> & { integer?: boolean; min?: number; max?: number }): z.ZodType {
+  number<O extends AttrOptions<number> & { integer?: boolean; min?: number; max?: number }>(options: O): Attribute<number, PresentWith<O>> {
     let base = z.number();
     if (options.integer) base = base.int({ message: "must be a whole number" });
     if (options.min !== undefined) base = base.min(options.min, { message: `must be at least ${options.min}` });
     if (options.max !== undefined) base = base.max(options.max, { message: `must be at most ${options.max}` });
-    return finish(base, options, { tfType: "number" });
+    return typed(finish(base, options, { tfType: "number" }));
   },
 
-  bool(options: AttrOptions<boolean>): z.ZodType {
-    return finish(z.boolean(), options, { tfType: "bool" });
+  bool<O extends AttrOptions<boolean>>(options: O): Attribute<boolean, PresentWith<O>> {
+    return typed(finish(z.boolean(), options, { tfType: "bool" }));
   },
 
   /** A string attribute holding a JSON document; declared as a string or a value, kept parsed, compared as a document. */
-  json(options: AttrOptions<unknown> & { shape?: "object" | "any" }): z.ZodType {
-    return finish(jsonDocument(options.shape ?? "object", options.sensitive ?? false) as z.ZodType<unknown>, options, { tfType: "string", format: "json", compare: "json" });
+  json<O extends AttrOptions<unknown> & { shape?: "object" | "any" }>(options: O): Attribute<O extends { shape: "any" } ? unknown : Record<string, unknown>, PresentWith<O>> {
+    return typed(finish(jsonDocument(options.shape ?? "object", options.sensitive ?? false) as z.ZodType<unknown>, options, { tfType: "string", format: "json", compare: "json" }));
   },
 
   /** Terraform `dynamic`: any value (string, number, bool, list, object), compared as a JSON document. */
-  dynamic(options: AttrOptions<unknown>): z.ZodType {
-    return finish(z.unknown().refine((value) => value !== undefined, { message: "is required" }) as z.ZodType<unknown>, options, { tfType: "dynamic", compare: "json" });
+  dynamic<O extends AttrOptions<unknown>>(options: O): Attribute<unknown, PresentWith<O>> {
+    return typed(finish(z.unknown().refine((value) => value !== undefined, { message: "is required" }) as z.ZodType<unknown>, options, { tfType: "dynamic", compare: "json" }));
   },
 
   /** A set of strings (order and duplicates do not matter). */
-  stringSet(options: AttrOptions<string[]>): z.ZodType {
-    return finish(z.array(z.string()).transform(sortedUnique) as unknown as z.ZodType<string[]>, options, { tfType: ["set", "string"], compare: "set" });
+  stringSet<O extends AttrOptions<string[]>>(options: O): Attribute<string[], PresentWith<O>> {
+    return typed(finish(z.array(z.string()).transform(sortedUnique) as unknown as z.ZodType<string[]>, options, { tfType: ["set", "string"], compare: "set" }));
   },
 
-  stringList(options: AttrOptions<string[]>): z.ZodType {
-    return finish(z.array(z.string()), options, { tfType: ["list", "string"] });
+  stringList<O extends AttrOptions<string[]>>(options: O): Attribute<string[], PresentWith<O>> {
+    return typed(finish(z.array(z.string()), options, { tfType: ["list", "string"] }));
   },
 
-  stringMap(options: AttrOptions<Record<string, string>>): z.ZodType {
-    return finish(z.record(z.string(), z.string()), options, { tfType: ["map", "string"], compare: "json" });
+  stringMap<O extends AttrOptions<Record<string, string>>>(options: O): Attribute<Record<string, string>, PresentWith<O>> {
+    return typed(finish(z.record(z.string(), z.string()), options, { tfType: ["map", "string"], compare: "json" }));
   },
 
   /** One nested object (Terraform nested attribute, nesting mode `single`). */
-  object(attributes: Record<string, z.ZodType>, options: AttrOptions<Record<string, unknown>>): z.ZodType {
-    return finish(z.strictObject(attributes) as z.ZodType<Record<string, unknown>>, options, { tfType: { nested: "single" }, nested: attributes });
+  object<A extends Record<string, z.ZodType>, O extends AttrOptions<Record<string, unknown>>>(attributes: A, options: O): Attribute<SpecOf<A>, PresentWith<O>> {
+    return typed(finish(z.strictObject(attributes) as z.ZodType<Record<string, unknown>>, options, { tfType: { nested: "single" }, nested: attributes }));
   },
 
   /** A list of nested objects (nesting mode `list`). */
-  objectList(attributes: Record<string, z.ZodType>, options: AttrOptions<Record<string, unknown>[]>): z.ZodType {
-    return finish(z.array(z.strictObject(attributes)) as z.ZodType<Record<string, unknown>[]>, options, { tfType: { nested: "list" }, nested: attributes });
+  objectList<A extends Record<string, z.ZodType>, O extends AttrOptions<Record<string, unknown>[]>>(attributes: A, options: O): Attribute<SpecOf<A>[], PresentWith<O>> {
+    return typed(finish(z.array(z.strictObject(attributes)) as z.ZodType<Record<string, unknown>[]>, options, { tfType: { nested: "list" }, nested: attributes }));
   },
 };
 
@@ -232,7 +266,7 @@ export const commonComputed = {
  * the object was read from (UUIDs compare case-insensitively). The kind's live model carries
  * the ids its client reads from (runtime.ts `cloudScopeOf`).
  */
-export function cloudScope(what: "account" | "workspace"): z.ZodType {
+export function cloudScope(what: "account" | "workspace"): Attribute<string, false> {
   return attr.string({
     description: `Prefect Cloud ${what} id (defaults to the provider's).`,
     optional: true,
@@ -240,4 +274,19 @@ export function cloudScope(what: "account" | "workspace"): z.ZodType {
     format: "uuid",
     compare: (declared, live) => declared === undefined || String(declared).toLowerCase() === String(live).toLowerCase(),
   });
+}
+
+/**
+ * The attributes every object Prefect keeps in a workspace has, first in each kind: its id, when
+ * it was created and updated, and the Cloud account and workspace it lives in (`scope` makes
+ * those two; webhooks read theirs back from Prefect).
+ */
+export function objectAttributes(scope: (what: "account" | "workspace") => Attribute<string, false> = cloudScope) {
+  return {
+    id: commonComputed.id(),
+    created: commonComputed.created(),
+    updated: commonComputed.updated(),
+    account_id: scope("account"),
+    workspace_id: scope("workspace"),
+  };
 }

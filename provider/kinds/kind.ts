@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { PrefectClient } from "../client/client.js";
 import { factsOf, type AttributeFacts } from "./attributes.js";
+import type { DeclarationWriter } from "./declaration.js";
 
 /** A declared or live object in the declared shape: Terraform attribute names to values. */
 export type Spec = Record<string, unknown>;
@@ -20,6 +21,8 @@ export interface KindSchema<S extends Spec = Spec> {
   readonly type: string;
   /** Prefect's noun for the object, for messages ("work pool"). */
   readonly title: string;
+  /** One short word for the object, for identifiers made of nothing usable ("pool"; import names a resource `pool_2`). */
+  readonly noun: string;
   /** One paragraph for docs and the Terraform schema. */
   readonly description: string;
   /** The schema version (the official provider's, so states move between providers). */
@@ -107,6 +110,19 @@ export interface Kind<S extends Spec = Spec, L = unknown> extends KindSchema<S> 
    * time, lowest `order` first (a pool's queues, whose priorities Prefect renumbers on write).
    */
   serialization?(spec: S): { group: string; order: number } | undefined;
+  /**
+   * The Prefect name a resource declaring this live object is named after on import (a queue:
+   * `pool_queue`); `nameOf` gives that name for another live object, by type and id. Default:
+   * the object's `name`.
+   */
+  importName?(spec: S, nameOf: (type: string, id: string) => string | undefined): string;
+  /**
+   * Kind-specific parts of the declaration import writes for `live`: references by name, secrets
+   * as variables, attributes written in one of two ways. `declared` holds the attributes a
+   * declaration must state, from `spec`; references by id (attributes' `references` facts) are
+   * written afterwards by `writeReferences`, for the attributes still holding a plain id.
+   */
+  writeDeclaration?(declared: Record<string, unknown>, spec: S, live: L, writer: DeclarationWriter): void;
 }
 
 /** The zod object validating a declaration (unknown attributes refused). */

@@ -1,6 +1,7 @@
-// Every kind's schema (attributes and facts, no HTTP code), in apply order: what the
-// constructs, the Terraform schema export and offline validation need.
+// Every kind's schema (attributes and facts, no HTTP code), in the kind order (order.ts): what
+// the constructs, the Terraform schema export and offline validation need.
 import type { KindSchema } from "./kind.js";
+import { inKindOrder } from "./order.js";
 import { automationSchema } from "./automation/schema.js";
 import { blockSchema } from "./block/schema.js";
 import { deploymentSchema } from "./deployment/schema.js";
@@ -12,4 +13,15 @@ import { webhookSchema } from "./webhook/schema.js";
 import { workPoolSchema } from "./work-pool/schema.js";
 import { workQueueSchema } from "./work-queue/schema.js";
 
-export const KIND_SCHEMAS = [workPoolSchema, workQueueSchema, flowSchema, blockSchema, variableSchema, globalConcurrencyLimitSchema, deploymentSchema, deploymentScheduleSchema, automationSchema, webhookSchema] as unknown as readonly KindSchema[];
+export const KIND_SCHEMAS: readonly KindSchema[] = inKindOrder([
+  workPoolSchema,
+  workQueueSchema,
+  flowSchema,
+  blockSchema,
+  variableSchema,
+  globalConcurrencyLimitSchema,
+  deploymentSchema,
+  deploymentScheduleSchema,
+  automationSchema,
+  webhookSchema,
+] as unknown as readonly KindSchema[]);

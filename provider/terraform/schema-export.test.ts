@@ -78,8 +78,14 @@ function compareAttributes(path: string, ours: Record<string, AttributeJson>, th
   return found;
 }
 
-describe.skipIf(!existsSync(OFFICIAL))("the exported Terraform schema matches the official provider's", () => {
-  const official = JSON.parse(readFileSync(OFFICIAL, "utf8")).provider_schemas[PROVIDER_SOURCE];
+// The official schema and annotations live in ../shared beside the repository; without them
+// the comparison is skipped with a message (vitest runs a skipped suite's body to collect its
+// tests, so nothing may be read at collection time unless the files are there).
+const present = existsSync(OFFICIAL) && existsSync(ANNOTATIONS);
+if (!present) console.warn(`Terraform schema comparison skipped: no official provider schema at ${OFFICIAL.pathname} (the shared folder beside the repository).`);
+
+describe.skipIf(!present)("the exported Terraform schema matches the official provider's", () => {
+  const official = present ? JSON.parse(readFileSync(OFFICIAL, "utf8")).provider_schemas[PROVIDER_SOURCE] : undefined;
   const ours = providerSchemaJson(KIND_SCHEMAS).provider_schemas[PROVIDER_SOURCE]!;
   const listed = (difference: Omit<SchemaDifference, "reason">) => SCHEMA_DIFFERENCES.some((entry) => entry.path === difference.path && entry.kind === difference.kind);
 

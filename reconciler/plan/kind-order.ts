@@ -1,17 +1,6 @@
-// The order of kinds within a wave (and, reversed, of deletions): the one place the engine
-// takes it from, so that it can come from the kind registry in one line.
-const KIND_ORDER = [
-  "prefect_work_pool",
-  "prefect_work_queue",
-  "prefect_flow",
-  "prefect_block",
-  "prefect_variable",
-  "prefect_global_concurrency_limit",
-  "prefect_deployment",
-  "prefect_deployment_schedule",
-  "prefect_automation",
-  "prefect_webhook",
-];
+// The order of kinds within a wave (and, reversed, of deletions): the registry's one kind order,
+// each kind after the kinds its attributes refer to (provider/kinds/order.ts).
+import { KIND_ORDER } from "../../provider/kinds/registry.js";
 
 /** Order within a wave: the architecture's kind order, then address. */
 export function kindOrder(typeOf: (address: string) => string | undefined) {

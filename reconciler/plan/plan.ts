@@ -22,8 +22,6 @@ import { pruneSteps } from "./prune.js";
 import { recoveryStep } from "./recover.js";
 
 export type { LiveInventory };
-// Kept here for the modules that import it from the plan (import/generate.ts).
-export { kindOrder };
 
 export interface PlanInput {
   config: ResolvedConfig;

@@ -83,7 +83,7 @@ const withDefault =
   (declared: unknown, live: unknown): boolean =>
     (declared ?? fallback) === (live ?? fallback);
 
-const id = (description: string) => attr.string({ description, optional: true, format: "uuid" });
+const id = (description: string, references?: string) => attr.string({ description, optional: true, format: "uuid", references });
 
 function actionAttributes(): Record<string, z.ZodType> {
   return {
@@ -94,15 +94,16 @@ function actionAttributes(): Record<string, z.ZodType> {
       check: oneOf("a source", ACTION_SOURCES),
       compare: withDefault(DEFAULT_SOURCE),
     }),
-    automation_id: id("(Automation actions) The id of the automation to pause or resume."),
+    automation_id: id("(Automation actions) The id of the automation to pause or resume.", "prefect_automation.id"),
     block_document_id: attr.string({
       description: "(send-notification, call-webhook) The id of the notification or webhook block document.",
       optional: true,
       computed: true,
       format: "uuid",
+      references: "prefect_block.id",
     }),
     body: attr.string({ description: "(send-notification) The notification's text (a Jinja template).", optional: true }),
-    deployment_id: id("(Deployment actions) The id of the deployment."),
+    deployment_id: id("(Deployment actions) The id of the deployment.", "prefect_deployment.id"),
     emails: attr.stringList({ description: "Email addresses (not taken by any action type of the open-source API).", optional: true }),
     job_variables: attr.json({
       description: "(run-deployment) Job variables for the flow run, as a JSON object; empty uses the deployment's.",
@@ -134,8 +135,8 @@ function actionAttributes(): Record<string, z.ZodType> {
       optional: true,
       compare: withDefault(DEFAULT_SUBJECT),
     }),
-    work_pool_id: id("(Work pool actions) The id of the work pool."),
-    work_queue_id: id("(Work queue actions) The id of the work queue."),
+    work_pool_id: id("(Work pool actions) The id of the work pool.", "prefect_work_pool.id"),
+    work_queue_id: id("(Work queue actions) The id of the work queue.", "prefect_work_queue.id"),
   };
 }
 

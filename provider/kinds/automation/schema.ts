@@ -1,7 +1,7 @@
 // prefect_automation: a trigger (event, metric, compound or sequence) and the actions it fires.
 // Automations have no natural key: Prefect lets any number share a name, so the engine finds
 // them through its inventory by id, never by name.
-import { attr, cloudScope, commonComputed } from "../attributes.js";
+import { attr, objectAttributes } from "../attributes.js";
 import type { KindSchema, SpecIssue } from "../kind.js";
 import { actionsAttribute, checkActions, type ActionSpec } from "./action-attributes.js";
 import { checkTrigger, triggerAttribute, type TriggerSpec } from "./trigger-attributes.js";
@@ -33,15 +33,12 @@ export const ACTION_LISTS = ["actions", "actions_on_trigger", "actions_on_resolv
 export const automationSchema: KindSchema<AutomationSpec> = {
   type: "prefect_automation",
   title: "automation",
+  noun: "automation",
   description:
     "A Prefect automation: a trigger (events seen or missing, a metric query, or a compound or sequence of those) and the actions it runs when it fires or resolves.",
   version: 0,
   attributes: {
-    id: commonComputed.id(),
-    created: commonComputed.created(),
-    updated: commonComputed.updated(),
-    account_id: cloudScope("account"),
-    workspace_id: cloudScope("workspace"),
+    ...objectAttributes(),
     name: attr.string({
       description: "The automation's name (Prefect does not require it to be unique).",
       required: true,

@@ -8,6 +8,7 @@ import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBac
 import { blockCatalog, resolveBlockType, type ResolvedBlockType } from "./catalog.js";
 import { blockDataIssues } from "./data-check.js";
 import { BlockDataError } from "./errors.js";
+import { writeBlockDeclaration } from "./declaration.js";
 import { dataWithReferences } from "./references.js";
 import { blockSchema, type BlockSpec } from "./schema.js";
 
@@ -111,8 +112,10 @@ export const blockKind: Kind<BlockSpec, Block> = {
   },
 
   update: async (ctx, id, spec, _prior, changed) => {
-    // data_wo is write-only: it is sent again only when its version says so.
-    const document = documentOf(spec, changed.includes("data_wo_version"));
+    // Only a changed document is written (update-body.ts's rule: a document under ignore_changes
+    // stays as it is); data_wo is write-only: it is sent again only when its version says so.
+    const writeOnly = changed.includes("data_wo_version");
+    const document = changed.includes("data") || writeOnly ? documentOf(spec, writeOnly) : undefined;
     if (document) {
       const resolved = await resolveBlockType(ctx, spec.type_slug);
       checkData(spec, resolved, document.attribute, document.data);
@@ -142,4 +145,7 @@ export const blockKind: Kind<BlockSpec, Block> = {
     // Secrets in clear (compared in memory, masked in plans); references as declared.
     data: dataWithReferences(live.data ?? {}, live.block_document_references ?? {}),
   }),
+
+  importName: (spec) => `${spec.type_slug}_${spec.name}`,
+  writeDeclaration: writeBlockDeclaration,
 };

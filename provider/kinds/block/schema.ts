@@ -2,26 +2,12 @@
 // shape is its block type's newest block schema. Its data is a JSON document that may hold
 // secrets, so the whole attribute is sensitive; `data_wo` keeps the document out of the state
 // altogether and is sent again only when `data_wo_version` changes.
-import { attr, cloudScope, commonComputed } from "../attributes.js";
-import type { KindSchema, SpecIssue } from "../kind.js";
+import { attr, objectAttributes, type SpecOf } from "../attributes.js";
+import type { KindSchema, Spec, SpecIssue } from "../kind.js";
 import { isReference, referenceProblem, sameDocument } from "./references.js";
 
-/** A declared block: the official provider's attribute names. */
-export interface BlockSpec {
-  [key: string]: unknown;
-  id?: string;
-  created?: string;
-  updated?: string;
-  account_id?: string;
-  workspace_id?: string;
-  name: string;
-  type_slug: string;
-  /** The document, secrets in clear (held in memory only; masked in plans, hashed in the state). */
-  data?: Record<string, unknown>;
-  /** The document, never compared nor recorded: sent on create and when data_wo_version changes. */
-  data_wo?: Record<string, unknown>;
-  data_wo_version?: number;
-}
+/** A declared (or live, through toSpec) block (derived from its attributes). */
+export type BlockSpec = SpecOf<typeof blockAttributes> & Spec;
 
 /** Prefect's `BlockDocumentName`: lowercase letters, digits and dashes (scenarios.jsonl "block bad name" answers 422 otherwise). */
 export const BLOCK_NAME = /^[a-z0-9-]+$/;
@@ -71,53 +57,53 @@ function referenceIssues(attribute: "data" | "data_wo", document: Record<string,
   return issues;
 }
 
+/** The block's attributes, with every Terraform fact: the spec type above is derived from them. */
+const blockAttributes = {
+  ...objectAttributes(),
+  name: attr.string({
+    description: "The block's name, unique within its block type: lowercase letters, digits and dashes. Changing it replaces the block.",
+    required: true,
+    forceNew: true,
+    check: nameProblem,
+  }),
+  type_slug: attr.string({
+    description: "The block type's slug (`prefect block type ls`), which decides the schema of data. Changing it replaces the block.",
+    required: true,
+    forceNew: true,
+    check: slugProblem,
+  }),
+  data: attr.json({
+    description:
+      'The block\'s data as a JSON object (jsonencode(...)), secrets in clear; the whole attribute is sensitive. A top-level value {"$ref": {"block_document_id": "<id>"}} refers to another block document. Conflicts with data_wo.',
+    optional: true,
+    sensitive: true,
+    compare: compareData,
+  }),
+  data_wo: attr.json({
+    description:
+      "The block's data, write-only: never stored in the state nor compared. Sent when the block is created and whenever data_wo_version changes. Conflicts with data.",
+    optional: true,
+    sensitive: true,
+    writeOnly: true,
+  }),
+  data_wo_version: attr.number({
+    description: "A number to change (e.g. increment) whenever data_wo should be sent again. Requires data_wo.",
+    optional: true,
+    stateOnly: true,
+    check: (version) => (Number.isInteger(version) ? undefined : `is ${version}; a version must be a whole number (e.g. 1, then 2 to send data_wo again)`),
+    compare: compareVersion,
+  }),
+};
+
 /** prefect_block's attributes and facts (identity: type slug and name). */
 export const blockSchema: KindSchema<BlockSpec> = {
   type: "prefect_block",
   title: "block",
+  noun: "block",
   description:
     "A Prefect block document: typed configuration such as credentials, webhooks or storage, whose data follows the newest block schema of its block type (`prefect block type inspect <slug>`). Secret fields are compared without ever being shown.",
   version: 0,
-  attributes: {
-    id: commonComputed.id(),
-    created: commonComputed.created(),
-    updated: commonComputed.updated(),
-    account_id: cloudScope("account"),
-    workspace_id: cloudScope("workspace"),
-    name: attr.string({
-      description: "The block's name, unique within its block type: lowercase letters, digits and dashes. Changing it replaces the block.",
-      required: true,
-      forceNew: true,
-      check: nameProblem,
-    }),
-    type_slug: attr.string({
-      description: "The block type's slug (`prefect block type ls`), which decides the schema of data. Changing it replaces the block.",
-      required: true,
-      forceNew: true,
-      check: slugProblem,
-    }),
-    data: attr.json({
-      description:
-        'The block\'s data as a JSON object (jsonencode(...)), secrets in clear; the whole attribute is sensitive. A top-level value {"$ref": {"block_document_id": "<id>"}} refers to another block document. Conflicts with data_wo.',
-      optional: true,
-      sensitive: true,
-      compare: compareData,
-    }),
-    data_wo: attr.json({
-      description:
-        "The block's data, write-only: never stored in the state nor compared. Sent when the block is created and whenever data_wo_version changes. Conflicts with data.",
-      optional: true,
-      sensitive: true,
-      writeOnly: true,
-    }),
-    data_wo_version: attr.number({
-      description: "A number to change (e.g. increment) whenever data_wo should be sent again. Requires data_wo.",
-      optional: true,
-      stateOnly: true,
-      check: (version) => (Number.isInteger(version) ? undefined : `is ${version}; a version must be a whole number (e.g. 1, then 2 to send data_wo again)`),
-      compare: compareVersion,
-    }),
-  },
+  attributes: blockAttributes,
   identity: (spec) => `${spec.type_slug}/${spec.name}`,
   label: (spec) => `block "${spec.type_slug}/${spec.name}"`,
   check: (spec) => {

@@ -9,6 +9,7 @@ import type { Kind, KindContext, ReadScope } from "../kind.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
 import { durationSeconds, wireDuration } from "../durations.js";
 import { sameRrule } from "./rules.js";
+import { changedFields, type WireFields } from "../update-body.js";
 import { deploymentScheduleSchema, SCHEDULE_ATTRIBUTES, type DeploymentScheduleSpec } from "./schema.js";
 
 type ScheduleResponse = components["schemas"]["DeploymentSchedule"];
@@ -109,6 +110,20 @@ function scheduleBody(spec: DeploymentScheduleSpec, live?: DeploymentSchedule["s
   return { rrule: before && sameRrule(rule, before.rrule) ? before.rrule : rule, ...(timezone ? { timezone } : {}) } as RRuleSchedule;
 }
 
+/**
+ * How a schedule's changed attributes are written (update-body.ts), the live schedule as context:
+ * any change to what the schedule runs by sends the whole schedule, keeping what the declaration
+ * leaves to the server. Prefect writes the fields that are not None (models/deployments.py
+ * update_deployment_schedule), so an omitted field keeps its value.
+ */
+export const SCHEDULE_UPDATES: WireFields<DeploymentScheduleSpec, ScheduleUpdate, DeploymentSchedule["schedule"] | undefined> = {
+  parameters: (spec) => ({ parameters: spec.parameters }),
+  active: (spec) => (spec.active !== undefined ? { active: spec.active } : {}),
+  max_scheduled_runs: (spec) => (spec.max_scheduled_runs !== undefined ? { max_scheduled_runs: spec.max_scheduled_runs } : {}),
+  slug: (spec) => (spec.slug !== undefined ? { slug: spec.slug } : {}),
+  ...Object.fromEntries(SCHEDULE_ATTRIBUTES.map((name) => [name, (spec: DeploymentScheduleSpec, live: DeploymentSchedule["schedule"] | undefined) => ({ schedule: scheduleBody(spec, live) })])),
+};
+
 function createBody(spec: DeploymentScheduleSpec): ScheduleCreate {
   return {
     schedule: scheduleBody(spec),
@@ -186,18 +201,14 @@ export const deploymentScheduleKind: Kind<DeploymentScheduleSpec, DeploymentSche
   update: async (ctx, id, spec, prior, changed) => {
     const deploymentId = prior.deployment_id;
     // Prefect resets the parameters of an update that leaves them out (server/schemas/actions.py
-    // DeploymentScheduleUpdate: parameters default to {}): they are always sent.
-    const body: ScheduleUpdate = {
-      parameters: spec.parameters,
-      ...(spec.active !== undefined ? { active: spec.active } : {}),
-      ...(spec.max_scheduled_runs !== undefined ? { max_scheduled_runs: spec.max_scheduled_runs } : {}),
-      ...(spec.slug !== undefined ? { slug: spec.slug } : {}),
-      ...(changed.some((name) => (SCHEDULE_ATTRIBUTES as readonly string[]).includes(name)) ? { schedule: scheduleBody(spec, prior.schedule) } : {}),
-    };
+    // DeploymentScheduleUpdate: parameters default to {}, and models/deployments.py
+    // update_deployment_schedule writes every field that is not None): they are always sent.
+    const body = changedFields(spec, [...changed, "parameters"], SCHEDULE_UPDATES, prior.schedule);
     await ctx.client.patch(`/deployments/${deploymentId}/schedules/${id}`, body);
     ctx.forget(DEPLOYMENTS_MEMO);
     return readBack(`deployment schedule ${id}`, schedulesOf(ctx, deploymentId).then((schedules) => schedules?.find((schedule) => schedule.id === id)));
   },
+
 
   delete: async (ctx, id, prior) => {
     const deploymentId = prior?.deployment_id ?? (await owners(ctx)).byId.get(id) ?? (await read(ctx, id))?.deployment_id;
@@ -211,4 +222,7 @@ export const deploymentScheduleKind: Kind<DeploymentScheduleSpec, DeploymentSche
   identityOf: (live) => (live.slug ? `${live.deployment_id.toLowerCase()}/${live.slug}` : undefined),
 
   toSpec,
+
+  // A schedule has no name: its deployment's resource name, then its slug or what it runs by.
+  importName: (spec, nameOf) => `${nameOf("prefect_deployment", spec.deployment_id) ?? "deployment"}_${spec.slug || (spec.cron !== undefined ? "cron" : spec.interval !== undefined ? "interval" : "rrule")}`,
 };

@@ -11,6 +11,8 @@ import { isUnknown } from "../compare.js";
 import type { Kind, KindContext, ReadScope } from "../kind.js";
 import { deploymentScheduleSchema } from "../deployment-schedule/schema.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack, updateInPlace } from "../runtime.js";
+import { changedFields, type WireFields } from "../update-body.js";
+import { deploymentImportName, writeDeploymentDeclaration } from "./declaration.js";
 import { pullStepFromWire, pullStepToWire } from "./pull-steps.js";
 import { deploymentSchema, type DeploymentSpec } from "./schema.js";
 
@@ -127,8 +129,30 @@ function createBody(spec: DeploymentSpec): DeploymentCreate {
 
 type UpdateBody = Partial<DeploymentUpdate>;
 
-/** Attributes a PATCH writes as declared. */
-const PLAIN_UPDATES = ["description", "version", "path", "entrypoint", "paused", "enforce_parameter_schema", "parameters", "tags"] as const;
+/**
+ * How a deployment's changed attributes are written, each on its own (update-body.ts; Prefect
+ * writes only the fields sent: models/deployments.py update_deployment). The attributes that
+ * act together (the parameter schema with the parameters, the pool with the queue, the limits)
+ * are written by updateBodies.
+ */
+export const DEPLOYMENT_UPDATES: WireFields<DeploymentSpec, DeploymentUpdate, Deployment> = {
+  description: (spec) => ({ description: spec.description }),
+  version: (spec) => ({ version: spec.version }),
+  path: (spec) => ({ path: spec.path }),
+  entrypoint: (spec) => ({ entrypoint: spec.entrypoint }),
+  paused: (spec) => ({ paused: spec.paused }),
+  enforce_parameter_schema: (spec) => ({ enforce_parameter_schema: spec.enforce_parameter_schema }),
+  parameters: (spec) => ({ parameters: spec.parameters }),
+  tags: (spec) => ({ tags: spec.tags }),
+  job_variables: (spec, live) => {
+    // A PATCH of {} leaves them as they were (scenarios.jsonl "dep patch empty job_variables", "dep read d4 after patches").
+    if (isEmptyObject(spec.job_variables)) throw new Error(`deployment ${live.id}: ${EMPTY_JOB_VARIABLES_REASON}; plan again to replace it`);
+    // Prefect replaces the stored job variables with these (no merge).
+    return { job_variables: spec.job_variables };
+  },
+  storage_document_id: (spec) => (spec.storage_document_id !== undefined ? { storage_document_id: uuid(spec.storage_document_id) } : {}),
+  pull_steps: (spec) => ({ pull_steps: spec.pull_steps.map(pullStepToWire) }),
+};
 
 /**
  * The PATCH bodies that bring `live` to `spec`, in order. Most changes are one PATCH with the
@@ -138,22 +162,13 @@ const PLAIN_UPDATES = ["description", "version", "path", "entrypoint", "paused",
 export function updateBodies(spec: DeploymentSpec, live: Deployment, changed: readonly string[]): UpdateBody[] {
   const has = (name: string) => changed.includes(name);
   const first: UpdateBody = {};
-  const main: UpdateBody = {};
-  for (const name of PLAIN_UPDATES) if (has(name) && spec[name] !== undefined) (main as Record<string, unknown>)[name] = spec[name];
+  const main: UpdateBody = changedFields(spec, changed, DEPLOYMENT_UPDATES, live);
 
   if (has("parameter_openapi_schema")) {
     // Prefect checks new parameters against the schema stored before the request.
     if (has("parameters") && spec.enforce_parameter_schema) first.parameter_openapi_schema = spec.parameter_openapi_schema;
     else main.parameter_openapi_schema = spec.parameter_openapi_schema;
   }
-  if (has("job_variables")) {
-    // A PATCH of {} leaves them as they were (scenarios.jsonl "dep patch empty job_variables", "dep read d4 after patches").
-    if (isEmptyObject(spec.job_variables)) throw new Error(`deployment ${live.id}: ${EMPTY_JOB_VARIABLES_REASON}; plan again to replace it`);
-    // Prefect replaces the stored job variables with these (no merge).
-    main.job_variables = spec.job_variables;
-  }
-  if (has("storage_document_id") && spec.storage_document_id !== undefined) main.storage_document_id = uuid(spec.storage_document_id);
-  if (has("pull_steps")) main.pull_steps = spec.pull_steps.map(pullStepToWire);
   if (has("work_pool_name") || has("work_queue_name")) {
     // A queue name alone would be looked up outside the pool; a new pool without a declared
     // queue takes its default queue.
@@ -282,4 +297,7 @@ export const deploymentKind: Kind<DeploymentSpec, Deployment> = {
     !isUnknown(declared.job_variables) && isEmptyObject(declared.job_variables) && !isEmptyObject(live.job_variables)
       ? [{ path: ["job_variables"], reason: EMPTY_JOB_VARIABLES_REASON }]
       : [],
+
+  importName: deploymentImportName,
+  writeDeclaration: (declared, spec, _live, writer) => writeDeploymentDeclaration(declared, spec, writer),
 };

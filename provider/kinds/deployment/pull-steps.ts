@@ -2,28 +2,11 @@
 // with `type` and the union of all types' attributes; Prefect stores each step as
 // `{"<module>.<function>": {inputs}}`. Which attributes a type takes is checked here, and the
 // two shapes are converted both ways (pure code: constructs and the engine share it).
-import { attr, oneOf } from "../attributes.js";
+import { attr, oneOf, type SpecOf } from "../attributes.js";
 import type { SpecIssue } from "../kind.js";
 
-/** One pull step, flattened: `type` plus whichever attributes that type takes. */
-export interface PullStepSpec {
-  type: string;
-  credentials?: string;
-  requires?: string;
-  directory?: string;
-  repository?: string;
-  branch?: string;
-  access_token?: string;
-  include_submodules?: boolean;
-  bucket?: string;
-  container?: string;
-  folder?: string;
-  script?: string;
-  env?: Record<string, string>;
-  expand_env_vars?: boolean;
-  stream_output?: boolean;
-  requirements_file?: string;
-}
+/** One pull step, flattened: `type` plus whichever attributes that type takes (derived from its attributes). */
+export type PullStepSpec = SpecOf<ReturnType<typeof pullStepAttributes>>;
 
 type StepAttribute = Exclude<keyof PullStepSpec, "type">;
 

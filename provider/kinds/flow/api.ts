@@ -7,6 +7,7 @@ import { sortedUnique } from "../attributes.js";
 import { jsonEqual } from "../compare.js";
 import type { Kind, KindContext } from "../kind.js";
 import { cloudScopeOf, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
+import { changedFields, writesAnything, type WireFields } from "../update-body.js";
 import { flowSchema, type FlowSpec } from "./schema.js";
 
 type FlowResponse = components["schemas"]["Flow"];
@@ -22,6 +23,11 @@ async function read(ctx: KindContext, id: string): Promise<Flow | undefined> {
   const raw = await orUndefined(ctx.client.get<FlowResponse>(`/flows/${id}`));
   return raw && liveOf(ctx, raw);
 }
+
+/** How a flow's changed attributes are written (update-body.ts; Prefect writes only the fields sent: models/flows.py update_flow). */
+export const FLOW_UPDATES: WireFields<FlowSpec, FlowUpdate> = {
+  tags: (spec) => ({ tags: spec.tags }),
+};
 
 /**
  * prefect_flow: schema, and CRUD through `/flows/`. Deleting a flow deletes its deployments too
@@ -52,9 +58,9 @@ export const flowKind: Kind<FlowSpec, Flow> = {
     return flowKind.update(ctx, flow.id, spec, flow, ["tags"]);
   },
 
-  update: async (ctx, id, spec) => {
-    const body: FlowUpdate = { tags: spec.tags };
-    await ctx.client.patch(`/flows/${id}`, body);
+  update: async (ctx, id, spec, _prior, changed) => {
+    const body = changedFields(spec, changed, FLOW_UPDATES);
+    if (writesAnything(body)) await ctx.client.patch(`/flows/${id}`, body);
     return readBack(`flow ${id}`, read(ctx, id));
   },
 

@@ -4,6 +4,7 @@ import type { components } from "../../../contract/wire.gen.js";
 import { filterAll, PAGE_SIZE } from "../../client/paginate.js";
 import type { Kind, KindContext, ReadScope } from "../kind.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
+import { changedFields, writesAnything, type WireFields } from "../update-body.js";
 import { DEPLOYMENT_LIMIT_NAME, globalConcurrencyLimitSchema, type GlobalConcurrencyLimitSpec } from "./schema.js";
 
 type LimitResponse = components["schemas"]["GlobalConcurrencyLimitResponse"];
@@ -96,6 +97,21 @@ async function readScoped(ctx: KindContext, scope: ReadScope): Promise<GlobalCon
   return [...byId.values()];
 }
 
+/**
+ * How a limit's changed attributes are written (update-body.ts; Prefect writes only the fields
+ * sent: models/concurrency_limits_v2.py update_concurrency_limit). Running flows move the slot
+ * count all the time (leases take slots until they end: scenarios.jsonl "limit lease", "limit
+ * lease full" answers 423): writing it back would release or take their slots, so it is written
+ * only when declared and different from the live count, which is when it counts as changed.
+ */
+export const LIMIT_UPDATES: WireFields<GlobalConcurrencyLimitSpec, LimitUpdate> = {
+  name: (spec) => ({ name: spec.name }),
+  limit: (spec) => ({ limit: spec.limit }),
+  active: (spec) => ({ active: spec.active }),
+  active_slots: (spec) => (spec.active_slots !== undefined ? { active_slots: spec.active_slots } : {}),
+  slot_decay_per_second: (spec) => ({ slot_decay_per_second: spec.slot_decay_per_second }),
+};
+
 /** prefect_global_concurrency_limit: schema, and CRUD through `/v2/concurrency_limits/`. */
 export const globalConcurrencyLimitKind: Kind<GlobalConcurrencyLimitSpec, GlobalConcurrencyLimit> = {
   ...globalConcurrencyLimitSchema,
@@ -127,13 +143,9 @@ export const globalConcurrencyLimitKind: Kind<GlobalConcurrencyLimitSpec, Global
   },
 
   update: async (ctx, id, spec, _prior, changed) => {
-    const body: LimitUpdate = { name: spec.name, limit: spec.limit, active: spec.active, slot_decay_per_second: spec.slot_decay_per_second };
-    // Running flows move the slot count all the time (leases take slots until they end:
-    // scenarios.jsonl "limit lease", "limit lease full" answers 423): writing it back would release
-    // or take their slots, so it is written only when declared and different from the live count.
     // The PATCH answers 204 without a body ("limit patch"): read back.
-    if (spec.active_slots !== undefined && changed.includes("active_slots")) body.active_slots = spec.active_slots;
-    await ctx.client.patch(`${BASE}/${id}`, body);
+    const body = changedFields(spec, changed, LIMIT_UPDATES);
+    if (writesAnything(body)) await ctx.client.patch(`${BASE}/${id}`, body);
     return readBack(`global concurrency limit ${id}`, read(ctx, id));
   },
 

@@ -4,11 +4,19 @@ import { filterAll, filterByIdsAndNames } from "../../client/paginate.js";
 import { sortedUnique } from "../attributes.js";
 import type { Kind } from "../kind.js";
 import { createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
+import { changedFields, writesAnything, type WireFields } from "../update-body.js";
 import { variableSchema, type VariableSpec } from "./schema.js";
 
 type Variable = components["schemas"]["Variable"];
 type VariableCreate = components["schemas"]["VariableCreate"];
 type VariableUpdate = components["schemas"]["VariableUpdate"];
+
+/** How a variable's changed attributes are written (update-body.ts; Prefect writes only the fields sent: models/variables.py update_variable). */
+export const VARIABLE_UPDATES: WireFields<VariableSpec, VariableUpdate> = {
+  name: (spec) => ({ name: spec.name }),
+  value: (spec) => ({ value: spec.value as VariableUpdate["value"] }),
+  tags: (spec) => ({ tags: spec.tags }),
+};
 
 export const variableKind: Kind<VariableSpec, Variable> = {
   ...variableSchema,
@@ -34,9 +42,9 @@ export const variableKind: Kind<VariableSpec, Variable> = {
   },
 
   // The PATCH answers 204 without a body (scenarios.jsonl "variable patch by name"): read back.
-  update: async (ctx, id, spec) => {
-    const body: VariableUpdate = { name: spec.name, value: spec.value as VariableUpdate["value"], tags: spec.tags };
-    await ctx.client.patch(`/variables/${id}`, body);
+  update: async (ctx, id, spec, _prior, changed) => {
+    const body = changedFields(spec, changed, VARIABLE_UPDATES);
+    if (writesAnything(body)) await ctx.client.patch(`/variables/${id}`, body);
     return readBack(`variable ${id}`, variableKind.read(ctx, id));
   },
 

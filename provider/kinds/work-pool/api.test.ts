@@ -63,6 +63,26 @@ describe(TYPE, () => {
     }
   });
 
+  // Prefect writes only the fields a PATCH sends (models/workers.py update_work_pool): an update
+  // clears what is no longer declared, and leaves what it was not told changed as it is.
+  it.each([
+    ["clears a limit and description no longer declared", { paused: true }, undefined, { paused: true, description: undefined, concurrency_limit: undefined }],
+    ["writes only the attributes named changed (an ignored description stays)", { paused: true, description: "ignored" }, ["paused"], { paused: true, description: "before", concurrency_limit: 3 }],
+  ])("%s", async (_name, next: Record<string, unknown>, changed: string[] | undefined, expected) => {
+    const ctx = target.context();
+    const name = target.name("pool-update-body");
+    const created = await kind.create(ctx, declare(kind, { name, type: "process", description: "before", concurrency_limit: 3 }));
+    try {
+      const spec = declare(kind, { name, type: "process", ...next });
+      const names = changed ?? [...new Set(diffSpec(kind, spec, kind.toSpec(created)).map((change) => String(change.path[0])))];
+      const updated = await kind.update(ctx, created.id, spec, created, names);
+      expect(kind.toSpec(updated)).toMatchObject(expected);
+      expect(kind.toSpec((await kind.read(ctx, created.id))!)).toMatchObject(expected);
+    } finally {
+      await kind.delete(ctx, created.id);
+    }
+  });
+
   it("leaves the pool's own template alone when base_job_template is not declared: no changes, and updates keep it", async () => {
     const ctx = target.context();
     const name = target.name("pool-own-template");

@@ -2,8 +2,10 @@
 // updates, deletes); the id, which the engine keeps, is resolved through the filter route.
 import type { components } from "../../../contract/wire.gen.js";
 import { filterAll, filterByIdsAndNames } from "../../client/paginate.js";
+import { isObject } from "../compare.js";
 import type { Kind, KindContext } from "../kind.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack } from "../runtime.js";
+import { changedFields, writesAnything, type WireFields } from "../update-body.js";
 import { workPoolSchema, type WorkPoolSpec } from "./schema.js";
 
 type WorkPoolResponse = components["schemas"]["WorkPoolResponse"];
@@ -48,6 +50,19 @@ async function readByName(ctx: KindContext, name: string): Promise<WorkPool | un
 }
 
 /**
+ * How a pool's changed attributes are written (update-body.ts; Prefect writes only the fields
+ * sent: models/workers.py update_work_pool). An optional field no longer declared is cleared with
+ * null (scenarios.jsonl "pool patch clear limit", "pool after patch"; client-suite #4321); an
+ * undeclared template never counts as changed, so the pool's own stands.
+ */
+export const WORK_POOL_UPDATES: WireFields<WorkPoolSpec, WorkPoolUpdate> = {
+  description: (spec) => ({ description: spec.description ?? null }),
+  paused: (spec) => ({ is_paused: spec.paused }),
+  concurrency_limit: (spec) => ({ concurrency_limit: spec.concurrency_limit ?? null }),
+  base_job_template: (spec) => (spec.base_job_template !== undefined ? { base_job_template: spec.base_job_template } : {}),
+};
+
+/**
  * prefect_work_pool: schema, and CRUD through `/work_pools/`. Deleting a pool deletes its queues
  * (Prefect cascades), its `default` queue included.
  */
@@ -83,17 +98,10 @@ export const workPoolKind: Kind<WorkPoolSpec, WorkPool> = {
     );
   },
 
-  update: async (ctx, id, spec, prior) => {
-    // Prefect writes only the fields sent: undeclared optional fields are cleared with null
-    // (scenarios.jsonl "pool patch clear limit", "pool after patch"; client-suite #4321), an
-    // undeclared template is left alone. The PATCH answers 204 without a body: read back.
-    const body: WorkPoolUpdate = {
-      description: spec.description ?? null,
-      is_paused: spec.paused,
-      concurrency_limit: spec.concurrency_limit ?? null,
-      ...(spec.base_job_template !== undefined ? { base_job_template: spec.base_job_template } : {}),
-    };
-    await changingPools(ctx, ctx.client.patch(path(prior.name), body));
+  update: async (ctx, id, spec, prior, changed) => {
+    // The PATCH answers 204 without a body: read back.
+    const body = changedFields(spec, changed, WORK_POOL_UPDATES);
+    if (writesAnything(body)) await changingPools(ctx, ctx.client.patch(path(prior.name), body));
     return readBack(`work pool ${id}`, read(ctx, id));
   },
 
@@ -124,4 +132,10 @@ export const workPoolKind: Kind<WorkPoolSpec, WorkPool> = {
     default_queue_id: live.default_queue_id ?? undefined,
     base_job_template: live.base_job_template ?? {},
   }),
+
+  // Undeclared, the pool's template stands: an empty one says nothing.
+  writeDeclaration: (declared) => {
+    const template = declared.base_job_template;
+    if (isObject(template) && Object.keys(template).length === 0) delete declared.base_job_template;
+  },
 };

@@ -1,27 +1,12 @@
 // prefect_work_pool: where flow runs of deployments are sent, with the job template workers
 // fill to start them. Prefect gives every pool a `default` queue (see prefect_work_queue).
-import { attr, cloudScope, commonComputed } from "../attributes.js";
+import { attr, objectAttributes, type SpecOf } from "../attributes.js";
 import { isObject, jsonEqual } from "../compare.js";
-import type { KindSchema } from "../kind.js";
+import type { KindSchema, Spec } from "../kind.js";
 import { bannedCharactersProblem } from "../names.js";
 
-/** A declared (or live, through toSpec) work pool: Terraform attribute names to values. */
-export interface WorkPoolSpec {
-  [key: string]: unknown;
-  id?: string;
-  created?: string;
-  updated?: string;
-  account_id?: string;
-  workspace_id?: string;
-  name: string;
-  description?: string;
-  type: string;
-  paused: boolean;
-  concurrency_limit?: number;
-  default_queue_id?: string;
-  /** Parsed JSON object; undefined when not declared (the pool's own template then stands). */
-  base_job_template?: Record<string, unknown>;
-}
+/** A declared (or live, through toSpec) work pool (derived from its attributes). */
+export type WorkPoolSpec = SpecOf<typeof workPoolAttributes> & Spec;
 
 /** The pool type Prefect and the official provider use when none is given. */
 export const DEFAULT_WORK_POOL_TYPE = "prefect-agent";
@@ -88,47 +73,47 @@ function wholeAtLeastZero(value: number): string | undefined {
   return Number.isInteger(value) && value >= 0 ? undefined : `is ${value}; a concurrency limit must be a whole number of flow runs, 0 or more`;
 }
 
+/** The work pool's attributes, with every Terraform fact: the spec type above is derived from them. */
+const workPoolAttributes = {
+  ...objectAttributes(),
+  name: attr.string({
+    description: 'The pool\'s name: any text without / % & > <, not starting with "prefect" (reserved). Changing it replaces the pool.',
+    required: true,
+    forceNew: true,
+    check: poolNameProblem,
+  }),
+  description: attr.string({ description: "A description of the pool." }),
+  type: attr.string({
+    description: 'The worker type that serves the pool (e.g. "process", "docker", "kubernetes"). Changing it replaces the pool.',
+    computed: true,
+    default: DEFAULT_WORK_POOL_TYPE,
+    forceNew: true,
+  }),
+  paused: attr.bool({ description: "Whether the pool is paused: a paused pool hands no work to its workers.", computed: true, default: false }),
+  concurrency_limit: attr.number({
+    description: "How many flow runs of the pool may run at once (unset: no limit).",
+    check: wholeAtLeastZero,
+  }),
+  default_queue_id: attr.string({ description: "The id of the pool's `default` queue.", computed: true, format: "uuid", stable: true }),
+  base_job_template: attr.json({
+    description:
+      "The base job template as a JSON document (jsonencode(...)): `job_configuration` and the `variables` schema deployments fill. Compared as a document; when not declared the pool's own template stands and is never changed.",
+    // Not declared: the official provider neither sends nor compares it, so the pool keeps
+    // the template it has (filled by `prefect work-pool create` or the UI).
+    compare: (declared, live) => declared === undefined || jsonEqual(declared, live),
+    check: baseJobTemplateProblem,
+  }),
+};
+
 /** prefect_work_pool's attributes and facts; the natural key is the name (unique in a workspace). */
 export const workPoolSchema: KindSchema<WorkPoolSpec> = {
   type: "prefect_work_pool",
   title: "work pool",
+  noun: "pool",
   description:
     "A Prefect work pool: where deployments send their flow runs, and the base job template workers of its type fill to start them. Prefect creates each pool with a `default` queue.",
   version: 0,
-  attributes: {
-    id: commonComputed.id(),
-    created: commonComputed.created(),
-    updated: commonComputed.updated(),
-    account_id: cloudScope("account"),
-    workspace_id: cloudScope("workspace"),
-    name: attr.string({
-      description: 'The pool\'s name: any text without / % & > <, not starting with "prefect" (reserved). Changing it replaces the pool.',
-      required: true,
-      forceNew: true,
-      check: poolNameProblem,
-    }),
-    description: attr.string({ description: "A description of the pool." }),
-    type: attr.string({
-      description: 'The worker type that serves the pool (e.g. "process", "docker", "kubernetes"). Changing it replaces the pool.',
-      computed: true,
-      default: DEFAULT_WORK_POOL_TYPE,
-      forceNew: true,
-    }),
-    paused: attr.bool({ description: "Whether the pool is paused: a paused pool hands no work to its workers.", computed: true, default: false }),
-    concurrency_limit: attr.number({
-      description: "How many flow runs of the pool may run at once (unset: no limit).",
-      check: wholeAtLeastZero,
-    }),
-    default_queue_id: attr.string({ description: "The id of the pool's `default` queue.", computed: true, format: "uuid", stable: true }),
-    base_job_template: attr.json({
-      description:
-        "The base job template as a JSON document (jsonencode(...)): `job_configuration` and the `variables` schema deployments fill. Compared as a document; when not declared the pool's own template stands and is never changed.",
-      // Not declared: the official provider neither sends nor compares it, so the pool keeps
-      // the template it has (filled by `prefect work-pool create` or the UI).
-      compare: (declared, live) => declared === undefined || jsonEqual(declared, live),
-      check: baseJobTemplateProblem,
-    }),
-  },
+  attributes: workPoolAttributes,
   identity: (spec) => spec.name,
   label: (spec) => `work pool "${spec.name}"`,
 };

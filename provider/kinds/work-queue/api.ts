@@ -6,6 +6,7 @@ import { filterByIdsAndNames, PAGE_SIZE } from "../../client/paginate.js";
 import { isUnknown } from "../compare.js";
 import type { Kind, KindContext, ReadScope } from "../kind.js";
 import { cloudScopeOf, createSafely, deleteIgnoringMissing, orUndefined, readBack, updateInPlace } from "../runtime.js";
+import { changedFields, writesAnything, type WireFields } from "../update-body.js";
 import { listWorkPools } from "../work-pool/api.js";
 import { DEFAULT_QUEUE_NAME, workQueueSchema, type WorkQueueSpec } from "./schema.js";
 
@@ -94,6 +95,18 @@ async function namedInEveryPool(ctx: KindContext, name: string): Promise<WorkQue
 }
 
 /**
+ * How a queue's changed attributes are written (update-body.ts; Prefect writes only the fields
+ * sent: models/workers.py update_work_queue). A limit no longer declared is cleared with null;
+ * an undeclared priority is never sent, so the one Prefect gave the queue stands.
+ */
+export const WORK_QUEUE_UPDATES: WireFields<WorkQueueSpec, WorkQueueUpdate> = {
+  description: (spec) => ({ description: spec.description }),
+  is_paused: (spec) => ({ is_paused: spec.is_paused }),
+  concurrency_limit: (spec) => ({ concurrency_limit: spec.concurrency_limit ?? null }),
+  priority: (spec) => (spec.priority !== undefined ? { priority: spec.priority } : {}),
+};
+
+/**
  * prefect_work_queue: schema, and CRUD through the work pool and work queue routes.
  *
  * A pool's `default` queue exists as soon as the pool does and Prefect deletes it only with its
@@ -142,18 +155,13 @@ export const workQueueKind: Kind<WorkQueueSpec, WorkQueue> = {
     });
   },
 
-  update: async (ctx, id, spec, prior) => {
-    const body: WorkQueueUpdate = {
-      description: spec.description,
-      is_paused: spec.is_paused,
-      concurrency_limit: spec.concurrency_limit ?? null,
-      // A declared priority is always sent: it is where the declaration wants the queue, even
-      // if another write moved it since the plan read it.
-      ...(spec.priority !== undefined ? { priority: spec.priority } : {}),
-    };
+  update: async (ctx, id, spec, prior, changed) => {
+    // A declared priority is sent with every update, changed or not: it is where the declaration
+    // wants the queue, even if a sibling's write moved it since the plan read it.
+    const body = changedFields(spec, [...changed, "priority"], WORK_QUEUE_UPDATES);
     // The pool's route, not /work_queues/{id}: only it keeps the pool's priorities unique (the
     // global route writes the number as it is).
-    await ctx.client.patch(queuePath(prior.work_pool_name ?? spec.work_pool_name, prior.name), body);
+    if (writesAnything(body)) await ctx.client.patch(queuePath(prior.work_pool_name ?? spec.work_pool_name, prior.name), body);
     return readBack(`work queue ${id}`, read(ctx, id));
   },
 
@@ -187,4 +195,9 @@ export const workQueueKind: Kind<WorkQueueSpec, WorkQueue> = {
     !isUnknown(declared.work_pool_name) && declared.work_pool_name !== live.work_pool_name
       ? [{ path: ["work_pool_name"], reason: `Prefect cannot move a queue to another work pool: the queue is deleted from "${live.work_pool_name}" and created in "${String(declared.work_pool_name)}"` }]
       : [],
+
+  importName: (spec) => `${spec.work_pool_name}_${spec.name}`,
+  writeDeclaration: (declared, spec, _live, writer) => {
+    declared.work_pool_name = writer.refByIdentity("prefect_work_pool", spec.work_pool_name, "name", spec.work_pool_name);
+  },
 };
