@@ -30,9 +30,21 @@ function engineEnvironment(env: Record<string, string | undefined>): Record<stri
   return Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith("TF_VAR_")));
 }
 
+/** A variable the run needs is not set: terminal, the workflow must set it. */
+export class MissingVariableError extends Error {
+  readonly code = "missing_variable";
+  constructor(
+    readonly variable: string,
+    why: string,
+  ) {
+    super(`${variable} is not set: ${why}`);
+    this.name = "MissingVariableError";
+  }
+}
+
 function required(env: Record<string, string | undefined>, name: string, why: string): string {
   const value = env[name];
-  if (!value) throw new Error(`${name} is not set: ${why}`);
+  if (!value) throw new MissingVariableError(name, why);
   return value;
 }
 
@@ -69,7 +81,7 @@ export async function reconcileCommand(ctx: CommandContext, flags: ReconcileFlag
       holder: (operation) => ({ who: `prefect-gitops@${env.GITHUB_REPOSITORY ?? hostname()}${env.GITHUB_RUN_ID ? ` run ${env.GITHUB_RUN_ID}` : ""}`, pid: process.pid, host: hostname(), operation, since: new Date().toISOString() }),
       log: (line) => ctx.err(line),
       engineFor: (stack: StackConfig, dir: string, limits) => {
-        for (const name of connectionVariables(stack).slice(0, 1)) required(env, name, `stack "${stack.name}" reads its API URL from it (prefect-gitops.yaml).`);
+        for (const name of connectionVariables(stack).slice(0, 1)) required(env, name, `stack "${stack.name}" reads its API URL from it (prefect-gitops.yaml): set it in the workflow step's env from a repository secret.`);
         return new Engine({
           dir,
           backend: stack.state.backend,

@@ -121,11 +121,13 @@ export function createGitHubPort(options: GitHubOptions): GitHubPort {
 
   octokit.hook.wrap("request", async (request, requestOptions) => {
     const route = `${requestOptions.method} ${requestOptions.url}`;
-    const sent = { ...requestOptions } as Record<string, unknown>;
+    // Masked in place: the hooks inside this one (auth, the request itself) are bound to this
+    // very options object and ignore an argument passed to them (before-after-hook's design).
+    const sent = requestOptions as unknown as Record<string, unknown>;
     for (const key of Object.keys(sent)) if (!TRANSPORT_KEYS.has(key)) sent[key] = maskDeep(sent[key], secrets);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await request(sent as typeof requestOptions);
+        return await request(requestOptions);
       } catch (caught) {
         const failure = caught as OctokitFailure;
         const facts = { status: failure.status, headers: failure.response?.headers };
