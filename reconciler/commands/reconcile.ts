@@ -5,12 +5,13 @@
 // process that sees none of them.
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join, resolve } from "node:path";
+import { join, posix, resolve } from "node:path";
 import { childProcessRunner } from "../config/cdktf.js";
 import { Engine } from "../engine.js";
 import { gitSource } from "../git/checkout.js";
 import { createGitHubPort } from "../git/github.js";
 import { connectionVariables, type StackConfig } from "../gitops/config.js";
+import { linkInstalledDependencies } from "../gitops/dependencies.js";
 import { defaultBranchOf, eventFromPayload, type EventName } from "../gitops/event.js";
 import { reconcile, type ReconcileDeps } from "../gitops/reconcile.js";
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
@@ -80,8 +81,11 @@ export async function reconcileCommand(ctx: CommandContext, flags: ReconcileFlag
       defaultBranch: flags.branch ?? defaultBranchOf(payload) ?? env.GITHUB_REF_NAME ?? "main",
       holder: (operation) => ({ who: `prefect-gitops@${env.GITHUB_REPOSITORY ?? hostname()}${env.GITHUB_RUN_ID ? ` run ${env.GITHUB_RUN_ID}` : ""}`, pid: process.pid, host: hostname(), operation, since: new Date().toISOString() }),
       log: (line) => ctx.err(line),
+      // --lock-timeout when given; otherwise an apply waits up to 10 minutes for another run's.
+      ...(ctx.options.lockTimeoutMs > 0 ? { lockTimeoutMs: ctx.options.lockTimeoutMs } : {}),
       engineFor: (stack: StackConfig, dir: string, limits) => {
         for (const name of connectionVariables(stack).slice(0, 1)) required(env, name, `stack "${stack.name}" reads its API URL from it (prefect-gitops.yaml): set it in the workflow step's env from a repository secret.`);
+        linkInstalledDependencies(repoDir, resolve(dir, posix.relative(stack.path, ".")), stack.path);
         return new Engine({
           dir,
           backend: stack.state.backend,

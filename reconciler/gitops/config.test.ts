@@ -36,6 +36,14 @@ describe("prefect-gitops.yaml", () => {
   });
 
   test.each([
+    ["./stacks/dev/", "stacks/dev"],
+    ["stacks//dev", "stacks/dev"],
+    [".", "."],
+  ])("normalizes the stack path %s to %s", (written, expected) => {
+    expect(parseGitopsConfig(VALID.replace("path: stacks/dev", `path: ${written}`)).config?.stacks[0]?.path).toBe(expected);
+  });
+
+  test.each([
     ["a literal API key", VALID.replace("api_key_env: PREFECT_DEV_API_KEY", "api_key: pnu_abc"), 7, /unknown key "api_key"/, /api_key_env/],
     ["a value where a variable name belongs", VALID.replace("api_url_env: PREFECT_DEV_API_URL", "api_url_env: https://x/api"), 6, /NAME of an environment variable/, /reference/],
     ["a path leaving the repository", VALID.replace("path: stacks/dev", "path: ../other"), 4, /inside the repository/, /reference/],

@@ -1,6 +1,7 @@
 // prefect-gitops.yaml: the stacks a repository declares. Parsed with `yaml` (which keeps every
 // node's position, so an error names its line) and checked with zod. Connections come from
 // named environment variables only: a literal URL or key in a repository would be a leaked secret.
+import { posix } from "node:path";
 import { isNode, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { DiagnosticsError, error, type Diagnostic } from "../diagnostics.js";
@@ -44,7 +45,8 @@ const stackSchema = z.strictObject({
   path: z
     .string()
     .min(1)
-    .refine((path) => !path.startsWith("/") && !path.split("/").includes(".."), "expected a path inside the repository (relative, without ..)"),
+    .refine((path) => !path.startsWith("/") && !path.split("/").includes(".."), "expected a path inside the repository (relative, without ..)")
+    .transform((path) => posix.normalize(path).replace(/\/+$/, "") || "."),
   workspace: workspaceSchema,
   state: stateSchema.default({ backend: "workspace" }),
   options: optionsSchema.default({ auto_apply: true, self_heal: false, plan_permission: "write" }),

@@ -64,6 +64,8 @@ export interface ReconcileResult {
 const RANK: Record<Permission, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
 const WAITING_MARKER = "<!-- prefect-gitops:waiting -->";
 const PLAN_COMMAND = "/prefect-gitops plan";
+/** Pull request actions that change what would be planned (a merge is planned again on push). */
+const PLANNED_ACTIONS = new Set(["opened", "synchronize", "reopened", "ready_for_review"]);
 
 /** Whether a comment body is the plan command. */
 export function isPlanCommand(body: string): boolean {
@@ -141,8 +143,8 @@ async function gatePermission(deps: ReconcileDeps, baseRef: string): Promise<Per
 
 async function onPullRequest(event: Extract<GitopsEvent, { kind: "pull_request" | "command" }>, deps: ReconcileDeps): Promise<ReconcileResult> {
   const { github } = deps;
+  if (event.kind === "pull_request" && !PLANNED_ACTIONS.has(event.action)) return { outcomes: [] };
   const pull = await github.pullRequest(event.number);
-  if (event.kind === "pull_request" && !["opened", "synchronize", "reopened", "ready_for_review"].includes(event.action)) return { outcomes: [] };
   const needed = await gatePermission(deps, pull.baseRef);
   if (event.kind === "command") {
     const may = RANK[await github.permission(event.commenter)] >= RANK[needed];

@@ -2,7 +2,7 @@
 // runner runs it, against a devserver workspace, a real git repository (file:// remote) and the
 // GitHub simulator, with webhook payloads from GitHub's examples, checked and signed.
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -56,11 +56,12 @@ const snoopingApp = (sentinel: string) => ({
   "stacks/dev/main.tf": null,
   "stacks/dev/cdktf.json": JSON.stringify({ app: "node synth.mjs" }),
   "stacks/dev/synth.mjs": `import { mkdirSync, writeFileSync } from "node:fs";
+import { value } from "snoop-helper";
 const names = Object.keys(process.env).sort();
 writeFileSync(${JSON.stringify(sentinel)}, JSON.stringify(names));
 mkdirSync(process.env.CDKTF_OUTDIR + "/stacks/dev", { recursive: true });
 writeFileSync(process.env.CDKTF_OUTDIR + "/stacks/dev/cdk.tf.json", JSON.stringify({
-  resource: { prefect_variable: { greeting: { name: "gitops-greeting", value: "from-app" } } },
+  resource: { prefect_variable: { greeting: { name: "gitops-greeting", value } } },
 }));
 `,
 });
@@ -155,6 +156,10 @@ describe("prefect-gitops reconcile (one-shot, GitHub Actions)", () => {
     expect(self.code, said(self)).toBe(0);
     expect(existsSync(sentinel)).toBe(false);
 
+    // The app's dependencies come from the workflow's own install, linked into the PR's checkout.
+    mkdirSync(join(repo.runner, "stacks/dev/node_modules/snoop-helper"), { recursive: true });
+    writeFileSync(join(repo.runner, "stacks/dev/node_modules/snoop-helper/package.json"), JSON.stringify({ name: "snoop-helper", type: "module", exports: "./index.js" }));
+    writeFileSync(join(repo.runner, "stacks/dev/node_modules/snoop-helper/index.js"), 'export const value = "from-app";\n');
     sim.permissions.set("maria", "maintain");
     const command = await reconcile("issue_comment", await issueCommentEvent(FACTS, { number: 2, body: "/prefect-gitops plan", author: "maria" }, WEBHOOK_SECRET), { TF_VAR_token: "tfvar-secret-value" });
     expect(command.code, said(command)).toBe(0);
