@@ -4,6 +4,7 @@
 // stacks or two events never share a tree. Level-based: a branch is read at its head now, not
 // at the commit an event named.
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -50,8 +51,10 @@ async function git(repoDir: string, args: string[], env: Record<string, string |
 export function gitSource(repoDir: string, env: Record<string, string | undefined>, remote = "origin"): GitSource {
   return {
     async checkout(ref) {
-      await git(repoDir, ["fetch", "--no-tags", "--quiet", remote, `+${ref}:refs/prefect-gitops/fetched`], env);
-      const sha = await git(repoDir, ["rev-parse", "refs/prefect-gitops/fetched^{commit}"], env);
+      // A ref of its own per checkout: two reconciles in one repository (a service) never race on it.
+      const local = `refs/prefect-gitops/${randomUUID()}`;
+      await git(repoDir, ["fetch", "--no-tags", "--quiet", remote, `+${ref}:${local}`], env);
+      const sha = await git(repoDir, ["rev-parse", `${local}^{commit}`], env);
       const dir = await mkdtemp(join(tmpdir(), "prefect-gitops-checkout-"));
       await git(repoDir, ["worktree", "add", "--detach", "--force", dir, sha], env);
       return {
@@ -59,6 +62,7 @@ export function gitSource(repoDir: string, env: Record<string, string | undefine
         sha,
         async remove() {
           await git(repoDir, ["worktree", "remove", "--force", dir], env).catch(() => undefined);
+          await git(repoDir, ["update-ref", "-d", local], env).catch(() => undefined);
           await rm(dir, { recursive: true, force: true });
         },
       };

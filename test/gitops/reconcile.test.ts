@@ -2,7 +2,7 @@
 // runner runs it, against a devserver workspace, a real git repository (file:// remote) and the
 // GitHub simulator, with webhook payloads from GitHub's examples, checked and signed.
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -81,6 +81,7 @@ describe("prefect-gitops reconcile (one-shot, GitHub Actions)", () => {
   afterAll(async () => {
     await sim.close();
     repo.remove();
+    rmSync(events, { recursive: true, force: true });
   });
   afterEach(() => {
     const violations = sim.violations.splice(0);
