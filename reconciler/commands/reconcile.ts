@@ -13,7 +13,8 @@ import { createGitHubPort } from "../git/github.js";
 import { connectionVariables, type StackConfig } from "../gitops/config.js";
 import { linkInstalledDependencies } from "../gitops/dependencies.js";
 import { defaultBranchOf, eventFromPayload, type EventName } from "../gitops/event.js";
-import { reconcile, type ReconcileDeps } from "../gitops/reconcile.js";
+import type { ReconcileDeps } from "../gitops/model.js";
+import { reconcile } from "../gitops/reconcile.js";
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
 import { reportFailure } from "./run.js";
 

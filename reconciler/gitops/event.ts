@@ -2,7 +2,8 @@
 // to the event the reconcile acts on. Only the fields it needs are read; the reconcile reads
 // the rest fresh (level-based), so a stale payload cannot mislead it.
 import { z } from "zod";
-import { isPlanCommand, type GitopsEvent } from "./reconcile.js";
+import type { GitopsEvent } from "./model.js";
+import { isPlanCommand } from "./pull-request.js";
 
 export const EVENT_NAMES = ["pull_request", "issue_comment", "push", "schedule", "workflow_dispatch"] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

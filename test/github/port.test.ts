@@ -3,7 +3,7 @@
 // retryable ones retried and then reported.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubPort, GitHubError } from "../../reconciler/git/github.js";
-import { upsertStackComment } from "../../reconciler/gitops/reconcile.js";
+import { upsertStackComment } from "../../reconciler/gitops/publish.js";
 import { GitHubSimulator } from "./simulator.js";
 
 describe("the GitHub port", () => {
