@@ -62,9 +62,10 @@ export async function reconcileCommand(ctx: CommandContext, flags: ReconcileFlag
     }
     const token = required(env, "GITHUB_TOKEN", "pass the workflow's token (env: GITHUB_TOKEN: ${{ github.token }}).");
     const repository = required(env, "GITHUB_REPOSITORY", "it names the repository as owner/name (GitHub Actions sets it).");
-    // Every value a stack's connection could read, and TF_VAR_* values: masked in all that is published.
+    // Values of variables named as credentials (keys, tokens, secrets, passwords, auth strings),
+    // TF_VAR_* values and URLs carrying a password: masked in all that is published.
     const secrets = Object.entries(env)
-      .filter(([name]) => name.startsWith("TF_VAR_") || /PREFECT|KEY|TOKEN|SECRET|PASSWORD|AUTH/i.test(name))
+      .filter(([name]) => name.startsWith("TF_VAR_") || /KEY|TOKEN|SECRET|PASSWORD|AUTH|CREDENTIAL/i.test(name))
       .map(([, value]) => value)
       .filter((value): value is string => !!value && !/^https?:\/\/[^@]*$/.test(value));
     const github = createGitHubPort({
