@@ -10,6 +10,8 @@ import { importAllCommand } from "./commands/import-all.js";
 import { importCommand } from "./commands/import.js";
 import { outputCommand } from "./commands/output.js";
 import { quickstartCommand } from "./commands/quickstart.js";
+import { reconcileCommand } from "./commands/reconcile.js";
+import { EVENT_NAMES } from "./gitops/event.js";
 import { stateCommand } from "./commands/state.js";
 import { validateCommand } from "./commands/validate.js";
 import { EXIT_ERROR, type CommandContext, type GlobalOptions, type LogLevel } from "./commands/context.js";
@@ -214,6 +216,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         return run(stateCommand(context(), name, address, flags));
       });
   }
+
+  program
+    .command("reconcile")
+    .description("GitOps, one-shot (CI): plan pull requests, apply merges, audit drift, for every stack of prefect-gitops.yaml; reads GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_TOKEN")
+    .addOption(new Option("--event <name>", "the GitHub event that started the run").choices([...EVENT_NAMES]).makeOptionMandatory())
+    .option("--repo <dir>", "the git checkout to fetch refs from (default: the working directory)")
+    .option("--remote <name>", "the remote to fetch from", "origin")
+    .option("--branch <name>", "the repository's default branch, when the event payload does not name it")
+    .action((flags) => run(reconcileCommand(context(), flags)));
 
   program
     .command("quickstart")

@@ -1,0 +1,59 @@
+// What a GitOps run works with and answers: the event, the ports it is given (GitHub, git, an
+// engine factory), and one outcome per stack, failures marked retryable or terminal.
+import { isRetryable as isRetryablePrefect } from "../../provider/client/errors.js";
+import { DiagnosticsError } from "../diagnostics.js";
+import type { Engine } from "../engine.js";
+import type { GitSource } from "../git/checkout.js";
+import { GitHubError, type GitHubPort } from "../git/github.js";
+import { StateLockedError, type LockHolder } from "../state/model.js";
+import { type SchedulePreviewRenderer } from "./comment.js";
+import { type GitopsConfig, type StackConfig } from "./config.js";
+
+export type GitopsEvent =
+  | { kind: "pull_request"; number: number; action: string }
+  | { kind: "command"; number: number; commenter: string; command: "plan" }
+  | { kind: "push"; branch: string }
+  | { kind: "schedule" };
+
+export interface ReconcileDeps {
+  github: GitHubPort;
+  source: GitSource;
+  /** The engine of a stack, for its directory in a checkout; a CDKTF app synthesizes within `synth`'s limits. */
+  engineFor(stack: StackConfig, dir: string, synth: GitopsConfig["synth"]): Engine;
+  /** The repository's default branch (the branch applied when prefect-gitops.yaml names none). */
+  defaultBranch: string;
+  /** Who takes the state lock, for "locked by" messages. */
+  holder(operation: string): LockHolder;
+  /** How long an apply waits for the state lock. @default 600000 */
+  lockTimeoutMs?: number;
+  log(line: string): void;
+  schedulePreviews?: SchedulePreviewRenderer;
+}
+
+export type StackStatus = "planned" | "applied" | "no-changes" | "clean" | "drift" | "healed" | "waiting" | "skipped" | "failed";
+
+export interface StackOutcome {
+  stack: string;
+  status: StackStatus;
+  /** For failures: worth trying again later (network, 5xx, rate limits, lock held), or not (invalid configuration, auth). */
+  retryable?: boolean;
+  message?: string;
+}
+
+export interface ReconcileResult {
+  outcomes: StackOutcome[];
+  /** The whole event failed before any stack (invalid prefect-gitops.yaml, missing ref...). */
+  failure?: { message: string; retryable: boolean };
+}
+
+/** Whether a failure is worth another run later. */
+export function isRetryableFailure(caught: unknown): boolean {
+  if (caught instanceof DiagnosticsError) return false;
+  if (caught instanceof StateLockedError) return true;
+  if (caught instanceof GitHubError) return caught.retryable;
+  return isRetryablePrefect(caught);
+}
+
+export function messageOf(caught: unknown): string {
+  return caught instanceof Error ? caught.message : String(caught);
+}

@@ -1,0 +1,82 @@
+// Pull requests: a trust check first (forks and authors without the permission are not
+// synthesized until someone allowed comments the plan command), then a plan of the head per
+// stack, published as one comment and one check run per stack.
+import { GitHubError, type Permission } from "../git/github.js";
+import { hasErrors } from "../plan/model.js";
+import { renderCheckRun } from "./check-run.js";
+import { renderPlanComment } from "./comment.js";
+import { GITOPS_CONFIG_FILE } from "./config.js";
+import type { GitopsEvent, ReconcileDeps, ReconcileResult, StackOutcome } from "./model.js";
+import { isRetryableFailure, messageOf } from "./model.js";
+import { planStack, readConfig, withCheckout } from "./stack.js";
+import { upsertStackComment } from "./publish.js";
+
+const RANK: Record<Permission, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
+const WAITING_MARKER = "<!-- prefect-gitops:waiting -->";
+const PLAN_COMMAND = "/prefect-gitops plan";
+/** Pull request actions that change what would be planned (a merge is planned again on push). */
+const PLANNED_ACTIONS = new Set(["opened", "synchronize", "reopened", "ready_for_review"]);
+
+/** Whether a comment body is the plan command. */
+export function isPlanCommand(body: string): boolean {
+  return body.trim().split("\n")[0]?.trim() === PLAN_COMMAND;
+}
+
+async function gatePermission(deps: ReconcileDeps, baseRef: string): Promise<Permission> {
+  // The trust rule comes from the base branch: a pull request cannot lower it in its own copy.
+  const base = await withCheckout(deps.source, `refs/heads/${baseRef}`, readConfig).catch(() => ({ config: undefined }));
+  const levels = base.config?.stacks.map((stack) => stack.options.plan_permission) ?? ["write" as const];
+  return levels.reduce((strictest, level) => (RANK[level] > RANK[strictest] ? level : strictest), "write" as Permission);
+}
+
+export async function onPullRequest(event: Extract<GitopsEvent, { kind: "pull_request" | "command" }>, deps: ReconcileDeps): Promise<ReconcileResult> {
+  const { github } = deps;
+  if (event.kind === "pull_request" && !PLANNED_ACTIONS.has(event.action)) return { outcomes: [] };
+  const pull = await github.pullRequest(event.number);
+  const needed = await gatePermission(deps, pull.baseRef);
+  if (event.kind === "command") {
+    const may = RANK[await github.permission(event.commenter)] >= RANK[needed];
+    if (!may) {
+      await github.createComment(event.number, `@${event.commenter} only people with ${needed} access to this repository can start a plan with \`${PLAN_COMMAND}\`.`);
+      deps.log(`Ignored ${PLAN_COMMAND} from ${event.commenter}: ${needed} access needed.`);
+      return { outcomes: [] };
+    }
+  } else {
+    const trusted = !pull.fork && RANK[await github.permission(pull.author)] >= RANK[needed];
+    if (!trusted) {
+      const why = pull.fork ? "comes from a fork" : `was opened by someone without ${needed} access`;
+      const body = `${WAITING_MARKER}\nThis pull request ${why}: its code is not run (a CDKTF app is code) until someone with ${needed} access reviews it and comments \`${PLAN_COMMAND}\`.`;
+      try {
+        const existing = (await github.comments(event.number)).find((comment) => comment.body.startsWith(WAITING_MARKER));
+        if (existing) await github.updateComment(existing.id, body);
+        else await github.createComment(event.number, body);
+      } catch (caught) {
+        // A fork's pull_request run gets a read-only token: the note cannot be posted, and nothing else is needed.
+        if (!(caught instanceof GitHubError && caught.status === 403)) throw caught;
+      }
+      deps.log(`Pull request #${event.number} ${why}: waiting for ${PLAN_COMMAND}.`);
+      return { outcomes: [{ stack: "*", status: "waiting" }] };
+    }
+  }
+  return withCheckout(deps.source, `refs/pull/${event.number}/head`, async (checkout) => {
+    const { config, diagnostics } = await readConfig(checkout);
+    if (!config) {
+      await github.createCheckRun(renderCheckRun({ stack: "configuration", stackPath: ".", sha: checkout.sha, problems: diagnostics, rootFiles: [GITOPS_CONFIG_FILE] }));
+      await upsertStackComment(github, event.number, "configuration", renderPlanComment({ stack: "configuration", sha: checkout.sha, problems: diagnostics, heading: "prefect-gitops.yaml" }));
+      return { outcomes: [], failure: { message: diagnostics.map((d) => d.summary).join("; "), retryable: false } };
+    }
+    const outcomes: StackOutcome[] = [];
+    for (const stack of config.stacks) {
+      try {
+        const { plan, problems } = await planStack(stack, config.synth, checkout, deps);
+        await upsertStackComment(github, event.number, stack.name, renderPlanComment({ stack: stack.name, sha: checkout.sha, plan, problems, schedulePreviews: deps.schedulePreviews }));
+        await github.createCheckRun(renderCheckRun({ stack: stack.name, stackPath: stack.path, sha: checkout.sha, plan, problems }));
+        const failed = problems.length > 0 || (plan !== undefined && hasErrors(plan));
+        outcomes.push({ stack: stack.name, status: failed ? "failed" : "planned", ...(failed ? { retryable: false, message: "invalid configuration" } : {}) });
+      } catch (caught) {
+        outcomes.push({ stack: stack.name, status: "failed", retryable: isRetryableFailure(caught), message: messageOf(caught) });
+      }
+    }
+    return { outcomes };
+  });
+}
