@@ -15,6 +15,7 @@ import { linkInstalledDependencies } from "../gitops/dependencies.js";
 import { defaultBranchOf, eventFromPayload, type EventName } from "../gitops/event.js";
 import type { ReconcileDeps } from "../gitops/model.js";
 import { reconcile } from "../gitops/reconcile.js";
+import { planSchedulePreviews } from "../gitops/schedule-previews.js";
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from "./context.js";
 import { reportFailure } from "./run.js";
 
@@ -83,6 +84,7 @@ export async function reconcileCommand(ctx: CommandContext, flags: ReconcileFlag
       defaultBranch: flags.branch ?? defaultBranchOf(payload) ?? env.GITHUB_REF_NAME ?? "main",
       holder: (operation) => ({ who: `prefect-gitops@${env.GITHUB_REPOSITORY ?? hostname()}${env.GITHUB_RUN_ID ? ` run ${env.GITHUB_RUN_ID}` : ""}`, pid: process.pid, host: hostname(), operation, since: new Date().toISOString() }),
       log: (line) => ctx.err(line),
+      schedulePreviews: planSchedulePreviews(),
       // --lock-timeout when given; otherwise an apply waits up to 10 minutes for another run's.
       ...(ctx.options.lockTimeoutMs > 0 ? { lockTimeoutMs: ctx.options.lockTimeoutMs } : {}),
       engineFor: (stack: StackConfig, dir: string, limits) => {

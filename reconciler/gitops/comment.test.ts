@@ -39,7 +39,7 @@ describe("the pull request comment", () => {
   });
 
   test("lists errors with their file and line", () => {
-    const [body] = renderPlanComment({ stack: "dev", sha: SHA, problems: [{ severity: "error", summary: "Unsupported argument", file: "main.tf", line: 12 }] });
+    const [body] = renderPlanComment({ stack: "dev", sha: SHA, problems: [{ severity: "error", code: "CONFIG_INVALID", summary: "Unsupported argument", file: "main.tf", line: 12 }] });
     expect(body).toContain(":x: 1 error");
     expect(body).toContain("on main.tf line 12");
   });

@@ -101,7 +101,7 @@ export function parseGitopsConfig(text: string, file = GITOPS_CONFIG_FILE): { co
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
     return {
-      diagnostics: doc.errors.map((problem) => error(`${file} is not valid YAML: ${problem.message.split("\n")[0]}`, { file, line: counter.linePos(problem.pos[0]).line, detail: "Fix the YAML syntax (indentation, quotes, a duplicate key)." })),
+      diagnostics: doc.errors.map((problem) => error("CONFIG_SYNTAX", `${file} is not valid YAML: ${problem.message.split("\n")[0]}`, { file, line: counter.linePos(problem.pos[0]).line, detail: "Fix the YAML syntax (indentation, quotes, a duplicate key)." })),
     };
   }
   const parsed = configSchema.safeParse(doc.toJS() ?? {});
@@ -109,7 +109,7 @@ export function parseGitopsConfig(text: string, file = GITOPS_CONFIG_FILE): { co
     return {
       diagnostics: parsed.error.issues.map((issue) => {
         const { summary, detail, path } = describe(issue);
-        return error(summary, { file, line: lineOf(doc, counter, path), detail });
+        return error("CONFIG_INVALID", summary, { file, line: lineOf(doc, counter, path), detail });
       }),
     };
   }
@@ -117,9 +117,9 @@ export function parseGitopsConfig(text: string, file = GITOPS_CONFIG_FILE): { co
   const seen = new Map<string, number>();
   parsed.data.stacks.forEach((stack, index) => {
     const line = lineOf(doc, counter, ["stacks", index, "name"]);
-    if (seen.has(stack.name)) diagnostics.push(error(`stacks.${index}.name: the stack "${stack.name}" is declared twice`, { file, line, detail: `First declared on line ${seen.get(stack.name)}. Give each stack its own name.` }));
+    if (seen.has(stack.name)) diagnostics.push(error("CONFIG_DUPLICATE", `stacks.${index}.name: the stack "${stack.name}" is declared twice`, { file, line, detail: `First declared on line ${seen.get(stack.name)}. Give each stack its own name.` }));
     seen.set(stack.name, line ?? 0);
-    if (stack.state.backend === "file" && !stack.state.path) diagnostics.push(error(`stacks.${index}.state: the file backend needs a path`, { file, line: lineOf(doc, counter, ["stacks", index, "state"]), detail: "Add path: (relative to the repository root), or use backend: workspace." }));
+    if (stack.state.backend === "file" && !stack.state.path) diagnostics.push(error("CONFIG_INVALID", `stacks.${index}.state: the file backend needs a path`, { file, line: lineOf(doc, counter, ["stacks", index, "state"]), detail: "Add path: (relative to the repository root), or use backend: workspace." }));
   });
   return diagnostics.length ? { diagnostics } : { config: parsed.data, diagnostics };
 }

@@ -3,7 +3,7 @@ import type { DriftReport } from "../drift/drift.js";
 import { driftMarker, isDriftIssueOf, renderDriftIssue } from "./drift-issue.js";
 
 const report: DriftReport = {
-  modified: [{ address: "prefect_variable.a", type: "prefect_variable", label: 'variable "a"', id: "id-1", kind: "modified", changes: [{ path: ["value"], before: "declared", after: "by hand", forceNew: false, sensitive: false }] }],
+  modified: [{ address: "prefect_variable.a", type: "prefect_variable", label: 'variable "a"', id: "id-1", kind: "modified", changes: [{ path: ["value"], before: "declared", after: "by hand", impact: "update", sensitive: false }] }],
   deleted: [{ address: "prefect_flow.f", type: "prefect_flow", label: 'flow "f"', id: "id-2", kind: "deleted", changes: [] }],
   pending: [],
   lookalikes: [],

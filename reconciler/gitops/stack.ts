@@ -17,7 +17,7 @@ export async function readConfig(checkout: Checkout): Promise<{ config?: GitopsC
   try {
     text = await readFile(join(checkout.dir, GITOPS_CONFIG_FILE), "utf8");
   } catch {
-    return { diagnostics: [error(`${GITOPS_CONFIG_FILE} is missing`, { file: GITOPS_CONFIG_FILE, line: 1, detail: "Add it at the repository root: see README's GitOps section." })] };
+    return { diagnostics: [error("CONFIG_NOT_FOUND", `${GITOPS_CONFIG_FILE} is missing`, { file: GITOPS_CONFIG_FILE, line: 1, detail: "Add it at the repository root: see README's GitOps section." })] };
   }
   return parseGitopsConfig(text);
 }

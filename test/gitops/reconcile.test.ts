@@ -142,6 +142,23 @@ describe("prefect-gitops reconcile (one-shot, GitHub Actions)", () => {
     expect(sim.log.filter((line) => line.startsWith("PATCH /repos/{owner}/{repo}/issues/comments/"))).toHaveLength(1);
   });
 
+  it("PR adding a schedule: the comment lists its next 5 runs in its time zone", async () => {
+    const schedule = `
+resource "prefect_deployment_schedule" "morning" {
+  deployment_id = prefect_deployment.nightly.id
+  cron          = "0 9 * * *"
+  timezone      = "America/New_York"
+}
+`;
+    const head = repo.pullRequest(7, "schedule", { "stacks/dev/main.tf": stack("hello", schedule) });
+    sim.pulls.set(7, { number: 7, headSha: head, headRef: "schedule", baseRef: "main", author: "alice", fork: false, merged: false });
+    const result = await reconcile("pull_request", await pullRequestEvent(FACTS, { number: 7, action: "opened", headSha: head, author: "alice", fork: false }, WEBHOOK_SECRET));
+    expect(result.code, said(result)).toBe(0);
+    const [comment] = sim.commentsOf(7);
+    expect(comment!.body).toContain("cron `0 9 * * *` in America/New_York");
+    expect(comment!.body.match(/T09:00:00-0[45]:00\[America\/New_York\]/g)).toHaveLength(5);
+  });
+
   it("PR from a fork: nothing is synthesized until someone with write access comments /prefect-gitops plan", async () => {
     const head = repo.pullRequest(2, "fork-change", snoopingApp(sentinel));
     sim.pulls.set(2, { number: 2, headSha: head, headRef: "fork-change", baseRef: "main", author: "mallory", fork: true, merged: false });
