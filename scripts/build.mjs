@@ -3,7 +3,7 @@
 // does not emit, which the compiled code reads at run time, are copied beside it. Plain
 // JavaScript, so that building needs nothing beyond `npm install`.
 import { execFileSync } from "node:child_process";
-import { cpSync, rmSync } from "node:fs";
+import { cpSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,13 @@ const ASSETS = [
   "reconciler/init/templates", // `prefect-gitops init`
 ];
 
+/**
+ * Entry points given CommonJS-flavoured types (package.json "exports" → "require" → "types"):
+ * TypeScript's node16 resolution refuses to `import` an ES module's .d.ts from a CommonJS file,
+ * though Node.js 20.19 loads it with require(); a .d.cts that re-exports the types lets it.
+ */
+const COMMONJS_TYPES = ["provider/index", "devserver/index"];
+
 const SKIP = new Set(["cdktf.out", "node_modules", ".prefect-gitops"]);
 
 rmSync(dist, { recursive: true, force: true });
@@ -32,3 +39,4 @@ execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], {
 for (const asset of ASSETS) {
   cpSync(join(root, asset), join(dist, asset), { recursive: true, filter: (source) => !SKIP.has(source.split(/[\\/]/).pop()) && !source.includes(".state.json") });
 }
+for (const entry of COMMONJS_TYPES) writeFileSync(join(dist, `${entry}.d.cts`), `export * from "./${entry.split("/").pop()}.js";\n`);
