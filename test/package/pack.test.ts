@@ -228,6 +228,9 @@ describe("the packed package", () => {
       expect(second.code, second.stdout + second.stderr).toBe(0);
       const version = await succeed("npx", ["prefect-gitops", "--version"], dir, env);
       expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version);
+      // The devserver's bin loads its compiled code too (its --help comes after every import).
+      const devserverHelp = await succeed("npx", ["prefect-gitops-devserver", "--help"], dir, env);
+      expect(devserverHelp.stdout).toMatch(/--port <port>/);
     } finally {
       await server.close();
     }
