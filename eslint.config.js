@@ -48,6 +48,7 @@ export default tseslint.config(
       "provider/generated/**",
       "contract/wire.gen.ts",
       "bench/.work/**",
+      "dist/**",
       "**/.gen-tmp/**",
     ],
   },
@@ -127,7 +128,7 @@ export default tseslint.config(
   },
   // The seam itself (and the generator that writes code for it) imports the CDK.
   {
-    files: ["provider/cdk.ts", "provider/terraform/generate-bindings.ts"],
+    files: ["provider/cdk.ts", "provider/cdk-runtime/**", "provider/terraform/generate-bindings.ts"],
     rules: {
       "no-restricted-imports": [
         "error",

@@ -1,6 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-const ENV = { CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" };
+// Tests run the sources: "prefect-gitops" resolves to them under this export condition (package.json
+// "exports"), in the test workers (execArgv) and in every Node.js process they start (NODE_OPTIONS).
+const SOURCE_CONDITION = "--conditions=prefect-gitops-source";
+const ENV = { CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null", NODE_OPTIONS: SOURCE_CONDITION };
 
 // The kind suite and the engine cycle run again against a devserver answering like a busy SQLite
 // server, which is what a default `prefect server start` is: writes that overlap get 503, idle
@@ -11,6 +14,7 @@ const ENV = { CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" };
 export default defineConfig({
   test: {
     exclude: ["**/node_modules/**", "**/cdktf.out/**"],
+    execArgv: [SOURCE_CONDITION],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // CDKTF's libraries run `terraform version` when loaded; no CLI config file means a warning.

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's loader: the package ships sources, not a build.
-import { register } from "tsx/esm/api";
+// The `prefect-gitops-devserver` command (bin/load.js: compiled code when installed, sources in a checkout).
+import { load } from "./load.js";
 
-register();
-await import("../devserver/cli.ts");
+await load("devserver/cli");

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's loader: the package ships sources, not a build.
-import { register } from "tsx/esm/api";
+// The `prefect-gitops` command (bin/load.js: compiled code when installed, sources in a checkout).
+import { load } from "./load.js";
 
-register();
-const { runCli } = await import("../reconciler/cli.ts");
+const { runCli } = await load("reconciler/cli");
 await runCli();

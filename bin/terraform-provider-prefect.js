@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// Terraform starts this as a plugin (protocol 6). Runs the TypeScript sources through tsx's
-// loader: the package ships sources, not a build.
-import { register } from "tsx/esm/api";
+// Terraform starts this as a plugin (protocol 6); bin/load.js: compiled code when installed, sources in a checkout.
+import { load } from "./load.js";
 
-register();
-await import("../provider/terraform/plugin/main.ts");
+await load("provider/terraform/plugin/main");

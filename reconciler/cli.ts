@@ -3,18 +3,24 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { createInterface } from "node:readline/promises";
 import { pathToFileURL } from "node:url";
-import { childProcessRunner, type AppRunner } from "./config/cdktf.js";
-import { applyCommand, planCommand } from "./commands/plan.js";
-import { driftCommand } from "./commands/drift.js";
-import { importAllCommand } from "./commands/import-all.js";
-import { importCommand } from "./commands/import.js";
-import { outputCommand } from "./commands/output.js";
-import { quickstartCommand } from "./commands/quickstart.js";
-import { reconcileCommand } from "./commands/reconcile.js";
-import { EVENT_NAMES } from "./gitops/event.js";
-import { stateCommand } from "./commands/state.js";
-import { validateCommand } from "./commands/validate.js";
-import { EXIT_ERROR, type CommandContext, type GlobalOptions, type LogLevel } from "./commands/context.js";
+import type { AppRunner } from "./config/cdktf.js";
+import {
+  applyCommand,
+  driftCommand,
+  importAllCommand,
+  importCommand,
+  initCommand,
+  outputCommand,
+  planCommand,
+  quickstartCommand,
+  reconcileCommand,
+  stateCommand,
+  validateCommand,
+} from "./commands/lazy.js";
+import type { CommandContext, GlobalOptions, LogLevel } from "./commands/context.js";
+import { EXIT_ERROR } from "./commands/exit-codes.js";
+import { packageVersion } from "./version.js";
+import { EVENT_NAMES } from "./gitops/event-names.js";
 import { ANSI, NO_COLOR } from "./plan/render-text.js";
 
 /** "30s", "2m", "1h", "500ms" or a number of seconds. */
@@ -43,11 +49,10 @@ function positiveInt(text: string): number {
  * this process, which saves starting another Node.js; anything else runs as `cdktf synth` would.
  */
 export function appRunner(env: Record<string, string | undefined>): AppRunner {
-  const child = childProcessRunner(env);
   return {
     async run(command, options) {
       const entry = /^(?:npx\s+)?tsx\s+([\w./-]+\.tsx?)\s*$/.exec(command.trim())?.[1];
-      if (!entry) return child.run(command, options);
+      if (!entry) return (await import("./config/cdktf.js")).childProcessRunner(env).run(command, options);
       const { tsImport } = await import("tsx/esm/api");
       const previous = { outdir: process.env.CDKTF_OUTDIR, cwd: process.cwd() };
       process.env.CDKTF_OUTDIR = options.outdir;
@@ -96,6 +101,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option("--lock-timeout <duration>", "how long to wait for the state lock (e.g. 30s, 5m)", parseDuration, 0)
     .option("--var <name=value>", "set a variable (repeatable)", collectVar, {})
     .option("--stack <name>", "which stack of a multi-stack CDKTF app")
+    .version(packageVersion(), "-V, --version", "print the version")
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
@@ -225,6 +231,13 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option("--remote <name>", "the remote to fetch from", "origin")
     .option("--branch <name>", "the repository's default branch, when the event payload does not name it")
     .action((flags) => run(reconcileCommand(context(), flags)));
+
+  program
+    .command("init [dir]")
+    .description("start an infrastructure repository: a CDKTF stack (or HCL) with a pool, a deployment and an automation")
+    .addOption(new Option("--language <language>", "the stack's language").choices(["typescript"]).default("typescript"))
+    .option("--hcl", "write Terraform HCL (main.tf) instead of a CDKTF app")
+    .action((dir: string | undefined, flags: { language: "typescript"; hcl?: boolean }) => run(initCommand(context(), dir, flags)));
 
   program
     .command("quickstart")

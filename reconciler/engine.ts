@@ -1,6 +1,6 @@
 // The engine: load a configuration, connect to Prefect, read the live objects in bulk, plan,
 // apply, audit drift, import. The CLI and the service drive it; it does no terminal output.
-import { PrefectClient, type ClientEvent } from "../provider/client/client.js";
+import type { ClientEvent, PrefectClient } from "../provider/client/client.js";
 import { ConfigurationError } from "../provider/client/errors.js";
 import { resolveSettings, type ClientOptions, type ClientSettings } from "../provider/client/settings.js";
 import type { Kind, KindContext, ReadScope } from "../provider/kinds/kind.js";
@@ -112,7 +112,12 @@ export class Engine {
   }
 
   async connect(): Promise<PrefectClient> {
-    if (!this.client) this.client = new PrefectClient(await this.settings(), this.options.client);
+    if (!this.client) {
+      const settings = await this.settings();
+      // Loaded on first use: commands that never connect (validate, init) start without the HTTP stack.
+      const { PrefectClient } = await import("../provider/client/client.js");
+      this.client ??= new PrefectClient(settings, this.options.client);
+    }
     return this.client;
   }
 

@@ -37,9 +37,7 @@ export interface CommandContext {
   connection?: EngineOptions["connection"];
 }
 
-export const EXIT_OK = 0;
-export const EXIT_ERROR = 1;
-export const EXIT_CHANGES = 2;
+export { EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from "./exit-codes.js";
 
 const LEVELS: LogLevel[] = ["error", "warn", "info", "debug"];
 

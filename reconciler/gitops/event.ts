@@ -5,8 +5,9 @@ import { z } from "zod";
 import type { GitopsEvent } from "./model.js";
 import { isPlanCommand } from "./pull-request.js";
 
-export const EVENT_NAMES = ["pull_request", "issue_comment", "push", "schedule", "workflow_dispatch"] as const;
-export type EventName = (typeof EVENT_NAMES)[number];
+import { EVENT_NAMES, type EventName } from "./event-names.js";
+
+export { EVENT_NAMES, type EventName };
 
 /** A payload that lacks what its event must carry. */
 export class EventPayloadError extends Error {
