@@ -6,10 +6,11 @@
 // (each one a retry by the client), requests and time.
 //
 //   node --import tsx bench/busy-server.ts [--resources 1000] [--parallelism 10] [--out busy-server]
-import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RawApi } from "./support/http.js";
+import { BUSY_SERVER, counted, startBusyDevserver, type BusyDevserver } from "./support/busy-devserver.js";
+import { runCommand, summaryOf } from "./support/run-command.js";
 import { flags, round, table, workDir, writeResults } from "./support/report.js";
 import { REPO_ROOT } from "./support/server.js";
 import { stack, stackMix } from "./support/stack.js";
@@ -17,38 +18,6 @@ import { stack, stackMix } from "./support/stack.js";
 const args = flags(process.argv.slice(2));
 const resources = Number(args.resources ?? 1000);
 const parallelism = args.parallelism === undefined ? undefined : String(args.parallelism);
-
-interface Started {
-  url: string;
-  origin: string;
-  stop(): Promise<void>;
-}
-
-/** The devserver's own CLI, as a user runs it: `prefect-gitops-devserver --contention`. */
-function startBusyDevserver(): Promise<Started> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, "bin", "prefect-gitops-devserver.js"), "--port", "0", "--contention"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`the devserver exited with ${code} before it was ready:\n${out}`)));
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+\/api)/.exec(out);
-      if (!match) return;
-      child.removeAllListeners("exit");
-      const url = match[1]!;
-      resolve({
-        url,
-        origin: new URL(url).origin,
-        stop: () =>
-          new Promise((done) => {
-            child.once("exit", () => done());
-            child.kill("SIGTERM");
-          }),
-      });
-    });
-  });
-}
 
 interface Phase {
   command: string;
@@ -60,46 +29,17 @@ interface Phase {
   summary: string;
 }
 
-function runCli(argv: string[], env: Record<string, string>): Promise<{ code: number; ms: number; stdout: string; stderr: string }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [join(REPO_ROOT, "bin", "prefect-gitops.js"), ...argv], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: "1", NO_COLOR: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code: code ?? -1, ms: performance.now() - started, stdout, stderr }));
-  });
-}
+const runCli = (argv: string[], env: Record<string, string>) => runCommand(process.execPath, [join(REPO_ROOT, "bin", "prefect-gitops.js"), ...argv], env);
 
-async function admin<T>(origin: string, path: string, method = "GET"): Promise<T> {
-  const response = await fetch(origin + path, { method });
-  return (await response.json()) as T;
-}
-
-async function phase(server: Started, name: string, argv: string[]): Promise<Phase> {
-  await fetch(`${server.origin}/_devserver/requests`, { method: "DELETE" });
-  const before = await injected503(server);
-  const run = await runCli(argv, { PREFECT_API_URL: server.url });
-  const counts = await admin<{ total: number }>(server.origin, "/_devserver/requests");
-  const lines = `${run.stdout}\n${run.stderr}`.trim().split("\n");
-  const summary = lines.filter((line) => /^(Apply complete|No changes|Plan:|Error)/.test(line.trim())).join(" / ") || (lines.at(-1) ?? "");
+async function phase(server: BusyDevserver, name: string, argv: string[]): Promise<Phase> {
+  const { result: run, ms, requests, serviceUnavailable } = await counted(server, () => runCli(argv, { PREFECT_API_URL: server.url }));
+  const summary = summaryOf(run);
   if (run.code !== 0 && name !== "plan") console.error(run.stderr.slice(-4000));
-  return { command: `prefect-gitops ${argv.join(" ")}`, exitCode: run.code, ms: Math.round(run.ms), requests: counts.total, serviceUnavailable: (await injected503(server)) - before, summary };
-}
-
-async function injected503(server: Started): Promise<number> {
-  const faults = await admin<{ injected?: Record<string, number> }>(server.origin, "/_devserver/faults");
-  return (faults.injected?.contention ?? 0) + (faults.injected?.["contention-background"] ?? 0);
+  return { command: `prefect-gitops ${argv.join(" ")}`, exitCode: run.code, ms, requests, serviceUnavailable, summary };
 }
 
 /** Objects per kind in the workspace, and the declared names found more than once. */
-async function duplicates(server: Started): Promise<{ counts: Record<string, number>; duplicated: string[] }> {
+async function duplicates(server: BusyDevserver): Promise<{ counts: Record<string, number>; duplicated: string[] }> {
   const api = new RawApi(server.url);
   const lists: Record<string, [string, unknown, string]> = {
     prefect_work_pool: ["/work_pools/filter", {}, "name"],
@@ -149,7 +89,7 @@ try {
   const missing = Object.entries(counts).filter(([type, count]) => count < (declared[type] ?? 0)).map(([type, count]) => `${type}: ${count} of ${declared[type]}`);
   const results = {
     resources,
-    server: "prefect-gitops-devserver --contention (1 write at a time, 15 ms each, 2% background 503s; idle connections closed after 5 s)",
+    server: BUSY_SERVER,
     apply,
     plan,
     objects: counts,

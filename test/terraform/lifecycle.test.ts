@@ -3,7 +3,11 @@
 // plus a configuration with every resource type (test/terraform/lifecycle.tf.template), through
 // create, "No changes", in-place updates (tags and parameters cleared), replacements, imports of
 // existing objects in the official id formats, data sources, out-of-band changes and destroy.
-// Terraform commands are few and each does much: every one starts the plugin (seconds here).
+// Terraform commands are few and each does much. They share one plugin process, reattached
+// (TF_REATTACH_PROVIDERS, `terraform-provider-prefect --debug`): launched by Terraform, the
+// plugin would start 3 to 5 times per command, 18 times here, about a second each on an idle
+// machine. Terraform launching the plugin is covered by provider/terraform/plugin/terraform.test.ts
+// and test/terraform/cdktf-deploy.test.ts.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +17,7 @@ import { resolveSettings } from "../../provider/client/settings.js";
 import { parseSpec, type Kind, type KindContext } from "../../provider/kinds/kind.js";
 import { kindFor } from "../../provider/kinds/registry.js";
 import { createKindContext } from "../../provider/kinds/runtime.js";
-import { findTerraform, runTerraform, terraformSandbox, type TerraformResult, type TerraformSandbox } from "../../provider/terraform/plugin/testing/terraform-cli.js";
+import { findTerraform, runTerraform, startReattachedProvider, terraformSandbox, type ReattachedProvider, type TerraformResult, type TerraformSandbox } from "../../provider/terraform/plugin/testing/terraform-cli.js";
 import { useDevServer } from "../support/devserver.js";
 
 const terraform = findTerraform(process.env);
@@ -26,6 +30,7 @@ const SECRETS = ["SECRET-ONE-7c3", "SECRET-TWO-9d1", "PRE-SECRET-5e2", "hooks.ex
 describe.skipIf(!terraform)("terraform plan/apply/import/destroy with terraform-provider-prefect", () => {
   const dev = useDevServer();
   let sandbox: TerraformSandbox;
+  let provider: ReattachedProvider;
   let dir: string;
   let client: PrefectClient;
   let ctx: KindContext;
@@ -46,16 +51,19 @@ describe.skipIf(!terraform)("terraform plan/apply/import/destroy with terraform-
   };
 
   const tf = async (...args: string[]): Promise<TerraformResult> => {
-    const result = await runTerraform(sandbox, dir, [...args, "-input=false", "-no-color"], { PREFECT_API_URL: dev.server.url, TF_VAR_slack_webhook_url: "https://hooks.example/T0/B0" });
+    const result = await runTerraform(sandbox, dir, [...args, "-input=false", "-no-color"], { TF_REATTACH_PROVIDERS: provider.reattach, TF_VAR_slack_webhook_url: "https://hooks.example/T0/B0" });
     outputs.push(result.stdout, result.stderr);
     return result;
   };
 
   beforeAll(async () => {
-    sandbox = terraformSandbox(process.env);
+    // The sandbox's plugin is a link to nothing: were Terraform to launch a plugin instead of
+    // reattaching, the commands would fail, not pass slowly.
+    sandbox = terraformSandbox(process.env, "/nonexistent/terraform-provider-prefect");
     dir = join(sandbox.root, "stack");
     mkdirSync(dir);
     copyFileSync(EXAMPLE, join(dir, "main.tf"));
+    provider = await startReattachedProvider({ ...sandbox.env, PREFECT_API_URL: dev.server.url });
     client = new PrefectClient(resolveSettings({ apiUrl: dev.server.url }, { env: {}, readFile: () => undefined }));
     ctx = createKindContext(client);
     // What exists before Terraform manages it: one object of every type, imported by the configuration.
@@ -74,7 +82,10 @@ describe.skipIf(!terraform)("terraform plan/apply/import/destroy with terraform-
       actions: [{ type: "do-nothing" }],
     });
   }, 60_000);
-  afterAll(() => client?.close());
+  afterAll(async () => {
+    await client?.close();
+    await provider?.stop();
+  });
 
   it("applies examples/hcl unchanged with every type, imports, plans no changes, updates and replaces, sees out-of-band changes, destroys", async () => {
     write(1);

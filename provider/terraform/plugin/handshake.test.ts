@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { handshakeLine, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, readLaunch } from "./handshake.js";
+import { handshakeLine, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, readLaunch, reattachProviders } from "./handshake.js";
 
 const launched = (env: Record<string, string>) => readLaunch({ [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, ...env });
 
@@ -28,5 +28,11 @@ describe("go-plugin's launch contract", () => {
     ["127.0.0.1:1234", undefined, "1|6|tcp|127.0.0.1:1234|grpc|"],
   ])("the handshake line for %s", (address, cert, line) => {
     expect(handshakeLine(address, cert)).toBe(line);
+  });
+
+  test("the reattach configuration names the provider, plain gRPC protocol 6 on TCP, and a process Terraform does not own", () => {
+    expect(JSON.parse(reattachProviders("127.0.0.1:4321", 77))).toEqual({
+      "registry.terraform.io/prefecthq/prefect": { Protocol: "grpc", ProtocolVersion: 6, Pid: 77, Test: true, Addr: { Network: "tcp", String: "127.0.0.1:4321" } },
+    });
   });
 });

@@ -42,3 +42,15 @@ export function readLaunch(env: Record<string, string | undefined>): Launch {
 export function handshakeLine(address: string, certField = ""): string {
   return `${CORE_PROTOCOL_VERSION}|${APP_PROTOCOL_VERSION}|tcp|${address}|grpc|${certField}`;
 }
+
+/** The provider address Terraform knows this plugin by (TF_REATTACH_PROVIDERS is keyed by it). */
+export const PROVIDER_ADDRESS = "registry.terraform.io/prefecthq/prefect";
+
+/**
+ * The TF_REATTACH_PROVIDERS value for a plugin already serving at `address` (go-plugin's
+ * ReattachConfig). "Test": true tells go-plugin that Terraform does not own the process, so
+ * Terraform neither kills it nor asks it to shut down when a command ends.
+ */
+export function reattachProviders(address: string, pid: number): string {
+  return JSON.stringify({ [PROVIDER_ADDRESS]: { Protocol: "grpc", ProtocolVersion: APP_PROTOCOL_VERSION, Pid: pid, Test: true, Addr: { Network: "tcp", String: address } } });
+}

@@ -141,7 +141,10 @@ export function createResourceProvider(options: ResourceProviderOptions): Resour
       if (!result.ok) return result.diagnostics;
       await client?.close();
       client = new PrefectClient(result.settings);
+      // What this process read belongs to the previous configuration: a reattached provider
+      // (`--debug`) is configured again by each Terraform command, which must read afresh.
       shared = undefined;
+      reads.invalidate();
       options.log(`configured: ${describeSettings(result.settings)}`);
       return result.diagnostics;
     },

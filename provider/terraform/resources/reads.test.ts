@@ -71,6 +71,26 @@ describe("reads batched by kind", () => {
     await refresher.stop();
   }, 120_000);
 
+  it("reads afresh when configured again, as a reattached provider is by each Terraform command: a change made meanwhile is seen, not a listing of the command before", async () => {
+    const provider = createResourceProvider({ env: { PREFECT_API_URL: dev.server.url }, log: () => {} });
+    await provider.configure(tfConfig("prefect_variable", {}));
+    const states = await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => {
+        const config = tfConfig("prefect_variable", { name: `again${i}`, value: i });
+        const plan = await provider.planResource("prefect_variable", { prior: null, proposed: config, config });
+        return (await provider.applyResource("prefect_variable", { prior: null, planned: plan.planned, config })).state!;
+      }),
+    );
+    // The first command's refresh goes on from a listing of every variable (6 batches of 10).
+    expect((await refreshAll(provider, "prefect_variable", states)).map((state) => state?.value)).toEqual(states.map((state) => state.value));
+    const changed = await fetch(`${dev.server.url}/variables/${String(states[59]!.id)}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ value: "changed elsewhere" }) });
+    expect(changed.status).toBe(204);
+    await provider.configure(tfConfig("prefect_variable", {}));
+    const refreshed = await refreshAll(provider, "prefect_variable", states);
+    expect(refreshed[59]?.value).toBe("changed elsewhere");
+    await provider.stop();
+  }, 60_000);
+
   it("answers a read of an object that is gone with no state, next to reads that find theirs", async () => {
     const provider = createResourceProvider({ env: { PREFECT_API_URL: dev.server.url }, log: () => {} });
     await provider.configure(tfConfig("prefect_variable", {}));

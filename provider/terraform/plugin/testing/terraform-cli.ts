@@ -73,3 +73,40 @@ export function runTerraform(sandbox: TerraformSandbox, cwd: string, args: strin
 
 /** The `terraform { required_providers }` block naming our provider. */
 export const REQUIRED_PROVIDERS = 'terraform {\n  required_providers {\n    prefect = { source = "prefecthq/prefect" }\n  }\n}\n';
+
+export interface ReattachedProvider {
+  /** The TF_REATTACH_PROVIDERS value: terraform uses this process instead of launching the plugin. */
+  reattach: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * One plugin process for many terraform commands (`terraform-provider-prefect --debug`): saves the
+ * plugin's start-up, several per command, but no longer covers Terraform launching the plugin
+ * (handshake, mutual TLS) nor one process per provider instance; the plugin's own tests do.
+ */
+export function startReattachedProvider(env: Record<string, string | undefined>, plugin = PLUGIN_BIN): Promise<ReattachedProvider> {
+  const child = spawn(process.execPath, [plugin, "--debug"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`terraform-provider-prefect --debug exited with ${code}:\n${stderr}`)));
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /^TF_REATTACH_PROVIDERS='(.*)'$/m.exec(stdout);
+      if (!match) return;
+      child.removeAllListeners("exit");
+      resolve({
+        reattach: match[1]!,
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.once("exit", () => done());
+            child.kill("SIGTERM");
+          }),
+      });
+    });
+  });
+}
