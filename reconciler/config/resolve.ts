@@ -6,7 +6,7 @@ import { errorCode, type ErrorCode } from "../errors.js";
 import { canonicalJson, sha256 } from "../state/hash.js";
 import { evaluateRaw, isUnknown, type EvalScope, type Evaluation } from "./evaluate.js";
 import { ExpressionError, parseExpression, parseTemplateString, referencesOf, type Expr } from "./expressions.js";
-import type { ConfigModel, ResourceBlock } from "./model.js";
+import type { ConfigModel, ResourceBlock, VariableBlock } from "./model.js";
 
 export interface ResourceInstance {
   /** `prefect_flow.etl`, `prefect_flow.etl[0]` or `prefect_flow.etl["key"]`. */
@@ -104,38 +104,33 @@ function checkType(value: unknown, type: string | undefined): boolean {
 /** Resolve variables, locals scope, instances and the provider block. Problems come back as diagnostics. */
 export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}): { config?: ResolvedConfig; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
+  const variables = resolveVariables(model, options, diagnostics);
+  const scope = staticScope(model, variables);
+  const instances = expandInstances(model, scope, diagnostics);
+  const provider = evaluateProvider(model, scope, diagnostics);
+  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+  return { config: { model, variables, instances, provider, hash: configHash(model, variables) }, diagnostics };
+}
+
+type Variables = ResolvedConfig["variables"];
+
+/** Each declared variable's value, by precedence: default < TF_VAR_* < tfvars files < --var. */
+function resolveVariables(model: ConfigModel, options: ResolveOptions, diagnostics: Diagnostic[]): Variables {
   const env = options.env ?? {};
   const vars = options.vars ?? {};
-  const variables = new Map<string, { value: unknown; sensitive: boolean }>();
-
+  const variables: Variables = new Map();
   for (const name of Object.keys(vars)) {
     if (!model.variables.has(name)) diagnostics.push(error("VARIABLE_INVALID", `--var ${name}: no variable "${name}" is declared`, { detail: `Declare it: variable "${name}" {} (declared: ${[...model.variables.keys()].join(", ") || "none"}).` }));
   }
   for (const [name, block] of model.variables) {
-    let value: unknown;
-    let found = false;
+    let given: { value?: unknown; found: boolean };
     try {
-      if (block.hasDefault) {
-        value = block.default;
-        found = true;
-      }
-      const fromEnv = env[`TF_VAR_${name}`];
-      if (fromEnv !== undefined) {
-        value = fromText(fromEnv, block.type, name);
-        found = true;
-      }
-      if (name in model.tfvars) {
-        value = model.tfvars[name];
-        found = true;
-      }
-      if (vars[name] !== undefined) {
-        value = fromText(vars[name], block.type, name);
-        found = true;
-      }
+      given = givenValue(model, name, block, env, vars);
     } catch (caught) {
       diagnostics.push(error("VARIABLE_INVALID", `Invalid value for variable "${name}"`, { file: block.location.file, line: block.location.line, detail: (caught as Error).message }));
       continue;
     }
+    const { value, found } = given;
     if (!found && options.missingAsUnknown) {
       variables.set(name, { value: { $unknown: `var.${name}` }, sensitive: block.sensitive });
       continue;
@@ -156,14 +151,29 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
     }
     variables.set(name, { value, sensitive: block.sensitive });
   }
+  return variables;
+}
 
+/** The value of one variable from the source that wins; throws an ExpressionError for text that does not fit its type. */
+function givenValue(model: ConfigModel, name: string, block: VariableBlock, env: Record<string, string | undefined>, vars: Record<string, string>): { value?: unknown; found: boolean } {
+  let given: { value?: unknown; found: boolean } = { found: false };
+  if (block.hasDefault) given = { value: block.default, found: true };
+  const fromEnv = env[`TF_VAR_${name}`];
+  if (fromEnv !== undefined) given = { value: fromText(fromEnv, block.type, name), found: true };
+  if (name in model.tfvars) given = { value: model.tfvars[name], found: true };
+  if (vars[name] !== undefined) given = { value: fromText(vars[name], block.type, name), found: true };
+  return given;
+}
+
+/** The scope count, for_each and the provider block are evaluated in: variables and locals, no resources. */
+function staticScope(model: ConfigModel, variables: Variables): EvalScope {
   // Locals are evaluated lazily (they may refer to each other and to resources).
   const localCache = new Map<string, Evaluation>();
   const localStack: string[] = [];
   const modes = new Map<string, "single" | "count" | "for_each">();
   for (const block of model.resources) modes.set(`${block.type}.${block.name}`, block.count !== undefined ? "count" : block.forEach !== undefined ? "for_each" : "single");
 
-  const staticScope: EvalScope = {
+  const scope: EvalScope = {
     variable(name) {
       const variable = variables.get(name);
       if (!variable) {
@@ -180,7 +190,7 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
       if (localStack.includes(name)) throw new ExpressionError(`local values refer to each other in a cycle: ${[...localStack, name].join(" -> ")}`, `local.${name}`);
       localStack.push(name);
       try {
-        const evaluated = evaluateRaw(local.value, staticScope);
+        const evaluated = evaluateRaw(local.value, scope);
         localCache.set(name, evaluated);
         return evaluated;
       } finally {
@@ -192,80 +202,94 @@ export function resolveConfig(model: ConfigModel, options: ResolveOptions = {}):
     },
     resourceMode: (type, name) => modes.get(`${type}.${name}`),
   };
+  return scope;
+}
 
+/** Every resource block's instances, with count and for_each expanded. */
+function expandInstances(model: ConfigModel, scope: EvalScope, diagnostics: Diagnostic[]): ResourceInstance[] {
   const instances: ResourceInstance[] = [];
   for (const block of model.resources) {
-    const base = { type: block.type, name: block.name, block };
-    const attributeLine = (name: string) => block.attributeLines[name] ?? block.location.line;
     try {
-      if (block.count !== undefined && block.forEach !== undefined) {
-        diagnostics.push(error("CONFIG_INVALID", `${block.type}.${block.name} has both count and for_each`, { file: block.location.file, line: block.location.line, address: `${block.type}.${block.name}`, detail: "Use one of them." }));
-        continue;
-      }
-      if (block.count !== undefined) {
-        const count = evaluateRaw(block.count, staticScope).value;
-        if (typeof count !== "number" || !Number.isInteger(count) || count < 0) {
-          diagnostics.push(error("CONFIG_INVALID", `count must be a whole number >= 0`, { file: block.location.file, line: attributeLine("count"), address: `${block.type}.${block.name}`, attribute: "count", expression: JSON.stringify(block.count) }));
-          continue;
-        }
-        for (let index = 0; index < count; index++) instances.push({ ...base, address: instanceAddress(block.type, block.name, index), key: index, count: { index } });
-      } else if (block.forEach !== undefined) {
-        const forEach = evaluateRaw(block.forEach, staticScope).value;
-        let entries: [string, unknown][];
-        if (Array.isArray(forEach) && forEach.every((item) => typeof item === "string")) entries = forEach.map((item) => [item as string, item]);
-        else if (forEach && typeof forEach === "object" && !Array.isArray(forEach)) entries = Object.entries(forEach);
-        else {
-          diagnostics.push(error("CONFIG_INVALID", `for_each must be a set of strings or a map`, { file: block.location.file, line: attributeLine("for_each"), address: `${block.type}.${block.name}`, attribute: "for_each", expression: JSON.stringify(block.forEach), detail: 'Write for_each = toset(["a", "b"]) or for_each = { a = ..., b = ... }.' }));
-          continue;
-        }
-        for (const [key, value] of entries) instances.push({ ...base, address: instanceAddress(block.type, block.name, key), key, each: { key, value } });
-      } else {
-        instances.push({ ...base, address: instanceAddress(block.type, block.name) });
-      }
+      instances.push(...expandBlock(block, scope, diagnostics));
     } catch (caught) {
       if (!(caught instanceof ExpressionError)) throw caught;
       const attribute = block.count !== undefined ? "count" : "for_each";
       diagnostics.push(expressionDiagnostic(caught, block, attribute, `${block.type}.${block.name}`));
     }
   }
+  return instances;
+}
 
+function expandBlock(block: ResourceBlock, scope: EvalScope, diagnostics: Diagnostic[]): ResourceInstance[] {
+  const base = { type: block.type, name: block.name, block };
+  const attributeLine = (name: string) => block.attributeLines[name] ?? block.location.line;
+  if (block.count !== undefined && block.forEach !== undefined) {
+    diagnostics.push(error("CONFIG_INVALID", `${block.type}.${block.name} has both count and for_each`, { file: block.location.file, line: block.location.line, address: `${block.type}.${block.name}`, detail: "Use one of them." }));
+    return [];
+  }
+  if (block.count !== undefined) {
+    const count = evaluateRaw(block.count, scope).value;
+    if (typeof count !== "number" || !Number.isInteger(count) || count < 0) {
+      diagnostics.push(error("CONFIG_INVALID", `count must be a whole number >= 0`, { file: block.location.file, line: attributeLine("count"), address: `${block.type}.${block.name}`, attribute: "count", expression: JSON.stringify(block.count) }));
+      return [];
+    }
+    return Array.from({ length: count }, (_, index) => ({ ...base, address: instanceAddress(block.type, block.name, index), key: index, count: { index } }));
+  }
+  if (block.forEach !== undefined) {
+    const forEach = evaluateRaw(block.forEach, scope).value;
+    let entries: [string, unknown][];
+    if (Array.isArray(forEach) && forEach.every((item) => typeof item === "string")) entries = forEach.map((item) => [item as string, item]);
+    else if (forEach && typeof forEach === "object" && !Array.isArray(forEach)) entries = Object.entries(forEach);
+    else {
+      diagnostics.push(error("CONFIG_INVALID", `for_each must be a set of strings or a map`, { file: block.location.file, line: attributeLine("for_each"), address: `${block.type}.${block.name}`, attribute: "for_each", expression: JSON.stringify(block.forEach), detail: 'Write for_each = toset(["a", "b"]) or for_each = { a = ..., b = ... }.' }));
+      return [];
+    }
+    return entries.map(([key, value]) => ({ ...base, address: instanceAddress(block.type, block.name, key), key, each: { key, value } }));
+  }
+  return [{ ...base, address: instanceAddress(block.type, block.name) }];
+}
+
+/** The provider "prefect" block's arguments, by the ProviderSettings key each sets. */
+const PROVIDER_ARGUMENTS: Record<string, keyof ProviderSettings> = {
+  endpoint: "endpoint",
+  api_key: "apiKey",
+  account_id: "accountId",
+  workspace_id: "workspaceId",
+  basic_auth_key: "basicAuthKey",
+  custom_headers: "customHeaders",
+  csrf_enabled: "csrfEnabled",
+  profile: "profile",
+  profile_file: "profileFile",
+};
+
+function evaluateProvider(model: ConfigModel, scope: EvalScope, diagnostics: Diagnostic[]): ProviderSettings {
   const provider: ProviderSettings = {};
-  if (model.provider) {
-    const names: Record<string, keyof ProviderSettings> = {
-      endpoint: "endpoint",
-      api_key: "apiKey",
-      account_id: "accountId",
-      workspace_id: "workspaceId",
-      basic_auth_key: "basicAuthKey",
-      custom_headers: "customHeaders",
-      csrf_enabled: "csrfEnabled",
-      profile: "profile",
-      profile_file: "profileFile",
-    };
-    for (const [attribute, raw] of Object.entries(model.provider.attributes)) {
-      const key = names[attribute];
-      if (!key) {
-        diagnostics.push(error("CONFIG_UNSUPPORTED", `Unsupported argument "${attribute}" in provider "prefect"`, { file: model.provider.location.file, line: model.provider.location.line, attribute, detail: `The provider takes ${Object.keys(names).join(", ")}.` }));
-        continue;
-      }
-      try {
-        let value = evaluateRaw(raw, staticScope).value;
-        if (key === "customHeaders" && typeof value === "string") value = JSON.parse(value);
-        (provider as Record<string, unknown>)[key] = value ?? undefined;
-      } catch (caught) {
-        diagnostics.push(error("CONNECTION_INVALID", `Invalid provider "prefect" argument ${attribute}`, { file: model.provider.location.file, line: model.provider.location.line, attribute, detail: (caught as Error).message }));
-      }
+  if (!model.provider) return provider;
+  for (const [attribute, raw] of Object.entries(model.provider.attributes)) {
+    const key = PROVIDER_ARGUMENTS[attribute];
+    if (!key) {
+      diagnostics.push(error("CONFIG_UNSUPPORTED", `Unsupported argument "${attribute}" in provider "prefect"`, { file: model.provider.location.file, line: model.provider.location.line, attribute, detail: `The provider takes ${Object.keys(PROVIDER_ARGUMENTS).join(", ")}.` }));
+      continue;
+    }
+    try {
+      let value = evaluateRaw(raw, scope).value;
+      if (key === "customHeaders" && typeof value === "string") value = JSON.parse(value);
+      (provider as Record<string, unknown>)[key] = value ?? undefined;
+    } catch (caught) {
+      diagnostics.push(error("CONNECTION_INVALID", `Invalid provider "prefect" argument ${attribute}`, { file: model.provider.location.file, line: model.provider.location.line, attribute, detail: (caught as Error).message }));
     }
   }
+  return provider;
+}
 
-  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
-  const hash = sha256(
+/** Hash of the files read and the variable values: a saved plan is stale when it changes. */
+function configHash(model: ConfigModel, variables: Variables): string {
+  return sha256(
     canonicalJson({
       files: model.contents,
       vars: [...variables.entries()].map(([name, variable]) => [name, sha256(canonicalJson(variable.value))]),
     }),
   );
-  return { config: { model, variables, instances, provider, hash }, diagnostics };
 }
 
 export function expressionDiagnostic(caught: ExpressionError, block: ResourceBlock, attribute: string, address: string): Diagnostic {

@@ -15,7 +15,6 @@ const EXEMPT: readonly string[] = [
   "reconciler/commands/import-all.ts:importAllCommand",
   "reconciler/commands/import-all.ts:<anonymous@95>",
   "reconciler/commands/import-all.ts:<anonymous@101>",
-  "reconciler/config/resolve.ts:resolveConfig",
   "reconciler/git/github.ts:createGitHubPort",
   "reconciler/import/generate.ts:generateConfiguration",
 ];
