@@ -93,107 +93,158 @@ export async function importAllCommand(ctx: CommandContext, dirArg: string | und
   }
   const engine = engineFor(ctx, dir, { allowEmpty: true });
   return guarded(ctx, engine, async () => {
-    const { file, secretsFile } = checkPaths(ctx, dir, flags);
+    const target: ImportTarget = { dir, dirArg, layout, ...checkPaths(ctx, dir, flags) };
     const { config } = await engine.load();
     const settings = await engine.settings();
     const state = await engine.openState();
     const kindContext = await engine.context();
-    return withLock(ctx, state, "import --all", async () => {
-      const live = await engine.readLive([...KINDS], kindContext);
-      const notServed = KINDS.filter((kind) => kind.cloudOnly && !settings.cloud);
-      const unread = [...live.kinds].filter(([type, inventory]) => inventory.error && !notServed.some((kind) => kind.type === type));
-      if (unread.length) {
-        throw new DiagnosticsError(
-          unread.map(([type, inventory]) => error("LIVE_READ_FAILED", `Could not list the ${kindFor(type)?.title ?? type}s of ${settings.baseUrl}`, { detail: `${inventory.error}\nNothing was written: run import --all again once they can be read.` })),
-        );
-      }
-
-      // What is already managed or declared is not written again.
-      const instances = new Map(config.instances.map((instance) => [instance.address, instance]));
-      const taken = new Map<string, string | undefined>();
-      for (const entry of Object.values(state.document.resources)) taken.set(`${entry.type}:${entry.id}`, instances.has(entry.address) ? entry.address : undefined);
-      const declaredLive = config.instances.length ? await recordDeclared(engine, state, live, taken, config) : [];
-      const reservedNames = new Map<string, Set<string>>();
-      const reserve = (type: string, name: string) => (reservedNames.get(type) ?? reservedNames.set(type, new Set()).get(type)!).add(name);
-      for (const block of config.model.resources) reserve(block.type, block.name);
-      for (const entry of Object.values(state.document.resources)) reserve(entry.type, entry.address.slice(entry.type.length + 1).replace(/\[.*$/, ""));
-      const liveByType = new Map([...live.kinds].filter(([, inventory]) => !inventory.error).map(([type, inventory]) => [type, [...inventory.byId.values()]]));
-      const generated = generateConfiguration({ kinds: KINDS, live: liveByType, taken, reservedNames, reservedVariables: new Set(config.model.variables.keys()) });
-
-      const skippedKinds = notServed.map((kind) => `${kind.title}s: only Prefect Cloud serves them, and ${settings.baseUrl} is a Prefect server`);
-      if (!generated.resources.length && !declaredLive.length) {
-        ctx.out("Nothing to import: the state already manages every object of the workspace" + (config.instances.length ? " or the configuration declares it." : "."));
-        report(ctx, generated, skippedKinds);
-        return EXIT_OK;
-      }
-
-      const written: string[] = [];
-      let ignored = false;
-      if (generated.resources.length) {
-        const clash = [file, ...(Object.keys(generated.secrets).length ? [secretsFile] : [])].find((path) => existsSync(path));
-        if (clash) {
-          const next = freeName(file);
-          throw new DiagnosticsError([
-            error("FILE_EXISTS", `${relative(ctx.cwd, clash)} exists already`, {
-              detail: `import --all never overwrites a file, and ${generated.resources.length} object${generated.resources.length === 1 ? " is" : "s are"} still to import. Write them to another file: --out ${relative(ctx.cwd, next)}`,
-            }),
-          ]);
-        }
-        const comment = [
-          "Written by `prefect-gitops import --all`: one resource per object of the workspace, referring to each other by address.",
-          Object.keys(generated.secrets).length ? `Secret values are not in this file: the sensitive variables below get them from ${basename(secretsFile)}, which must never be committed.` : "",
-        ]
-          .filter(Boolean)
-          .join(" ");
-        const document = terraformDocument(generated, { comment, requiredProviders: layout === "none" });
-        try {
-          writeFileSync(file, JSON.stringify(document, null, 2) + "\n", { flag: "wx" });
-          written.push(file);
-          if (Object.keys(generated.secrets).length) {
-            writeFileSync(secretsFile, JSON.stringify(generated.secrets, null, 2) + "\n", { flag: "wx", mode: 0o600 });
-            written.push(secretsFile);
-            ignored = ignoreInGit(dir, basename(secretsFile));
-          }
-          // The state will own these objects: the configuration must read back before it does.
-          await engineFor(ctx, dir).load();
-        } catch (caught) {
-          for (const path of written) rmSync(path, { force: true });
-          throw caught;
-        }
-      }
-
-      await state.begin();
-      for (const { entry } of declaredLive) await state.put(entry);
-      for (const resource of generated.resources) {
-        await state.put(importedEntry(resource.kind, resource.live, { address: resource.address, salt: state.salt, dependencies: resource.dependencies, sensitive: resource.sensitive }));
-      }
-      await state.save();
-
-      const where = (path: string) => relative(ctx.cwd, path) || path;
-      if (generated.resources.length) {
-        ctx.out(ctx.style.green(`Imported ${generated.resources.length} object${generated.resources.length === 1 ? "" : "s"} into ${where(file)}:`));
-        const width = Math.max(...generated.resources.map((resource) => resource.address.length));
-        for (const resource of generated.resources) ctx.out(`  ${resource.address.padEnd(width)}  ${oneLine(resource.kind.label(resource.spec))} (id ${resource.id})`);
-      }
-      if (declaredLive.length) {
-        ctx.out(ctx.style.green(`Recorded ${declaredLive.length} object${declaredLive.length === 1 ? "" : "s"} the configuration already declares:`));
-        const width = Math.max(...declaredLive.map((item) => item.entry.address.length));
-        for (const { entry, label } of declaredLive) ctx.out(`  ${entry.address.padEnd(width)}  ${oneLine(label)} (id ${entry.id})`);
-      }
-      report(ctx, generated, skippedKinds);
-      const secretCount = Object.keys(generated.secrets).length;
-      if (secretCount) {
-        ctx.err(
-          ctx.style.yellow(
-            `\nWarning: ${where(secretsFile)} holds ${secretCount} secret value${secretCount === 1 ? "" : "s"} in clear (block secret fields, access tokens): never commit it. ` +
-              `${ignored ? "It was added to .gitignore. " : ""}Keep the values in your secret manager and pass them as TF_VAR_<name> in CI; ${where(file)} refers to them as sensitive variables.`,
-          ),
-        );
-      }
-      ctx.out(`\nRun \`prefect-gitops plan${dirArg ? ` ${dirArg}` : ""}\`: it should show no changes.`);
-      return EXIT_OK;
-    });
+    return withLock(ctx, state, "import --all", () => importWorkspace({ ctx, engine, state, config, settings, target }, kindContext));
   });
+}
+
+/** Where import --all writes, and what it was asked. */
+interface ImportTarget {
+  dir: string;
+  dirArg: string | undefined;
+  layout: ReturnType<typeof configurationLayout>;
+  file: string;
+  secretsFile: string;
+}
+
+interface ImportRun {
+  ctx: CommandContext;
+  engine: Engine;
+  state: StateStore;
+  config: ResolvedConfig;
+  settings: Awaited<ReturnType<Engine["settings"]>>;
+  target: ImportTarget;
+}
+
+/** A live object the configuration declares, recorded under its declared address. */
+interface DeclaredObject {
+  entry: StateEntry;
+  label: string;
+}
+
+/** Under the state lock: read the workspace, write what is not managed yet, record it all in the state. */
+async function importWorkspace(run: ImportRun, kindContext: Awaited<ReturnType<Engine["context"]>>): Promise<number> {
+  const { ctx, engine, settings, target } = run;
+  const live = await engine.readLive([...KINDS], kindContext);
+  const notServed = KINDS.filter((kind) => kind.cloudOnly && !settings.cloud);
+  refuseUnreadKinds(live, notServed, settings.baseUrl);
+  const { generated, declaredLive } = await sortLive(run, live);
+
+  const skippedKinds = notServed.map((kind) => `${kind.title}s: only Prefect Cloud serves them, and ${settings.baseUrl} is a Prefect server`);
+  if (!generated.resources.length && !declaredLive.length) {
+    ctx.out("Nothing to import: the state already manages every object of the workspace" + (run.config.instances.length ? " or the configuration declares it." : "."));
+    report(ctx, generated, skippedKinds);
+    return EXIT_OK;
+  }
+  const ignored = generated.resources.length ? await writeConfiguration(ctx, target, generated) : false;
+  await recordInState(run.state, declaredLive, generated);
+  printImported(ctx, target, generated, declaredLive);
+  report(ctx, generated, skippedKinds);
+  warnOfSecrets(ctx, target, generated, ignored);
+  ctx.out(`\nRun \`prefect-gitops plan${target.dirArg ? ` ${target.dirArg}` : ""}\`: it should show no changes.`);
+  return EXIT_OK;
+}
+
+/** Nothing is written from a partial listing: a kind that could not be read would look absent. */
+function refuseUnreadKinds(live: LiveInventory, notServed: readonly { type: string }[], baseUrl: string): void {
+  const unread = [...live.kinds].filter(([type, inventory]) => inventory.error && !notServed.some((kind) => kind.type === type));
+  if (unread.length) {
+    throw new DiagnosticsError(
+      unread.map(([type, inventory]) => error("LIVE_READ_FAILED", `Could not list the ${kindFor(type)?.title ?? type}s of ${baseUrl}`, { detail: `${inventory.error}\nNothing was written: run import --all again once they can be read.` })),
+    );
+  }
+}
+
+/** Live objects the configuration declares (recorded as declared) apart from the rest (generated). */
+async function sortLive({ engine, state, config }: ImportRun, live: LiveInventory): Promise<{ generated: GeneratedConfiguration; declaredLive: DeclaredObject[] }> {
+  // What is already managed or declared is not written again.
+  const instances = new Map(config.instances.map((instance) => [instance.address, instance]));
+  const taken = new Map<string, string | undefined>();
+  for (const entry of Object.values(state.document.resources)) taken.set(`${entry.type}:${entry.id}`, instances.has(entry.address) ? entry.address : undefined);
+  const declaredLive = config.instances.length ? await recordDeclared(engine, state, live, taken, config) : [];
+  const reservedNames = new Map<string, Set<string>>();
+  const reserve = (type: string, name: string) => (reservedNames.get(type) ?? reservedNames.set(type, new Set()).get(type)!).add(name);
+  for (const block of config.model.resources) reserve(block.type, block.name);
+  for (const entry of Object.values(state.document.resources)) reserve(entry.type, entry.address.slice(entry.type.length + 1).replace(/\[.*$/, ""));
+  const liveByType = new Map([...live.kinds].filter(([, inventory]) => !inventory.error).map(([type, inventory]) => [type, [...inventory.byId.values()]]));
+  const generated = generateConfiguration({ kinds: KINDS, live: liveByType, taken, reservedNames, reservedVariables: new Set(config.model.variables.keys()) });
+  return { generated, declaredLive };
+}
+
+/** Write the configuration and its secrets beside it, never over a file; answers whether .gitignore had to list the secrets. */
+async function writeConfiguration(ctx: CommandContext, { dir, layout, file, secretsFile }: ImportTarget, generated: GeneratedConfiguration): Promise<boolean> {
+  const clash = [file, ...(Object.keys(generated.secrets).length ? [secretsFile] : [])].find((path) => existsSync(path));
+  if (clash) {
+    const next = freeName(file);
+    throw new DiagnosticsError([
+      error("FILE_EXISTS", `${relative(ctx.cwd, clash)} exists already`, {
+        detail: `import --all never overwrites a file, and ${generated.resources.length} object${generated.resources.length === 1 ? " is" : "s are"} still to import. Write them to another file: --out ${relative(ctx.cwd, next)}`,
+      }),
+    ]);
+  }
+  const comment = [
+    "Written by `prefect-gitops import --all`: one resource per object of the workspace, referring to each other by address.",
+    Object.keys(generated.secrets).length ? `Secret values are not in this file: the sensitive variables below get them from ${basename(secretsFile)}, which must never be committed.` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  const document = terraformDocument(generated, { comment, requiredProviders: layout === "none" });
+  const written: string[] = [];
+  let ignored = false;
+  try {
+    writeFileSync(file, JSON.stringify(document, null, 2) + "\n", { flag: "wx" });
+    written.push(file);
+    if (Object.keys(generated.secrets).length) {
+      writeFileSync(secretsFile, JSON.stringify(generated.secrets, null, 2) + "\n", { flag: "wx", mode: 0o600 });
+      written.push(secretsFile);
+      ignored = ignoreInGit(dir, basename(secretsFile));
+    }
+    // The state will own these objects: the configuration must read back before it does.
+    await engineFor(ctx, dir).load();
+  } catch (caught) {
+    for (const path of written) rmSync(path, { force: true });
+    throw caught;
+  }
+  return ignored;
+}
+
+async function recordInState(state: StateStore, declaredLive: DeclaredObject[], generated: GeneratedConfiguration): Promise<void> {
+  await state.begin();
+  for (const { entry } of declaredLive) await state.put(entry);
+  for (const resource of generated.resources) {
+    await state.put(importedEntry(resource.kind, resource.live, { address: resource.address, salt: state.salt, dependencies: resource.dependencies, sensitive: resource.sensitive }));
+  }
+  await state.save();
+}
+
+const shown = (ctx: CommandContext, path: string): string => relative(ctx.cwd, path) || path;
+
+function printImported(ctx: CommandContext, { file }: ImportTarget, generated: GeneratedConfiguration, declaredLive: DeclaredObject[]): void {
+  if (generated.resources.length) {
+    ctx.out(ctx.style.green(`Imported ${generated.resources.length} object${generated.resources.length === 1 ? "" : "s"} into ${shown(ctx, file)}:`));
+    const width = Math.max(...generated.resources.map((resource) => resource.address.length));
+    for (const resource of generated.resources) ctx.out(`  ${resource.address.padEnd(width)}  ${oneLine(resource.kind.label(resource.spec))} (id ${resource.id})`);
+  }
+  if (declaredLive.length) {
+    ctx.out(ctx.style.green(`Recorded ${declaredLive.length} object${declaredLive.length === 1 ? "" : "s"} the configuration already declares:`));
+    const width = Math.max(...declaredLive.map((item) => item.entry.address.length));
+    for (const { entry, label } of declaredLive) ctx.out(`  ${entry.address.padEnd(width)}  ${oneLine(label)} (id ${entry.id})`);
+  }
+}
+
+function warnOfSecrets(ctx: CommandContext, { file, secretsFile }: ImportTarget, generated: GeneratedConfiguration, ignored: boolean): void {
+  const secretCount = Object.keys(generated.secrets).length;
+  if (!secretCount) return;
+  ctx.err(
+    ctx.style.yellow(
+      `\nWarning: ${shown(ctx, secretsFile)} holds ${secretCount} secret value${secretCount === 1 ? "" : "s"} in clear (block secret fields, access tokens): never commit it. ` +
+        `${ignored ? "It was added to .gitignore. " : ""}Keep the values in your secret manager and pass them as TF_VAR_<name> in CI; ${shown(ctx, file)} refers to them as sensitive variables.`,
+    ),
+  );
 }
 
 /**
@@ -204,8 +255,8 @@ export async function importAllCommand(ctx: CommandContext, dirArg: string | und
  * evaluate in the next round: a configuration written by an earlier run whose state was lost
  * is matched whole, and nothing it declares is generated again.
  */
-async function recordDeclared(engine: Engine, state: StateStore, live: LiveInventory, taken: Map<string, string | undefined>, config: ResolvedConfig): Promise<{ entry: StateEntry; label: string }[]> {
-  const recorded: { entry: StateEntry; label: string }[] = [];
+async function recordDeclared(engine: Engine, state: StateStore, live: LiveInventory, taken: Map<string, string | undefined>, config: ResolvedConfig): Promise<DeclaredObject[]> {
+  const recorded: DeclaredObject[] = [];
   const instances = new Map(config.instances.map((instance) => [instance.address, instance]));
   for (let round = 0; round <= instances.size; round++) {
     const result = await engine.plan(state, { live });
