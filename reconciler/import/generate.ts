@@ -183,36 +183,27 @@ function reaches(graph: Map<string, Set<string>>, to: string, from: string): boo
  * skipped with the reason, and references to them stay ids.
  */
 export function generateConfiguration(input: GenerateInput): GeneratedConfiguration {
+  const nameOf = importNames(input);
+  const { candidates, skipped } = chooseObjects(input, nameOf);
+  const addresses = allocateAddresses(input, candidates, nameOf);
+  const written: Written = { graph: new Map(), variableNames: new NameAllocator(input.reservedVariables), variables: new Map(), secrets: {} };
+  const resources = candidates.map((candidate) => declareResource(candidate, addresses.names.get(candidate)!, addresses, written));
+  return { resources, variables: written.variables, secrets: written.secrets, skipped };
+}
+
+/** Which objects to import, each checked the way a declaration of it will be, in the order they are named and written. */
+function chooseObjects(input: GenerateInput, nameOf: (type: string, id: string) => string | undefined): { candidates: Candidate[]; skipped: SkippedObject[] } {
   const skipped: SkippedObject[] = [];
   const candidates: Candidate[] = [];
-  const nameOf = importNames(input);
-
   const otherOwners = ownersInWorkspaceStates(input.live.get("prefect_block") ?? []);
-  // Which objects to import, each checked the way a declaration of it will be.
   for (const kind of input.kinds) {
-    const objects = input.live.get(kind.type);
-    if (!objects) continue;
-    for (const live of objects) {
+    for (const live of input.live.get(kind.type) ?? []) {
       const id = kind.idOf(live);
       if (input.taken.has(`${kind.type}:${id}`)) continue;
       const spec = kind.toSpec(live);
-      const label = kind.label(spec);
-      if (kind.systemManaged?.(live)) {
-        skipped.push({ type: kind.type, id, label, reason: "Prefect manages it with its deployment (set the deployment's concurrency_limit instead)" });
-        continue;
-      }
-      if (isStateBackendObject(kind.type, spec)) {
-        skipped.push({ type: kind.type, id, label, reason: "prefect-gitops keeps a workspace state or its lock in it" });
-        continue;
-      }
-      const owner = otherOwners.get(`${kind.type}:${id}`);
-      if (owner) {
-        skipped.push({ type: kind.type, id, label, reason: `another prefect-gitops state owns it (${owner})` });
-        continue;
-      }
-      const parsed = parseSpec(kind, literalOf(declarationOf(kind, spec, live, LITERAL_WRITER)) as Record<string, unknown>);
-      if (!parsed.ok) {
-        skipped.push({ type: kind.type, id, label, reason: `it cannot be declared: ${refusal(kind, parsed.issues)}` });
+      const reason = skipReason(kind, live, spec, otherOwners.get(`${kind.type}:${id}`));
+      if (reason) {
+        skipped.push({ type: kind.type, id, label: kind.label(spec), reason });
         continue;
       }
       // Stable names: by the name they are made from, an exact one first (`etl` before `ETL!`), then oldest first.
@@ -224,8 +215,30 @@ export function generateConfiguration(input: GenerateInput): GeneratedConfigurat
   }
   const rank = (type: string) => KIND_ORDER.indexOf(type);
   candidates.sort((a, b) => rank(a.kind.type) - rank(b.kind.type) || (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+  return { candidates, skipped };
+}
 
-  // Names first, so that references may point at objects written later.
+/** Why a live object is not imported, if it is not. */
+function skipReason(kind: Kind, live: unknown, spec: Spec, owner: string | undefined): string | undefined {
+  if (kind.systemManaged?.(live)) return "Prefect manages it with its deployment (set the deployment's concurrency_limit instead)";
+  if (isStateBackendObject(kind.type, spec)) return "prefect-gitops keeps a workspace state or its lock in it";
+  if (owner) return `another prefect-gitops state owns it (${owner})`;
+  const parsed = parseSpec(kind, literalOf(declarationOf(kind, spec, live, LITERAL_WRITER)) as Record<string, unknown>);
+  if (!parsed.ok) return `it cannot be declared: ${refusal(kind, parsed.issues)}`;
+  return undefined;
+}
+
+/** Each object's resource name and address, by id and by identity. */
+interface Addresses {
+  names: Map<Candidate, string>;
+  /** `type:id` -> address, objects taken included. */
+  addressOf: Map<string, string>;
+  /** `type:identity` -> address. */
+  byIdentity: Map<string, string>;
+}
+
+/** Names first, so that references may point at objects written later. */
+function allocateAddresses(input: GenerateInput, candidates: Candidate[], nameOf: (type: string, id: string) => string | undefined): Addresses {
   const allocators = new Map<string, NameAllocator>();
   const addressOf = new Map<string, string>();
   const names = new Map<Candidate, string>();
@@ -246,47 +259,53 @@ export function generateConfiguration(input: GenerateInput): GeneratedConfigurat
       if (address && identity !== undefined) byIdentity.set(`${kind.type}:${identity}`, address);
     }
   }
+  return { names, addressOf, byIdentity };
+}
 
-  const variableNames = new NameAllocator(input.reservedVariables);
-  const variables = new Map<string, string>();
-  const secrets: Record<string, unknown> = {};
-  const graph = new Map<string, Set<string>>();
-  const resources: ImportedResource[] = [];
-  for (const candidate of candidates) {
-    const { kind, live, id, spec } = candidate;
-    const name = names.get(candidate)!;
-    const address = instanceAddress(kind.type, name);
-    const dependencies = new Set<string>();
-    graph.set(address, dependencies);
-    const reference = (target: string | undefined, attribute: string, value: unknown): unknown => {
-      // A reference that would close a cycle (an automation pausing itself) stays an id.
-      if (!target || target === address || reaches(graph, target, address)) return value;
-      dependencies.add(target);
-      return new Expression(`${target}.${attribute}`, value);
-    };
-    const writer: DeclarationWriter = {
-      ref: (type, targetId, attribute, value) => reference(addressOf.get(`${type}:${targetId.toLowerCase()}`) ?? addressOf.get(`${type}:${targetId}`), attribute, value),
-      refByIdentity: (type, identity, attribute, value) => reference(byIdentity.get(`${type}:${identity}`), attribute, value),
-      secret: (path, value) => {
-        const variable = variableNames.allocate(identifierFrom(`${name}_${path.join("_")}`, "secret"));
-        variables.set(variable, `Secret ${path.join(".")} of ${kind.label(spec)}, imported by prefect-gitops import --all.`);
-        secrets[variable] = value;
-        return new Expression(`var.${variable}`, value);
-      },
-    };
-    const declared = declarationOf(kind, spec, live, writer);
-    const attributes: Record<string, unknown> = {};
-    const sensitive = new Set<string>();
-    for (const [attribute, value] of Object.entries(declared)) {
-      const facts = factsOf((kind.attributes as Record<string, z.ZodType>)[attribute]!);
-      attributes[attribute] = encodeAttribute(facts, value);
-      if (containsVariable(value)) sensitive.add(attribute);
-    }
-    const parsed = parseSpec(kind, literalOf(declared) as Record<string, unknown>);
-    const differences = parsed.ok ? [...new Set(diffSpec(kind, parsed.spec, spec).map((change) => String(change.path[0])))] : ["(declaration)"];
-    resources.push({ address, type: kind.type, name, kind, id, live, spec, attributes, dependencies: [...dependencies], sensitive, differences });
+/** What the resources written so far share: their references, the secret variables and their values. */
+interface Written {
+  graph: Map<string, Set<string>>;
+  variableNames: NameAllocator;
+  variables: Map<string, string>;
+  secrets: Record<string, unknown>;
+}
+
+function declareResource(candidate: Candidate, name: string, addresses: Addresses, written: Written): ImportedResource {
+  const { kind, live, id, spec } = candidate;
+  const address = instanceAddress(kind.type, name);
+  const dependencies = new Set<string>();
+  written.graph.set(address, dependencies);
+  const declared = declarationOf(kind, spec, live, declarationWriter(candidate, name, address, dependencies, addresses, written));
+  const attributes: Record<string, unknown> = {};
+  const sensitive = new Set<string>();
+  for (const [attribute, value] of Object.entries(declared)) {
+    const facts = factsOf((kind.attributes as Record<string, z.ZodType>)[attribute]!);
+    attributes[attribute] = encodeAttribute(facts, value);
+    if (containsVariable(value)) sensitive.add(attribute);
   }
-  return { resources, variables, secrets, skipped };
+  const parsed = parseSpec(kind, literalOf(declared) as Record<string, unknown>);
+  const differences = parsed.ok ? [...new Set(diffSpec(kind, parsed.spec, spec).map((change) => String(change.path[0])))] : ["(declaration)"];
+  return { address, type: kind.type, name, kind, id, live, spec, attributes, dependencies: [...dependencies], sensitive, differences };
+}
+
+/** References by address where the target is declared too, secrets as sensitive variables. */
+function declarationWriter({ kind, spec }: Candidate, name: string, address: string, dependencies: Set<string>, { addressOf, byIdentity }: Addresses, written: Written): DeclarationWriter {
+  const reference = (target: string | undefined, attribute: string, value: unknown): unknown => {
+    // A reference that would close a cycle (an automation pausing itself) stays an id.
+    if (!target || target === address || reaches(written.graph, target, address)) return value;
+    dependencies.add(target);
+    return new Expression(`${target}.${attribute}`, value);
+  };
+  return {
+    ref: (type, targetId, attribute, value) => reference(addressOf.get(`${type}:${targetId.toLowerCase()}`) ?? addressOf.get(`${type}:${targetId}`), attribute, value),
+    refByIdentity: (type, identity, attribute, value) => reference(byIdentity.get(`${type}:${identity}`), attribute, value),
+    secret: (path, value) => {
+      const variable = written.variableNames.allocate(identifierFrom(`${name}_${path.join("_")}`, "secret"));
+      written.variables.set(variable, `Secret ${path.join(".")} of ${kind.label(spec)}, imported by prefect-gitops import --all.`);
+      written.secrets[variable] = value;
+      return new Expression(`var.${variable}`, value);
+    },
+  };
 }
 
 /**
