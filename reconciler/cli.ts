@@ -91,7 +91,42 @@ function processIo(): Io {
 /** Run the CLI with `argv` (without the node and script entries); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let exitCode = 0;
-  const program = new Command("prefect-gitops")
+  const program = globalProgram(io);
+  const actions: Actions = {
+    context: () => commandContext(program, io),
+    run: async (work) => {
+      exitCode = await work;
+    },
+    fail: (message) => {
+      io.err(message);
+      exitCode = EXIT_ERROR;
+    },
+  };
+  // In the order `--help` lists them.
+  addPlanCommands(program, actions);
+  addStateCommands(program, actions);
+  addGitOpsCommands(program, actions);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (caught) {
+    const code = (caught as { exitCode?: number; code?: string }).exitCode;
+    if ((caught as { code?: string }).code === "commander.helpDisplayed" || (caught as { code?: string }).code === "commander.version") return 0;
+    return code === undefined ? EXIT_ERROR : code === 0 ? 0 : EXIT_ERROR;
+  }
+  return exitCode;
+}
+
+/** What a command's action needs: its context (once the global options are parsed) and where its exit code goes. */
+interface Actions {
+  context(): CommandContext;
+  run(work: Promise<number>): Promise<void>;
+  /** Refuse the arguments before any command runs. */
+  fail(message: string): void;
+}
+
+/** The program and its global options. */
+function globalProgram(io: Io): Command {
+  return new Command("prefect-gitops")
     .description("Prefect as code: plan, apply, audit and import Prefect objects without a Terraform binary.")
     .option("--state <file>", "state file of the file backend (default: DIR/prefect-gitops.state.json)")
     .addOption(new Option("--backend <backend>", "where the state lives").choices(["file", "workspace"]).default("file"))
@@ -105,43 +140,43 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+}
 
-  const context = (): CommandContext => {
-    const raw = program.opts<{ state?: string; backend: "file" | "workspace"; stateName: string; color: boolean; logLevel: LogLevel; lockTimeout: number; var: Record<string, string>; stack?: string }>();
-    const options: GlobalOptions = {
-      state: raw.state,
-      backend: raw.backend,
-      stateName: raw.stateName,
-      color: raw.color && io.colors,
-      logLevel: raw.logLevel,
-      lockTimeoutMs: raw.lockTimeout,
-      vars: raw.var,
-      stack: raw.stack,
-    };
-    return {
-      out: io.out,
-      err: io.err,
-      style: options.color ? ANSI : NO_COLOR,
-      env: io.env,
-      cwd: io.cwd,
-      runner: appRunner(io.env),
-      options,
-      confirm: io.interactive
-        ? async (question) => {
-            const rl = createInterface({ input: process.stdin, output: process.stdout });
-            try {
-              return (await rl.question(question)).trim() === "yes";
-            } finally {
-              rl.close();
-            }
+function commandContext(program: Command, io: Io): CommandContext {
+  const raw = program.opts<{ state?: string; backend: "file" | "workspace"; stateName: string; color: boolean; logLevel: LogLevel; lockTimeout: number; var: Record<string, string>; stack?: string }>();
+  const options: GlobalOptions = {
+    state: raw.state,
+    backend: raw.backend,
+    stateName: raw.stateName,
+    color: raw.color && io.colors,
+    logLevel: raw.logLevel,
+    lockTimeoutMs: raw.lockTimeout,
+    vars: raw.var,
+    stack: raw.stack,
+  };
+  return {
+    out: io.out,
+    err: io.err,
+    style: options.color ? ANSI : NO_COLOR,
+    env: io.env,
+    cwd: io.cwd,
+    runner: appRunner(io.env),
+    options,
+    confirm: io.interactive
+      ? async (question) => {
+          const rl = createInterface({ input: process.stdin, output: process.stdout });
+          try {
+            return (await rl.question(question)).trim() === "yes";
+          } finally {
+            rl.close();
           }
-        : undefined,
-    };
+        }
+      : undefined,
   };
-  const run = async (work: Promise<number>) => {
-    exitCode = await work;
-  };
+}
 
+/** validate, plan, apply, destroy and drift. */
+function addPlanCommands(program: Command, { context, run }: Actions): void {
   program
     .command("validate [dir]")
     .description("check the configuration offline: schema, references, cycles, duplicates")
@@ -184,7 +219,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option("--json", "machine-readable output")
     .option("--unmanaged", "read every object of the declared kinds and list those not managed by this state (default: only look-alikes of declared names)")
     .action((dir: string | undefined, flags) => run(driftCommand(context(), dir, flags)));
+}
 
+/** import, output and state. */
+function addStateCommands(program: Command, { context, run, fail }: Actions): void {
   program
     .command("import [address] [id] [dir]")
     .description("bring an existing object under management (or every object, with --all)")
@@ -192,8 +230,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option("--out <file>", "with --all: where to write the configuration, in DIR (default DIR/imported.tf.json; never overwritten)")
     .action((address: string | undefined, id: string | undefined, dir: string | undefined, flags: { all?: boolean; out?: string }) => {
       if (!flags.all && flags.out !== undefined) {
-        io.err("Error: --out is for import --all; import ADDRESS ID writes no configuration.");
-        exitCode = EXIT_ERROR;
+        fail("Error: --out is for import --all; import ADDRESS ID writes no configuration.");
         return;
       }
       return run(flags.all ? importAllCommand(context(), address, dir === undefined ? id : `${id} ${dir}`, flags) : importCommand(context(), address, id, dir));
@@ -222,7 +259,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         return run(stateCommand(context(), name, address, flags));
       });
   }
+}
 
+/** reconcile (GitOps in CI), and init and quickstart to start a repository. */
+function addGitOpsCommands(program: Command, { context, run }: Actions): void {
   program
     .command("reconcile")
     .description("GitOps, one-shot (CI): plan pull requests, apply merges, audit drift, for every stack of prefect-gitops.yaml; reads GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_TOKEN")
@@ -243,15 +283,6 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command("quickstart")
     .description("apply the quickstart stack to PREFECT_API_URL, or to a devserver it starts")
     .action(() => run(quickstartCommand(context())));
-
-  try {
-    await program.parseAsync(argv, { from: "user" });
-  } catch (caught) {
-    const code = (caught as { exitCode?: number; code?: string }).exitCode;
-    if ((caught as { code?: string }).code === "commander.helpDisplayed" || (caught as { code?: string }).code === "commander.version") return 0;
-    return code === undefined ? EXIT_ERROR : code === 0 ? 0 : EXIT_ERROR;
-  }
-  return exitCode;
 }
 
 /** The program: run with the process's arguments and set its exit code (bin/prefect-gitops.js). */
