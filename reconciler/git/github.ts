@@ -118,7 +118,12 @@ export function createGitHubPort(options: GitHubOptions): GitHubPort {
   const secrets = [options.token, ...(options.secrets ?? [])];
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const octokit = new Octokit({ auth: options.token, baseUrl: options.baseUrl ?? "https://api.github.com", userAgent: "prefect-gitops" });
+  maskAndRetry(octokit, options, secrets, sleep);
+  return repositoryPort(octokit, { owner, repo });
+}
 
+/** Every request: secrets masked out of what is sent, retried when GitHub says to, failures as GitHubError with secrets masked. */
+function maskAndRetry(octokit: Octokit, options: GitHubOptions, secrets: string[], sleep: (ms: number) => Promise<void>): void {
   octokit.hook.wrap("request", async (request, requestOptions) => {
     const route = `${requestOptions.method} ${requestOptions.url}`;
     // Masked in place: the hooks inside this one (auth, the request itself) are bound to this
@@ -143,8 +148,10 @@ export function createGitHubPort(options: GitHubOptions): GitHubPort {
       }
     }
   });
+}
 
-  const repoParams = { owner, repo };
+/** The GitHubPort calls, over one repository. */
+function repositoryPort(octokit: Octokit, repoParams: { owner: string; repo: string }): GitHubPort {
   return {
     async pullRequest(number) {
       const { data } = await octokit.rest.pulls.get({ ...repoParams, pull_number: number });
