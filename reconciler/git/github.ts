@@ -94,6 +94,8 @@ export interface GitHubOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Told about each retry. */
   onRetry?: (info: { route: string; status?: number; delayMs: number; attempt: number }) => void;
+  /** Told about each request sent and its answer (`status` absent: no answer), for metrics. */
+  onRequest?: (info: { route: string; status?: number }) => void;
 }
 
 interface OctokitFailure {
@@ -117,7 +119,10 @@ export function createGitHubPort(options: GitHubOptions): GitHubPort {
   if (!owner || !repo) throw new GitHubError(`"${options.repository}" is not a repository: expected owner/name (GITHUB_REPOSITORY).`, undefined, false);
   const secrets = [options.token, ...(options.secrets ?? [])];
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const octokit = new Octokit({ auth: options.token, baseUrl: options.baseUrl ?? "https://api.github.com", userAgent: "prefect-gitops" });
+  // octokit's own log writes each failed request to the console; failures reach the caller as
+  // GitHubError and retries through onRetry instead (a service logs JSON lines only).
+  const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  const octokit = new Octokit({ auth: options.token, baseUrl: options.baseUrl ?? "https://api.github.com", userAgent: "prefect-gitops", log: quiet });
 
   octokit.hook.wrap("request", async (request, requestOptions) => {
     const route = `${requestOptions.method} ${requestOptions.url}`;
@@ -127,9 +132,12 @@ export function createGitHubPort(options: GitHubOptions): GitHubPort {
     for (const key of Object.keys(sent)) if (!TRANSPORT_KEYS.has(key)) sent[key] = maskDeep(sent[key], secrets);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await request(requestOptions);
+        const response = await request(requestOptions);
+        options.onRequest?.({ route, status: response.status });
+        return response;
       } catch (caught) {
         const failure = caught as OctokitFailure;
+        options.onRequest?.({ route, status: failure.status });
         const facts = { status: failure.status, headers: failure.response?.headers };
         const retryable = isRetryableGitHubFailure(facts);
         if (!retryable || attempt >= (options.retries ?? 5)) {

@@ -38,6 +38,10 @@ export interface StackOutcome {
   /** For failures: worth trying again later (network, 5xx, rate limits, lock held), or not (invalid configuration, auth). */
   retryable?: boolean;
   message?: string;
+  /** The commit the stack was reconciled from. */
+  sha?: string;
+  /** A drift audit's count of drifted objects (changed or deleted since the last apply, or differing from the branch). */
+  drifted?: number;
 }
 
 export interface ReconcileResult {

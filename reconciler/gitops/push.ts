@@ -36,11 +36,11 @@ export async function onPush(event: Extract<GitopsEvent, { kind: "push" }>, deps
         const notes = invalid ? ["Nothing was applied."] : failed.length ? [`**Apply failed:** ${failed.length} error${failed.length === 1 ? "" : "s"}; what succeeded is recorded in the state and the next run finishes it.`, ...failed.map((line) => `- ${line}`)] : [changed ? "**Applied.** Changed deployments carry this commit as their version." : "Nothing to apply."];
         for (const number of pulls) await upsertStackComment(deps.github, number, stack.name, renderPlanComment({ stack: stack.name, sha: checkout.sha, plan, problems, heading: "prefect-gitops apply", notes, schedulePreviews: deps.schedulePreviews }));
         await deps.github.setStatus(checkout.sha, { state: ok ? "success" : "failure", context, description: ok ? (changed ? `Applied: +${plan!.summary.add} ~${plan!.summary.change} -${plan!.summary.destroy}` : "No changes") : invalid ? "Invalid configuration: nothing applied" : "Apply failed" });
-        outcomes.push(ok ? { stack: stack.name, status: changed ? "applied" : "no-changes" } : { stack: stack.name, status: "failed", retryable: !invalid, message: invalid ? "invalid configuration" : failed.join("; ") });
+        outcomes.push(ok ? { stack: stack.name, sha: checkout.sha, status: changed ? "applied" : "no-changes" } : { stack: stack.name, sha: checkout.sha, status: "failed", retryable: !invalid, message: invalid ? "invalid configuration" : failed.join("; ") });
       } catch (caught) {
         const retryable = isRetryableFailure(caught);
         await deps.github.setStatus(checkout.sha, { state: "error", context, description: `Not applied: ${messageOf(caught)}` }).catch(() => undefined);
-        outcomes.push({ stack: stack.name, status: "failed", retryable, message: messageOf(caught) });
+        outcomes.push({ stack: stack.name, sha: checkout.sha, status: "failed", retryable, message: messageOf(caught) });
       }
     }
     return { outcomes };
