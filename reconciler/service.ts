@@ -152,7 +152,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     });
 
   /** One poll: a new head of the branch is applied; every stack is audited for drift. */
-  const tick = async (): Promise<void> => {
+  let polling: Promise<void> = Promise.resolve();
+  const tick = (): Promise<void> => (polling = poll());
+  const poll = async (): Promise<void> => {
     const at = new Date().toISOString();
     let head: string | undefined;
     try {
@@ -214,7 +216,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   return {
     url: serviceUrl,
     logger,
-    idle: () => queue.idle(),
+    // A poll under way enqueues its reconciles only once the remote answered: wait for it too.
+    idle: async () => {
+      await polling;
+      await queue.idle();
+    },
     tick,
     async close() {
       stopped = true;

@@ -1,14 +1,8 @@
 import { describe, expect, test } from "vitest";
+import { devStackYaml } from "../../test/gitops/fixtures.js";
 import { parseGitopsConfig } from "./config.js";
 
-const VALID = `version: 1
-stacks:
-  - name: dev
-    path: stacks/dev
-    workspace:
-      api_url_env: PREFECT_DEV_API_URL
-      api_key_env: PREFECT_DEV_API_KEY
-  - name: prod
+const VALID = `${devStackYaml()}  - name: prod
     path: stacks/prod
     workspace:
       api_url_env: PREFECT_PROD_API_URL

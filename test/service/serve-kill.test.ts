@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { spawnCli } from "../support/cli.js";
 import { CLOUD_API_KEY, useDevServer } from "../support/devserver.js";
 import { cloudWorkspace, until } from "../support/engine.js";
+import { devStackYaml } from "../gitops/fixtures.js";
 import { TestRepo } from "../gitops/repo.js";
 
 const AUTOMATIONS = 4;
@@ -37,17 +38,7 @@ const stack = () =>
 
 // The file backend: a lock left by a killed process on this host is taken over at once (its pid
 // is gone); the workspace backend's lease would keep the restart waiting a minute.
-const GITOPS_YAML = `version: 1
-stacks:
-  - name: dev
-    path: stacks/dev
-    workspace:
-      api_url_env: PREFECT_DEV_API_URL
-      api_key_env: PREFECT_DEV_API_KEY
-    state:
-      backend: file
-      path: state/dev.json
-`;
+const GITOPS_YAML = devStackYaml(`    state:\n      backend: file\n      path: state/dev.json\n`);
 
 interface Serving {
   child: ChildProcess;

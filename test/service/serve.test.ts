@@ -5,24 +5,17 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type RunningService, type ServiceOptions } from "../../reconciler/service.js";
 import { CLOUD_API_KEY, useDevServer } from "../support/devserver.js";
 import { cloudWorkspace, type Workspace } from "../support/engine.js";
-import { GitHubSimulator } from "../github/simulator.js";
+import { useGitHubSimulator } from "../github/use-simulator.js";
 import { pullRequestEvent, pushEvent, type Delivery, type RepoFacts } from "../github/webhooks.js";
+import { devStackYaml } from "../gitops/fixtures.js";
 import { TestRepo } from "../gitops/repo.js";
 
 const WEBHOOK_SECRET = "whsec-serve-0123456789";
 const FACTS: RepoFacts = { owner: "acme", repo: "prefect-config", defaultBranch: "main" };
-const GITOPS_YAML = `version: 1
-stacks:
-  - name: dev
-    path: stacks/dev
-    workspace:
-      api_url_env: PREFECT_DEV_API_URL
-      api_key_env: PREFECT_DEV_API_KEY
-`;
 const stack = (greeting: string) => `provider "prefect" {}
 
 resource "prefect_variable" "greeting" {
@@ -38,7 +31,7 @@ resource "prefect_work_pool" "pool" {
 
 describe("prefect-gitops serve", () => {
   const dev = useDevServer();
-  const sim = new GitHubSimulator({ repository: `${FACTS.owner}/${FACTS.repo}` });
+  const sim = useGitHubSimulator({ repository: `${FACTS.owner}/${FACTS.repo}` });
   let repo: TestRepo;
   let ws: Workspace;
   const lines: string[] = [];
@@ -72,20 +65,14 @@ describe("prefect-gitops serve", () => {
   const metrics = async (target: RunningService) => (await fetch(`${target.url}/metrics`)).text();
 
   beforeAll(async () => {
-    await sim.start();
     ws = cloudWorkspace(dev.server, randomUUID(), randomUUID());
-    repo = new TestRepo({ "prefect-gitops.yaml": GITOPS_YAML, "stacks/dev/main.tf": stack("hello") });
+    repo = new TestRepo({ "prefect-gitops.yaml": devStackYaml(), "stacks/dev/main.tf": stack("hello") });
     service = await start(github());
   });
   afterAll(async () => {
     for (const running of services) await running.close();
-    await sim.close();
     repo.remove();
     rmSync(work, { recursive: true, force: true });
-  });
-  afterEach(() => {
-    const violations = sim.violations.splice(0);
-    if (violations.length) throw new Error(`Outside GitHub's API description:\n${violations.join("\n")}`);
   });
 
   it("at start applies the branch head and becomes ready; /healthz, /readyz, /status and /metrics answer", async () => {
