@@ -10,7 +10,9 @@ import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { lockHolder, secretsOf, stackEngineFactory } from "./commands/gitops-deps.js";
-import { createGitHubPort, type GitHubPort } from "./git/github.js";
+import { createAppAuth } from "@octokit/auth-app";
+import { Octokit } from "@octokit/rest";
+import { createGitHubPort, type GitHubAppCredentials, type GitHubPort } from "./git/github.js";
 import { maskSecrets } from "./git/mask.js";
 import type { GitopsEvent, ReconcileDeps } from "./gitops/model.js";
 import { reconcile } from "./gitops/reconcile.js";
@@ -29,7 +31,10 @@ export interface GitHubSource {
   kind: "github";
   /** `owner/name` */
   repository: string;
-  token: string;
+  /** A token, or `app`. */
+  token?: string;
+  /** A GitHub App installation (@octokit/auth-app makes and renews its tokens). */
+  app?: GitHubAppCredentials;
   /** @default https://api.github.com */
   apiUrl?: string;
   /** Where git fetches from. @default https://github.com/OWNER/NAME.git (the token sent as an HTTP header) */
@@ -85,7 +90,7 @@ function jittered(intervalMs: number): number {
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { env, source } = options;
-  const secrets = [...(source.kind === "github" ? [source.token, source.webhookSecret ?? ""] : []), ...secretsOf(env)].filter(Boolean);
+  const secrets = [...(source.kind === "github" ? [source.token, source.app?.privateKey, source.webhookSecret] : []), ...secretsOf(env)].filter((secret): secret is string => !!secret);
   const mask = (text: string) => maskSecrets(text, secrets);
   const logger = createLogger(options.write, secrets, options.logLevel);
   const metrics = new ServiceMetrics();
@@ -93,12 +98,19 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const gitEnv: Record<string, string | undefined> = { PATH: env.PATH, HOME: env.HOME };
   let github: GitHubPort;
   let url: string;
+  let gitToken: (() => Promise<string>) | undefined;
   if (source.kind === "github") {
     url = source.cloneUrl ?? `https://github.com/${source.repository}.git`;
-    if (/^https:/.test(url)) Object.assign(gitEnv, { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: `http.${new URL(url).origin}/.extraheader`, GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${source.token}`).toString("base64")}` });
+    const { app, token } = source;
+    if (app) {
+      // auth-app caches the installation token and makes a new one shortly before it expires.
+      const installation = createAppAuth({ ...app, request: new Octokit({ baseUrl: source.apiUrl ?? "https://api.github.com" }).request });
+      gitToken = async () => (await installation({ type: "installation" })).token;
+    } else if (token) gitToken = async () => token;
     github = createGitHubPort({
       repository: source.repository,
       token: source.token,
+      app: source.app,
       baseUrl: source.apiUrl,
       secrets,
       onRetry: ({ route, status, delayMs, attempt }) => logger.warn({ route, status, delayMs, attempt }, "GitHub asked to retry"),
@@ -108,7 +120,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     url = source.url;
     github = quietGitHub();
   }
-  const mirror = await openMirror(options.workDir, url, gitEnv);
+  const mirror = await openMirror(options.workDir, url, gitEnv, gitToken);
   const branch = options.branch ?? (await mirror.defaultBranch());
   const status = new StatusBook(source.kind === "github" ? source.repository : mask(source.url), branch, mask);
   const queue = new SerialQueue();

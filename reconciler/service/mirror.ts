@@ -21,14 +21,21 @@ export interface Mirror {
 }
 
 /**
- * `env` is git's environment: PATH, HOME and, for GitHub, the token as an HTTP header through
- * GIT_CONFIG_* (so it is never written to disk nor shown in a URL). Synthesis never sees it.
+ * `env` is git's environment (PATH, HOME). `token`, for GitHub over https, answers the token to
+ * fetch with, asked before each git command (a GitHub App's installation tokens expire hourly);
+ * it goes to git as an HTTP header through GIT_CONFIG_* variables, never written to disk nor
+ * shown in a URL. Synthesis never sees it.
  */
-export async function openMirror(workDir: string, url: string, env: Record<string, string | undefined>): Promise<Mirror> {
+export async function openMirror(workDir: string, url: string, env: Record<string, string | undefined>, token?: () => Promise<string>): Promise<Mirror> {
   const dir = join(workDir, "repository.git");
+  const gitEnv = async (): Promise<Record<string, string | undefined>> => {
+    if (!token || !/^https:/.test(url)) return { ...env, GIT_TERMINAL_PROMPT: "0" };
+    const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${await token()}`).toString("base64")}`;
+    return { ...env, GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: `http.${new URL(url).origin}/.extraheader`, GIT_CONFIG_VALUE_0: header };
+  };
   const git = async (args: string[]) => {
     try {
-      return (await run("git", ["-C", dir, ...args], { env: { ...env, GIT_TERMINAL_PROMPT: "0" }, maxBuffer: 16 * 1024 * 1024 })).stdout.trim();
+      return (await run("git", ["-C", dir, ...args], { env: await gitEnv(), maxBuffer: 16 * 1024 * 1024 })).stdout.trim();
     } catch (caught) {
       const stderr = String((caught as { stderr?: string }).stderr ?? "").trim();
       throw new GitError(`git ${args[0]} failed for ${url}: ${stderr || (caught as Error).message}`, { cause: caught });
@@ -43,7 +50,7 @@ export async function openMirror(workDir: string, url: string, env: Record<strin
   await git(["worktree", "prune"]);
   return {
     dir,
-    source: gitSource(dir, env, "origin"),
+    source: { checkout: async (ref) => gitSource(dir, await gitEnv(), "origin").checkout(ref) },
     async head(branch) {
       const line = await git(["ls-remote", "origin", `refs/heads/${branch}`]);
       const sha = line.split(/\s+/)[0];

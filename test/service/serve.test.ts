@@ -1,7 +1,7 @@
 // The GitOps service end to end: `startService` (what `prefect-gitops serve` runs) against a
 // devserver workspace, the GitHub simulator (every answer checked against GitHub's OpenAPI) and a
 // real git repository, with webhook deliveries from GitHub's examples, signed as GitHub signs.
-import { randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -170,6 +170,24 @@ describe("prefect-gitops serve", () => {
     expect(applied.sort()).toEqual(["applied", "no-changes"]);
     expect((await ws.api.post<unknown[]>("/variables/filter", { variables: { name: { any_: ["serve-greeting"] } } })).body).toHaveLength(1);
     expect((await status(plain)).stacks[0]!.drifted).toBe(0);
+  });
+
+  it("as a GitHub App: installation tokens made from the app's private key (a signed JWT), then used for every request", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    sim.installApp("424242", publicKey, 77);
+    const appLines: string[] = [];
+    const before = sim.log.length;
+    const app = await start({ kind: "github", repository: `${FACTS.owner}/${FACTS.repo}`, app: { appId: "424242", privateKey, installationId: 77 }, apiUrl: sim.url, cloneUrl: `file://${repo.remote}` }, appLines);
+    await app.idle();
+    const requests = sim.log.slice(before);
+    expect(requests[0], requests.join("\n")).toBe("POST /app/installations/{installation_id}/access_tokens -> 201");
+    expect(requests.filter((line) => line.includes("access_tokens")), "the token is cached, not made per request").toHaveLength(1);
+    expect(requests.slice(1).every((line) => / -> 2\d\d$/.test(line)), requests.join("\n")).toBe(true);
+    expect(sim.installationTokens.size).toBe(1);
+    expect((await status(app)).stacks[0]).toMatchObject({ lastApplied: { status: "no-changes" }, drifted: 0 });
+    const all = appLines.join("\n");
+    expect(all).not.toContain(privateKey.split("\n")[1]);
+    for (const token of sim.installationTokens) expect(all).not.toContain(token);
   });
 
   it("never logs a token, key or secret, and every log line is JSON", async () => {
