@@ -11,7 +11,7 @@ import { type GitopsConfig, type StackConfig } from "./config.js";
 
 export type GitopsEvent =
   | { kind: "pull_request"; number: number; action: string }
-  | { kind: "command"; number: number; commenter: string; command: "plan" }
+  | { kind: "command"; number: number; commenter: string; command: "plan" | "apply" }
   | { kind: "push"; branch: string }
   | { kind: "schedule" };
 

@@ -10,7 +10,7 @@ import { startService, type RunningService, type ServiceOptions } from "../../re
 import { CLOUD_API_KEY, useDevServer } from "../support/devserver.js";
 import { cloudWorkspace, type Workspace } from "../support/engine.js";
 import { useGitHubSimulator } from "../github/use-simulator.js";
-import { pullRequestEvent, pushEvent, type Delivery, type RepoFacts } from "../github/webhooks.js";
+import { issueCommentEvent, pullRequestEvent, pushEvent, type Delivery, type RepoFacts } from "../github/webhooks.js";
 import { devStackYaml } from "../gitops/fixtures.js";
 import { TestRepo } from "../gitops/repo.js";
 
@@ -188,6 +188,23 @@ describe("prefect-gitops serve", () => {
     const all = appLines.join("\n");
     expect(all).not.toContain(privateKey.split("\n")[1]);
     for (const token of sim.installationTokens) expect(all).not.toContain(token);
+  });
+
+  it("/prefect-gitops apply on a pull request: refused without the permission, applied where the base branch allows it", async () => {
+    repo.commitToMain({ "prefect-gitops.yaml": devStackYaml("    options:\n      apply_from_pull_request: true\n") }, "allow applying pull requests");
+    const head = repo.pullRequest(2, "hotfix", { "stacks/dev/main.tf": stack("hello, from a pull request") });
+    sim.pulls.set(2, { number: 2, headSha: head, headRef: "hotfix", baseRef: "main", author: "alice", fork: false, merged: false });
+    const command = (author: string) => issueCommentEvent(FACTS, { number: 2, body: "/prefect-gitops apply", author }, WEBHOOK_SECRET);
+    expect((await post(service, await command("mallory"))).status).toBe(202);
+    await service.idle();
+    expect(sim.commentsOf(2).at(-1)!.body).toContain("only people with write access");
+    expect((await variable()).value).not.toBe("hello, from a pull request");
+
+    expect((await post(service, await command("alice"))).status).toBe(202);
+    await service.idle();
+    expect((await variable()).value).toBe("hello, from a pull request");
+    expect(sim.commentsOf(2).at(-1)!.body).toMatch(/prefect-gitops apply[^]*\*\*Applied\.\*\*/);
+    expect(sim.statuses.at(-1)).toMatchObject({ sha: head, state: "success", context: "prefect-gitops/dev" });
   });
 
   it("never logs a token, key or secret, and every log line is JSON", async () => {
