@@ -14,6 +14,7 @@ import {
   planCommand,
   quickstartCommand,
   reconcileCommand,
+  serveCommand,
   stateCommand,
   validateCommand,
 } from "./commands/lazy.js";
@@ -271,6 +272,17 @@ function addGitOpsCommands(program: Command, { context, run }: Actions): void {
     .option("--remote <name>", "the remote to fetch from", "origin")
     .option("--branch <name>", "the repository's default branch, when the event payload does not name it")
     .action((flags) => run(reconcileCommand(context(), flags)));
+
+  program
+    .command("serve")
+    .description("GitOps, long-running: webhooks and polling of a GitHub repository or any git remote; /healthz, /readyz, /status, /metrics (reads GITHUB_TOKEN, PREFECT_GITOPS_WEBHOOK_SECRET)")
+    .requiredOption("--repo <repo>", "OWNER/NAME (GitHub) or a git remote: URL, or a path starting with / or ./")
+    .option("--interval <duration>", "how often to poll the branch and audit drift (e.g. 5m)", parseDuration, 300_000)
+    .option("--listen <address>", "where the HTTP endpoints listen: PORT, :PORT or HOST:PORT", ":8080")
+    .option("--branch <name>", "the branch applied (default: the remote's default branch; must match prefect-gitops.yaml's branch)")
+    .option("--clone-url <url>", "with --repo OWNER/NAME: where git fetches from (default https://github.com/OWNER/NAME.git)")
+    .option("--work-dir <dir>", "where the service keeps its copy of the repository (default: a new temporary directory)")
+    .action((flags) => run(serveCommand(context(), flags)));
 
   program
     .command("init [dir]")

@@ -9,6 +9,7 @@ import type * as Output from "./output.js";
 import type * as Plan from "./plan.js";
 import type * as Quickstart from "./quickstart.js";
 import type * as Reconcile from "./reconcile.js";
+import type * as Serve from "./serve.js";
 import type * as State from "./state.js";
 import type * as Validate from "./validate.js";
 
@@ -23,3 +24,4 @@ export const stateCommand: typeof State.stateCommand = async (...args) => (await
 export const quickstartCommand: typeof Quickstart.quickstartCommand = async (...args) => (await import("./quickstart.js")).quickstartCommand(...args);
 export const initCommand: typeof Init.initCommand = async (...args) => (await import("./init.js")).initCommand(...args);
 export const reconcileCommand: typeof Reconcile.reconcileCommand = async (...args) => (await import("./reconcile.js")).reconcileCommand(...args);
+export const serveCommand: typeof Serve.serveCommand = async (...args) => (await import("./serve.js")).serveCommand(...args);

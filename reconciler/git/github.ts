@@ -2,6 +2,7 @@
 // comments, check runs, commit statuses and issues of one repository. Every request is retried
 // when GitHub says it may be (retry.ts), and every text sent is masked: a secret the run knows
 // (API keys, the token) never reaches a comment, a check run or an issue.
+import { createAppAuth } from "@octokit/auth-app";
 import { Octokit } from "@octokit/rest";
 import { isRetryableGitHubFailure, retryDelayMs, type BackoffOptions } from "./retry.js";
 import { maskSecrets } from "./mask.js";
@@ -80,10 +81,20 @@ export class GitHubError extends Error {
   }
 }
 
+export interface GitHubAppCredentials {
+  appId: string;
+  /** PEM */
+  privateKey: string;
+  installationId: number;
+}
+
 export interface GitHubOptions {
   /** `owner/name` */
   repository: string;
-  token: string;
+  /** A token (GITHUB_TOKEN), or `app`. */
+  token?: string;
+  /** A GitHub App's installation: installation tokens are made from the app's private key and renewed before they expire (@octokit/auth-app). */
+  app?: GitHubAppCredentials;
   /** @default https://api.github.com */
   baseUrl?: string;
   /** Attempts after the first. @default 5 */
@@ -94,6 +105,8 @@ export interface GitHubOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Told about each retry. */
   onRetry?: (info: { route: string; status?: number; delayMs: number; attempt: number }) => void;
+  /** Told about each request sent and its answer (`status` absent: no answer), for metrics. */
+  onRequest?: (info: { route: string; status?: number }) => void;
 }
 
 interface OctokitFailure {
@@ -115,9 +128,14 @@ function maskDeep(value: unknown, secrets: string[]): unknown {
 export function createGitHubPort(options: GitHubOptions): GitHubPort {
   const [owner, repo] = options.repository.split("/");
   if (!owner || !repo) throw new GitHubError(`"${options.repository}" is not a repository: expected owner/name (GITHUB_REPOSITORY).`, undefined, false);
-  const secrets = [options.token, ...(options.secrets ?? [])];
+  if (!options.token && !options.app) throw new GitHubError("No GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID.", undefined, false);
+  const secrets = [options.token, options.app?.privateKey, ...(options.secrets ?? [])].filter((secret): secret is string => !!secret);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const octokit = new Octokit({ auth: options.token, baseUrl: options.baseUrl ?? "https://api.github.com", userAgent: "prefect-gitops" });
+  // octokit's own log writes each failed request to the console; failures reach the caller as
+  // GitHubError and retries through onRetry instead (a service logs JSON lines only).
+  const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  const auth = options.app ? { authStrategy: createAppAuth, auth: { appId: options.app.appId, privateKey: options.app.privateKey, installationId: options.app.installationId } } : { auth: options.token };
+  const octokit = new Octokit({ ...auth, baseUrl: options.baseUrl ?? "https://api.github.com", userAgent: "prefect-gitops", log: quiet });
   maskAndRetry(octokit, options, secrets, sleep);
   return repositoryPort(octokit, { owner, repo });
 }
@@ -132,9 +150,12 @@ function maskAndRetry(octokit: Octokit, options: GitHubOptions, secrets: string[
     for (const key of Object.keys(sent)) if (!TRANSPORT_KEYS.has(key)) sent[key] = maskDeep(sent[key], secrets);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await request(requestOptions);
+        const response = await request(requestOptions);
+        options.onRequest?.({ route, status: response.status });
+        return response;
       } catch (caught) {
         const failure = caught as OctokitFailure;
+        options.onRequest?.({ route, status: failure.status });
         const facts = { status: failure.status, headers: failure.response?.headers };
         const retryable = isRetryableGitHubFailure(facts);
         if (!retryable || attempt >= (options.retries ?? 5)) {

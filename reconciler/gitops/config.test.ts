@@ -1,14 +1,8 @@
 import { describe, expect, test } from "vitest";
+import { devStackYaml } from "../../test/gitops/fixtures.js";
 import { parseGitopsConfig } from "./config.js";
 
-const VALID = `version: 1
-stacks:
-  - name: dev
-    path: stacks/dev
-    workspace:
-      api_url_env: PREFECT_DEV_API_URL
-      api_key_env: PREFECT_DEV_API_KEY
-  - name: prod
+const VALID = `${devStackYaml()}  - name: prod
     path: stacks/prod
     workspace:
       api_url_env: PREFECT_PROD_API_URL
@@ -20,7 +14,7 @@ stacks:
 `;
 
 describe("prefect-gitops.yaml", () => {
-  test("fills the defaults: workspace backend named after the stack, auto-apply on, self-heal off, write permission to plan", () => {
+  test("fills the defaults: workspace backend named after the stack, auto-apply on, self-heal off, write permission to plan, no apply from pull requests", () => {
     const { config, diagnostics } = parseGitopsConfig(VALID);
     expect(diagnostics).toEqual([]);
     expect(config?.stacks[0]).toEqual({
@@ -28,10 +22,10 @@ describe("prefect-gitops.yaml", () => {
       path: "stacks/dev",
       workspace: { api_url_env: "PREFECT_DEV_API_URL", api_key_env: "PREFECT_DEV_API_KEY" },
       state: { backend: "workspace" },
-      options: { auto_apply: true, self_heal: false, plan_permission: "write" },
+      options: { auto_apply: true, self_heal: false, plan_permission: "write", apply_from_pull_request: false },
     });
     expect(config?.stacks[1]?.state).toEqual({ backend: "workspace", name: "production" });
-    expect(config?.stacks[1]?.options).toEqual({ auto_apply: false, self_heal: true, plan_permission: "write" });
+    expect(config?.stacks[1]?.options).toEqual({ auto_apply: false, self_heal: true, plan_permission: "write", apply_from_pull_request: false });
     expect(config?.synth).toEqual({ timeout_seconds: 300, memory_mb: 2048 });
   });
 

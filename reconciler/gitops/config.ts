@@ -37,6 +37,8 @@ const optionsSchema = z.strictObject({
   self_heal: z.boolean().default(false),
   /** Who may start a plan of an untrusted pull request with `/prefect-gitops plan` (GitHub's repository permission). @default write */
   plan_permission: z.enum(["write", "maintain", "admin"]).default("write"),
+  /** `/prefect-gitops apply` on a pull request applies its head (before the merge), for people with write access or more and at least plan_permission. Read from the base branch. @default false */
+  apply_from_pull_request: z.boolean().default(false),
 });
 
 const stackSchema = z.strictObject({
@@ -49,7 +51,7 @@ const stackSchema = z.strictObject({
     .transform((path) => posix.normalize(path).replace(/\/+$/, "") || "."),
   workspace: workspaceSchema,
   state: stateSchema.default({ backend: "workspace" }),
-  options: optionsSchema.default({ auto_apply: true, self_heal: false, plan_permission: "write" }),
+  options: optionsSchema.default({ auto_apply: true, self_heal: false, plan_permission: "write", apply_from_pull_request: false }),
 });
 
 const configSchema = z.strictObject({

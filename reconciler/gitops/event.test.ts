@@ -6,6 +6,7 @@ const comment = (body: string, extra: Record<string, unknown> = {}) => ({ action
 test.each([
   ["a pull request", "pull_request", { action: "opened", number: 3 }, { kind: "pull_request", number: 3, action: "opened" }],
   ["the plan command on a pull request", "issue_comment", comment("/prefect-gitops plan"), { kind: "command", number: 7, commenter: "maria", command: "plan" }],
+  ["the apply command on a pull request", "issue_comment", comment("/prefect-gitops apply"), { kind: "command", number: 7, commenter: "maria", command: "apply" }],
   ["the plan command with text below", "issue_comment", comment("/prefect-gitops plan\nplease"), { kind: "command", number: 7, commenter: "maria", command: "plan" }],
   ["another comment", "issue_comment", comment("LGTM"), undefined],
   ["the command on an issue", "issue_comment", { ...comment("/prefect-gitops plan"), issue: { number: 7 } }, undefined],

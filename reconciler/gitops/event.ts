@@ -3,7 +3,7 @@
 // the rest fresh (level-based), so a stale payload cannot mislead it.
 import { z } from "zod";
 import type { GitopsEvent } from "./model.js";
-import { isPlanCommand } from "./pull-request.js";
+import { commandOf } from "./pull-request.js";
 
 import { EVENT_NAMES, type EventName } from "./event-names.js";
 
@@ -41,8 +41,9 @@ export function eventFromPayload(name: EventName, payload: unknown): GitopsEvent
     }
     case "issue_comment": {
       const { action, issue, comment } = parse(issueCommentPayload, payload, name);
-      if (action !== "created" || issue.pull_request === undefined || !isPlanCommand(comment.body ?? "")) return undefined;
-      return { kind: "command", number: issue.number, commenter: comment.user.login, command: "plan" };
+      const command = commandOf(comment.body ?? "");
+      if (action !== "created" || issue.pull_request === undefined || !command) return undefined;
+      return { kind: "command", number: issue.number, commenter: comment.user.login, command };
     }
     case "push": {
       const { ref } = parse(pushPayload, payload, name);

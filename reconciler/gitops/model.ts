@@ -11,7 +11,7 @@ import { type GitopsConfig, type StackConfig } from "./config.js";
 
 export type GitopsEvent =
   | { kind: "pull_request"; number: number; action: string }
-  | { kind: "command"; number: number; commenter: string; command: "plan" }
+  | { kind: "command"; number: number; commenter: string; command: "plan" | "apply" }
   | { kind: "push"; branch: string }
   | { kind: "schedule" };
 
@@ -38,6 +38,10 @@ export interface StackOutcome {
   /** For failures: worth trying again later (network, 5xx, rate limits, lock held), or not (invalid configuration, auth). */
   retryable?: boolean;
   message?: string;
+  /** The commit the stack was reconciled from. */
+  sha?: string;
+  /** A drift audit's count of drifted objects (changed or deleted since the last apply, or differing from the branch). */
+  drifted?: number;
 }
 
 export interface ReconcileResult {

@@ -8,39 +8,65 @@ import { renderPlanComment } from "./comment.js";
 import { GITOPS_CONFIG_FILE } from "./config.js";
 import type { GitopsEvent, ReconcileDeps, ReconcileResult, StackOutcome } from "./model.js";
 import { isRetryableFailure, messageOf } from "./model.js";
+import { applyAndPublish } from "./push.js";
 import { planStack, readConfig, withCheckout } from "./stack.js";
 import { upsertStackComment } from "./publish.js";
 
 const RANK: Record<Permission, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
 const WAITING_MARKER = "<!-- prefect-gitops:waiting -->";
 const PLAN_COMMAND = "/prefect-gitops plan";
+const APPLY_COMMAND = "/prefect-gitops apply";
 /** Pull request actions that change what would be planned (a merge is planned again on push). */
 const PLANNED_ACTIONS = new Set(["opened", "synchronize", "reopened", "ready_for_review"]);
 
-/** Whether a comment body is the plan command. */
-export function isPlanCommand(body: string): boolean {
-  return body.trim().split("\n")[0]?.trim() === PLAN_COMMAND;
+/** The command a comment body starts with: `/prefect-gitops plan` or `/prefect-gitops apply`. */
+export function commandOf(body: string): "plan" | "apply" | undefined {
+  const first = body.trim().split("\n")[0]?.trim();
+  return first === PLAN_COMMAND ? "plan" : first === APPLY_COMMAND ? "apply" : undefined;
 }
 
-async function gatePermission(deps: ReconcileDeps, baseRef: string): Promise<Permission> {
-  // The trust rule comes from the base branch: a pull request cannot lower it in its own copy.
+async function gatePermission(deps: ReconcileDeps, baseRef: string): Promise<{ needed: Permission; applyFromPullRequest: Set<string> }> {
+  // The trust rules come from the base branch: a pull request cannot lower them in its own copy.
   const base = await withCheckout(deps.source, `refs/heads/${baseRef}`, readConfig).catch(() => ({ config: undefined }));
   const levels = base.config?.stacks.map((stack) => stack.options.plan_permission) ?? ["write" as const];
-  return levels.reduce((strictest, level) => (RANK[level] > RANK[strictest] ? level : strictest), "write" as Permission);
+  const needed = levels.reduce((strictest, level) => (RANK[level] > RANK[strictest] ? level : strictest), "write" as Permission);
+  return { needed, applyFromPullRequest: new Set(base.config?.stacks.filter((stack) => stack.options.apply_from_pull_request).map((stack) => stack.name) ?? []) };
+}
+
+/** `/prefect-gitops apply`: the pull request's head applied, for the stacks whose base-branch configuration allows it. */
+async function applyPullRequest(number: number, allowed: Set<string>, deps: ReconcileDeps): Promise<ReconcileResult> {
+  return withCheckout(deps.source, `refs/pull/${number}/head`, async (checkout) => {
+    const { config, diagnostics } = await readConfig(checkout);
+    if (!config) return { outcomes: [], failure: { message: diagnostics.map((d) => d.summary).join("; "), retryable: false } };
+    const outcomes: StackOutcome[] = [];
+    const refused: string[] = [];
+    for (const stack of config.stacks) {
+      if (!allowed.has(stack.name)) {
+        refused.push(stack.name);
+        outcomes.push({ stack: stack.name, status: "skipped", message: "apply_from_pull_request is off on the base branch" });
+        continue;
+      }
+      outcomes.push(await applyAndPublish(stack, config.synth, checkout, deps, { operation: `apply pull request #${number}@${checkout.sha.slice(0, 12)}`, pulls: [number] }));
+    }
+    if (refused.length) await deps.github.createComment(number, `\`${APPLY_COMMAND}\` did not apply ${refused.map((name) => `\`${name}\``).join(", ")}: \`apply_from_pull_request\` is off for ${refused.length === 1 ? "it" : "them"} in the base branch's ${GITOPS_CONFIG_FILE}. They are applied when the pull request is merged.`);
+    return { outcomes };
+  });
 }
 
 export async function onPullRequest(event: Extract<GitopsEvent, { kind: "pull_request" | "command" }>, deps: ReconcileDeps): Promise<ReconcileResult> {
   const { github } = deps;
   if (event.kind === "pull_request" && !PLANNED_ACTIONS.has(event.action)) return { outcomes: [] };
   const pull = await github.pullRequest(event.number);
-  const needed = await gatePermission(deps, pull.baseRef);
+  const { needed, applyFromPullRequest } = await gatePermission(deps, pull.baseRef);
   if (event.kind === "command") {
+    const command = event.command === "apply" ? APPLY_COMMAND : PLAN_COMMAND;
     const may = RANK[await github.permission(event.commenter)] >= RANK[needed];
     if (!may) {
-      await github.createComment(event.number, `@${event.commenter} only people with ${needed} access to this repository can start a plan with \`${PLAN_COMMAND}\`.`);
-      deps.log(`Ignored ${PLAN_COMMAND} from ${event.commenter}: ${needed} access needed.`);
+      await github.createComment(event.number, `@${event.commenter} only people with ${needed} access to this repository can start \`${command}\`.`);
+      deps.log(`Ignored ${command} from ${event.commenter}: ${needed} access needed.`);
       return { outcomes: [] };
     }
+    if (event.command === "apply") return applyPullRequest(event.number, applyFromPullRequest, deps);
   } else {
     const trusted = !pull.fork && RANK[await github.permission(pull.author)] >= RANK[needed];
     if (!trusted) {

@@ -2,7 +2,8 @@
 // the commit gets a status per stack and the merged pull request the result.
 import { hasChanges, hasErrors } from "../plan/model.js";
 import { renderPlanComment } from "./comment.js";
-import { GITOPS_CONFIG_FILE } from "./config.js";
+import type { Checkout } from "../git/checkout.js";
+import { GITOPS_CONFIG_FILE, type GitopsConfig, type StackConfig } from "./config.js";
 import type { GitopsEvent, ReconcileDeps, ReconcileResult, StackOutcome } from "./model.js";
 import { isRetryableFailure, messageOf } from "./model.js";
 import { applyStack, readConfig, withCheckout } from "./stack.js";
@@ -27,22 +28,29 @@ export async function onPush(event: Extract<GitopsEvent, { kind: "push" }>, deps
         outcomes.push({ stack: stack.name, status: "skipped", message: "auto_apply is off" });
         continue;
       }
-      const context = `prefect-gitops/${stack.name}`;
-      try {
-        const { plan, problems, failed } = await applyStack(stack, config.synth, checkout, deps, `apply ${branch}@${checkout.sha.slice(0, 12)}`);
-        const invalid = problems.length > 0 || (plan !== undefined && hasErrors(plan));
-        const ok = !invalid && !failed.length;
-        const changed = plan !== undefined && hasChanges(plan);
-        const notes = invalid ? ["Nothing was applied."] : failed.length ? [`**Apply failed:** ${failed.length} error${failed.length === 1 ? "" : "s"}; what succeeded is recorded in the state and the next run finishes it.`, ...failed.map((line) => `- ${line}`)] : [changed ? "**Applied.** Changed deployments carry this commit as their version." : "Nothing to apply."];
-        for (const number of pulls) await upsertStackComment(deps.github, number, stack.name, renderPlanComment({ stack: stack.name, sha: checkout.sha, plan, problems, heading: "prefect-gitops apply", notes, schedulePreviews: deps.schedulePreviews }));
-        await deps.github.setStatus(checkout.sha, { state: ok ? "success" : "failure", context, description: ok ? (changed ? `Applied: +${plan!.summary.add} ~${plan!.summary.change} -${plan!.summary.destroy}` : "No changes") : invalid ? "Invalid configuration: nothing applied" : "Apply failed" });
-        outcomes.push(ok ? { stack: stack.name, status: changed ? "applied" : "no-changes" } : { stack: stack.name, status: "failed", retryable: !invalid, message: invalid ? "invalid configuration" : failed.join("; ") });
-      } catch (caught) {
-        const retryable = isRetryableFailure(caught);
-        await deps.github.setStatus(checkout.sha, { state: "error", context, description: `Not applied: ${messageOf(caught)}` }).catch(() => undefined);
-        outcomes.push({ stack: stack.name, status: "failed", retryable, message: messageOf(caught) });
-      }
+      outcomes.push(await applyAndPublish(stack, config.synth, checkout, deps, { operation: `apply ${branch}@${checkout.sha.slice(0, 12)}`, pulls }));
     }
     return { outcomes };
   });
+}
+
+/**
+ * Apply one stack of a checkout under the state lock and publish the result: the commit's
+ * status `prefect-gitops/STACK`, and the stack's comment on each pull request in `pulls`.
+ */
+export async function applyAndPublish(stack: StackConfig, synth: GitopsConfig["synth"], checkout: Checkout, deps: ReconcileDeps, how: { operation: string; pulls: number[] }): Promise<StackOutcome> {
+  const context = `prefect-gitops/${stack.name}`;
+  try {
+    const { plan, problems, failed } = await applyStack(stack, synth, checkout, deps, how.operation);
+    const invalid = problems.length > 0 || (plan !== undefined && hasErrors(plan));
+    const ok = !invalid && !failed.length;
+    const changed = plan !== undefined && hasChanges(plan);
+    const notes = invalid ? ["Nothing was applied."] : failed.length ? [`**Apply failed:** ${failed.length} error${failed.length === 1 ? "" : "s"}; what succeeded is recorded in the state and the next run finishes it.`, ...failed.map((line) => `- ${line}`)] : [changed ? "**Applied.** Changed deployments carry this commit as their version." : "Nothing to apply."];
+    for (const number of how.pulls) await upsertStackComment(deps.github, number, stack.name, renderPlanComment({ stack: stack.name, sha: checkout.sha, plan, problems, heading: "prefect-gitops apply", notes, schedulePreviews: deps.schedulePreviews }));
+    await deps.github.setStatus(checkout.sha, { state: ok ? "success" : "failure", context, description: ok ? (changed ? `Applied: +${plan!.summary.add} ~${plan!.summary.change} -${plan!.summary.destroy}` : "No changes") : invalid ? "Invalid configuration: nothing applied" : "Apply failed" });
+    return ok ? { stack: stack.name, sha: checkout.sha, status: changed ? "applied" : "no-changes" } : { stack: stack.name, sha: checkout.sha, status: "failed", retryable: !invalid, message: invalid ? "invalid configuration" : failed.join("; ") };
+  } catch (caught) {
+    await deps.github.setStatus(checkout.sha, { state: "error", context, description: `Not applied: ${messageOf(caught)}` }).catch(() => undefined);
+    return { stack: stack.name, sha: checkout.sha, status: "failed", retryable: isRetryableFailure(caught), message: messageOf(caught) };
+  }
 }

@@ -1,11 +1,17 @@
 // The drift audit (schedule, manual run): one issue per drifting stack, updated while drift
 // lasts and closed when the workspace is clean; with self_heal the branch is applied first.
+import type { DriftReport } from "../drift/drift.js";
 import type { Checkout } from "../git/checkout.js";
 import { hasErrors } from "../plan/model.js";
 import { DRIFT_LABEL, isDriftIssueOf, renderDriftIssue } from "./drift-issue.js";
 import type { ReconcileDeps, ReconcileResult, StackOutcome } from "./model.js";
 import { isRetryableFailure, messageOf } from "./model.js";
 import { applyStack, auditStack, readConfig, withCheckout } from "./stack.js";
+
+/** Objects out of line: changed or deleted in Prefect since the last apply, or differing from the branch. */
+function driftedCount(report: DriftReport): number {
+  return new Set([...report.modified.map((entry) => entry.address), ...report.deleted.map((entry) => entry.address), ...report.pending.map((change) => change.address)]).size;
+}
 
 export async function onSchedule(deps: ReconcileDeps): Promise<ReconcileResult> {
   const { github } = deps;
@@ -21,7 +27,7 @@ export async function onSchedule(deps: ReconcileDeps): Promise<ReconcileResult> 
           const issue = open.find((candidate) => isDriftIssueOf(candidate.body, stack.name));
           const { report, problems } = await auditStack(stack, config.synth, checkout, deps);
           if (!report) {
-            outcomes.push({ stack: stack.name, status: "failed", retryable: false, message: problems.map((d) => d.summary).join("; ") });
+            outcomes.push({ stack: stack.name, sha: checkout.sha, status: "failed", retryable: false, message: problems.map((d) => d.summary).join("; ") });
             continue;
           }
           if (report.clean) {
@@ -29,7 +35,7 @@ export async function onSchedule(deps: ReconcileDeps): Promise<ReconcileResult> 
               await github.createComment(issue.number, `The workspace of stack \`${stack.name}\` matches \`${branch}\` again (\`${checkout.sha.slice(0, 12)}\`): closing.`);
               await github.updateIssue(issue.number, { state: "closed" });
             }
-            outcomes.push({ stack: stack.name, status: "clean" });
+            outcomes.push({ stack: stack.name, sha: checkout.sha, status: "clean", drifted: 0 });
             continue;
           }
           let healed: "applied" | "failed" | undefined;
@@ -44,10 +50,10 @@ export async function onSchedule(deps: ReconcileDeps): Promise<ReconcileResult> 
           if (healed === "applied" && after.clean) {
             await github.createComment(number, `Self-heal applied \`${branch}\` (\`${checkout.sha.slice(0, 12)}\`): the workspace matches again. Closing.`);
             await github.updateIssue(number, { state: "closed" });
-            outcomes.push({ stack: stack.name, status: "healed" });
-          } else outcomes.push({ stack: stack.name, status: "drift" });
+            outcomes.push({ stack: stack.name, sha: checkout.sha, status: "healed", drifted: 0 });
+          } else outcomes.push({ stack: stack.name, sha: checkout.sha, status: "drift", drifted: driftedCount(after) });
         } catch (caught) {
-          outcomes.push({ stack: stack.name, status: "failed", retryable: isRetryableFailure(caught), message: messageOf(caught) });
+          outcomes.push({ stack: stack.name, sha: checkout.sha, status: "failed", retryable: isRetryableFailure(caught), message: messageOf(caught) });
         }
       }
       return outcomes;

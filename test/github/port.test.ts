@@ -1,26 +1,15 @@
 // The GitHub port (reconciler/git/github.ts) against the simulator: comments kept one per stack
 // and updated in place, secrets masked before they leave, terminal failures reported at once,
 // retryable ones retried and then reported.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createGitHubPort, GitHubError } from "../../reconciler/git/github.js";
 import { upsertStackComment } from "../../reconciler/gitops/publish.js";
-import { GitHubSimulator } from "./simulator.js";
+import { useGitHubSimulator } from "./use-simulator.js";
 
 describe("the GitHub port", () => {
-  const sim = new GitHubSimulator();
+  const sim = useGitHubSimulator();
   const port = (options: { token?: string; secrets?: string[]; retries?: number } = {}) =>
     createGitHubPort({ repository: `${sim.owner}/${sim.repo}`, token: options.token ?? sim.token, baseUrl: sim.url, secrets: options.secrets, retries: options.retries, sleep: async () => undefined });
-
-  beforeAll(async () => {
-    await sim.start();
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
-  afterEach(() => {
-    const violations = sim.violations.splice(0);
-    if (violations.length) throw new Error(`Outside GitHub's API description:\n${violations.join("\n")}`);
-  });
 
   it("keeps one comment per stack: parts created, then updated in place, extra parts deleted, other comments left alone", async () => {
     const github = port();

@@ -2,6 +2,7 @@
 // repository's pull requests, comments, check runs, statuses and issues in memory. Answers are
 // built from GitHub's documented examples and every answer (and every request body) is checked
 // against GitHub's OpenAPI description: a violation is recorded and fails the test.
+import { createPublicKey, createVerify, randomBytes, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { githubContract } from "./openapi.js";
@@ -57,6 +58,7 @@ export interface Fault {
 type Json = any;
 
 const ROUTES: [method: string, template: string][] = [
+  ["POST", "/app/installations/{installation_id}/access_tokens"],
   ["GET", "/repos/{owner}/{repo}/pulls/{pull_number}"],
   ["GET", "/repos/{owner}/{repo}/collaborators/{username}/permission"],
   ["GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments"],
@@ -101,6 +103,10 @@ export class GitHubSimulator {
   readonly violations: string[] = [];
   /** Every request body received (to prove no secret was sent). */
   readonly bodies: string[] = [];
+  /** A GitHub App that may act here: its id, its public key (the JWT's signature is checked) and its installation. */
+  app?: { id: string; publicKey: KeyObject; installationId: number };
+  /** Installation tokens issued to the app: valid for the other routes like the token. */
+  readonly installationTokens = new Set<string>();
   private nextId = 1000;
   private server = createServer((req, res) => void this.handle(req, res));
   url = "";
@@ -158,6 +164,26 @@ export class GitHubSimulator {
     };
   }
 
+  /** A GitHub App's JWT (RS256, signed with its private key, iss = the app id, at most 10 minutes) for an installation token. */
+  private issueInstallationToken(req: IncomingMessage, installationId: number, send: (status: number, body?: unknown) => void): void {
+    const jwt = /^bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    const [header, payload, signature] = jwt.split(".");
+    const claims = payload ? (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { iss?: unknown; iat?: number; exp?: number }) : {};
+    const now = Date.now() / 1000;
+    const signed = !!this.app && !!signature && createVerify("RSA-SHA256").update(`${header}.${payload}`).verify(this.app.publicKey, Buffer.from(signature, "base64url"));
+    if (!signed || String(claims.iss) !== this.app!.id || !claims.exp || claims.exp < now || claims.exp - (claims.iat ?? 0) > 660) return send(401, { message: "A JSON web token could not be decoded", documentation_url: "https://docs.github.com/rest" });
+    if (installationId !== this.app!.installationId) return send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+    const token = `ghs_${randomBytes(18).toString("hex")}`;
+    this.installationTokens.add(token);
+    const base = githubContract().example<Record<string, unknown>>("installation-token");
+    send(201, { ...base, token, expires_at: new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z") });
+  }
+
+  /** Let a GitHub App with this public key act on the repository through `installationId`. */
+  installApp(id: string, publicKeyPem: string, installationId: number): void {
+    this.app = { id, publicKey: createPublicKey(publicKeyPem), installationId };
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -171,7 +197,9 @@ export class GitHubSimulator {
       res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
       res.end(body === undefined ? undefined : JSON.stringify(body));
     };
-    if (req.headers.authorization !== `token ${this.token}` && req.headers.authorization !== `Bearer ${this.token}`) return send(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+    if (found?.template === "/app/installations/{installation_id}/access_tokens") return this.issueInstallationToken(req, Number(found.params.installation_id), send);
+    const bearer = /^(?:token|bearer) (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    if (bearer !== this.token && !this.installationTokens.has(bearer ?? "")) return send(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
     if (!found) return send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
     const { template, params } = found;
     if (params.owner !== this.owner || params.repo !== this.repo) return send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
