@@ -88,39 +88,136 @@ function jittered(intervalMs: number): number {
   return Math.round(intervalMs * (0.9 + Math.random() * 0.2));
 }
 
+/** Where the service reads the repository from, and how it talks to GitHub (not at all for a plain git URL). */
+function connectSource(source: ServiceOptions["source"], secrets: string[], logger: Logger, metrics: ServiceMetrics): { github: GitHubPort; url: string; gitToken?: () => Promise<string> } {
+  if (source.kind !== "github") return { github: quietGitHub(), url: source.url };
+  const url = source.cloneUrl ?? `https://github.com/${source.repository}.git`;
+  const { app, token } = source;
+  let gitToken: (() => Promise<string>) | undefined;
+  if (app) {
+    // auth-app caches the installation token and makes a new one shortly before it expires.
+    const installation = createAppAuth({ ...app, request: new Octokit({ baseUrl: source.apiUrl ?? "https://api.github.com" }).request });
+    gitToken = async () => (await installation({ type: "installation" })).token;
+  } else if (token) gitToken = async () => token;
+  const github = createGitHubPort({
+    repository: source.repository,
+    token: source.token,
+    app: source.app,
+    baseUrl: source.apiUrl,
+    secrets,
+    onRetry: ({ route, status, delayMs, attempt }) => logger.warn({ route, status, delayMs, attempt }, "GitHub asked to retry"),
+    onRequest: ({ status }) => metrics.githubRequest(status),
+  });
+  return { github, url, gitToken };
+}
+
+interface Runner {
+  /** Queue one reconcile of `event` (one per `key` waiting at a time), retried by isRetryable, recorded in /status and /metrics. */
+  run(event: GitopsEvent, key: string, why: Record<string, unknown>): Promise<void>;
+  /** A reconcile has finished (for /readyz). */
+  readonly ready: boolean;
+  /** The last commit a push reconcile applied. */
+  readonly lastApplied: string | undefined;
+}
+
+function reconcileRunner(deps: ReconcileDeps, queue: SerialQueue, status: StatusBook, metrics: ServiceMetrics, logger: Logger, retry: RetryPolicy): Runner {
+  const state: { ready: boolean; lastApplied?: string } = { ready: false };
+  const finished = (event: GitopsEvent, result: Awaited<ReturnType<typeof reconcile>>, seconds: number): void => {
+    metrics.observe(event, result, seconds);
+    status.record(event, result);
+    if (event.kind === "push") for (const outcome of result.outcomes) if (outcome.sha && outcome.status !== "failed") state.lastApplied = outcome.sha;
+    const failed = result.failure || result.outcomes.some((outcome) => outcome.status === "failed");
+    logger[failed ? "error" : "info"]({ event: event.kind, seconds: Math.round(seconds * 1000) / 1000, outcomes: result.outcomes, ...(result.failure ? { failure: result.failure } : {}) }, "reconcile finished");
+  };
+  const run = (event: GitopsEvent, key: string, why: Record<string, unknown>): Promise<void> =>
+    queue.enqueue(key, async () => {
+      const started = performance.now();
+      logger.info({ event: event.kind, ...why }, "reconcile started");
+      try {
+        const result = await withRetries(() => reconcile(event, deps), retry, ({ attempt, delayMs, reason }) => {
+          metrics.retried(event);
+          logger.warn({ event: event.kind, attempt, delayMs, reason }, "retryable failure: trying again");
+        });
+        finished(event, result, (performance.now() - started) / 1000);
+      } catch (caught) {
+        metrics.failed(event, (performance.now() - started) / 1000);
+        status.fail(event, caught instanceof Error ? caught.message : String(caught), isRetryableThrown(caught));
+        logger.error({ event: event.kind, err: caught, retryable: isRetryableThrown(caught) }, "reconcile failed");
+      } finally {
+        state.ready = true;
+      }
+    });
+  return {
+    run,
+    get ready() {
+      return state.ready;
+    },
+    get lastApplied() {
+      return state.lastApplied;
+    },
+  };
+}
+
+/** One poll: a new head of the branch is applied; every stack is audited for drift. */
+async function poll(mirror: Awaited<ReturnType<typeof openMirror>>, branch: string, runner: Runner, status: StatusBook, logger: Logger, mask: (text: string) => string): Promise<void> {
+  const at = new Date().toISOString();
+  let head: string | undefined;
+  try {
+    head = await mirror.head(branch);
+    status.lastPoll = { at, head };
+  } catch (caught) {
+    status.lastPoll = { at, error: mask((caught as Error).message) };
+    logger.error({ err: caught }, "polling the remote failed");
+    return;
+  }
+  const pending: Promise<void>[] = [];
+  if (head !== runner.lastApplied) pending.push(runner.run({ kind: "push", branch }, "push", { head, reason: "poll" }));
+  pending.push(runner.run({ kind: "schedule" }, "schedule", { reason: "interval" }));
+  await Promise.all(pending);
+}
+
+/** The HTTP endpoints, listening; resolves with the server and its URL. */
+async function listen(options: ServiceOptions, runner: Runner, queue: SerialQueue, status: StatusBook, metrics: ServiceMetrics, logger: Logger): Promise<{ server: ReturnType<typeof createHttpServer>; url: string; webhooks: boolean }> {
+  const { source } = options;
+  const receiver =
+    source.kind === "github" && source.webhookSecret
+      ? createWebhookReceiver({
+          secret: source.webhookSecret,
+          repository: source.repository,
+          dispatch: (event, delivery) => {
+            const key = event.kind === "push" ? "push" : event.kind === "schedule" ? "schedule" : `${event.kind} ${event.number}`;
+            void runner.run(event, key, { delivery: delivery.id, github_event: delivery.name });
+          },
+        })
+      : undefined;
+  const server = createHttpServer(
+    {
+      webhooks: receiver,
+      metrics,
+      status: () => status.snapshot(queue.depth),
+      ready: () => runner.ready,
+      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+      onDelivery: (answer, delivery) => {
+        metrics.delivery(answer.result);
+        logger[answer.status >= 400 ? "warn" : "info"]({ delivery, status: answer.status, result: answer.result }, answer.message);
+      },
+    },
+    (caught) => logger.error({ err: caught }, "HTTP handler failed"),
+  );
+  server.listen(options.listen?.port ?? 8080, options.listen?.host ?? "0.0.0.0");
+  await once(server, "listening");
+  const address = server.address() as AddressInfo;
+  return { server, url: `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`, webhooks: Boolean(receiver) };
+}
+
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { env, source } = options;
   const secrets = [...(source.kind === "github" ? [source.token, source.app?.privateKey, source.webhookSecret] : []), ...secretsOf(env)].filter((secret): secret is string => !!secret);
   const mask = (text: string) => maskSecrets(text, secrets);
   const logger = createLogger(options.write, secrets, options.logLevel);
   const metrics = new ServiceMetrics();
-
-  const gitEnv: Record<string, string | undefined> = { PATH: env.PATH, HOME: env.HOME };
-  let github: GitHubPort;
-  let url: string;
-  let gitToken: (() => Promise<string>) | undefined;
-  if (source.kind === "github") {
-    url = source.cloneUrl ?? `https://github.com/${source.repository}.git`;
-    const { app, token } = source;
-    if (app) {
-      // auth-app caches the installation token and makes a new one shortly before it expires.
-      const installation = createAppAuth({ ...app, request: new Octokit({ baseUrl: source.apiUrl ?? "https://api.github.com" }).request });
-      gitToken = async () => (await installation({ type: "installation" })).token;
-    } else if (token) gitToken = async () => token;
-    github = createGitHubPort({
-      repository: source.repository,
-      token: source.token,
-      app: source.app,
-      baseUrl: source.apiUrl,
-      secrets,
-      onRetry: ({ route, status, delayMs, attempt }) => logger.warn({ route, status, delayMs, attempt }, "GitHub asked to retry"),
-      onRequest: ({ status }) => metrics.githubRequest(status),
-    });
-  } else {
-    url = source.url;
-    github = quietGitHub();
-  }
-  const mirror = await openMirror(options.workDir, url, gitEnv, gitToken);
+  const { github, url, gitToken } = connectSource(source, secrets, logger, metrics);
+  const mirror = await openMirror(options.workDir, url, { PATH: env.PATH, HOME: env.HOME }, gitToken);
   const branch = options.branch ?? (await mirror.defaultBranch());
   const status = new StatusBook(source.kind === "github" ? source.repository : mask(source.url), branch, mask);
   const queue = new SerialQueue();
@@ -135,84 +232,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     schedulePreviews: planSchedulePreviews(),
     engineFor: stackEngineFactory(env, options.workDir, (event) => metrics.prefectEvent(event)),
   };
-  let ready = false;
-  let lastApplied: string | undefined;
-
-  const run = (event: GitopsEvent, key: string, why: Record<string, unknown>): Promise<void> =>
-    queue.enqueue(key, async () => {
-      const started = performance.now();
-      logger.info({ event: event.kind, ...why }, "reconcile started");
-      try {
-        const result = await withRetries(() => reconcile(event, deps), options.retry ?? {}, ({ attempt, delayMs, reason }) => {
-          metrics.retried(event);
-          logger.warn({ event: event.kind, attempt, delayMs, reason }, "retryable failure: trying again");
-        });
-        const seconds = (performance.now() - started) / 1000;
-        metrics.observe(event, result, seconds);
-        status.record(event, result);
-        if (event.kind === "push") for (const outcome of result.outcomes) if (outcome.sha && outcome.status !== "failed") lastApplied = outcome.sha;
-        const failed = result.failure || result.outcomes.some((outcome) => outcome.status === "failed");
-        logger[failed ? "error" : "info"]({ event: event.kind, seconds: Math.round(seconds * 1000) / 1000, outcomes: result.outcomes, ...(result.failure ? { failure: result.failure } : {}) }, "reconcile finished");
-      } catch (caught) {
-        const seconds = (performance.now() - started) / 1000;
-        metrics.failed(event, seconds);
-        status.fail(event, caught instanceof Error ? caught.message : String(caught), isRetryableThrown(caught));
-        logger.error({ event: event.kind, err: caught, retryable: isRetryableThrown(caught) }, "reconcile failed");
-      } finally {
-        ready = true;
-      }
-    });
-
-  /** One poll: a new head of the branch is applied; every stack is audited for drift. */
+  const runner = reconcileRunner(deps, queue, status, metrics, logger, options.retry ?? {});
   let polling: Promise<void> = Promise.resolve();
-  const tick = (): Promise<void> => (polling = poll());
-  const poll = async (): Promise<void> => {
-    const at = new Date().toISOString();
-    let head: string | undefined;
-    try {
-      head = await mirror.head(branch);
-      status.lastPoll = { at, head };
-    } catch (caught) {
-      status.lastPoll = { at, error: mask((caught as Error).message) };
-      logger.error({ err: caught }, "polling the remote failed");
-      return;
-    }
-    const pending: Promise<void>[] = [];
-    if (head !== lastApplied) pending.push(run({ kind: "push", branch }, "push", { head, reason: "poll" }));
-    pending.push(run({ kind: "schedule" }, "schedule", { reason: "interval" }));
-    await Promise.all(pending);
-  };
-
-  const receiver =
-    source.kind === "github" && source.webhookSecret
-      ? createWebhookReceiver({
-          secret: source.webhookSecret,
-          repository: source.repository,
-          dispatch: (event, delivery) => {
-            const key = event.kind === "push" ? "push" : event.kind === "schedule" ? "schedule" : `${event.kind} ${event.number}`;
-            void run(event, key, { delivery: delivery.id, github_event: delivery.name });
-          },
-        })
-      : undefined;
-  const server = createHttpServer(
-    {
-      webhooks: receiver,
-      metrics,
-      status: () => status.snapshot(queue.depth),
-      ready: () => ready,
-      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-      onDelivery: (answer, delivery) => {
-        metrics.delivery(answer.result);
-        logger[answer.status >= 400 ? "warn" : "info"]({ delivery, status: answer.status, result: answer.result }, answer.message);
-      },
-    },
-    (caught) => logger.error({ err: caught }, "HTTP handler failed"),
-  );
-  server.listen(options.listen?.port ?? 8080, options.listen?.host ?? "0.0.0.0");
-  await once(server, "listening");
-  const address = server.address() as AddressInfo;
-  const serviceUrl = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
-  logger.info({ url: serviceUrl, repository: status.snapshot(0).repository, branch, intervalMs: options.intervalMs ?? 300_000, webhooks: Boolean(receiver) }, "prefect-gitops serve started");
+  const tick = (): Promise<void> => (polling = poll(mirror, branch, runner, status, logger, mask));
+  const { server, url: serviceUrl, webhooks } = await listen(options, runner, queue, status, metrics, logger);
+  logger.info({ url: serviceUrl, repository: status.snapshot(0).repository, branch, intervalMs: options.intervalMs ?? 300_000, webhooks }, "prefect-gitops serve started");
 
   // At start the branch head is applied (a restart after a crash converges at once), then every interval.
   let timer: NodeJS.Timeout | undefined;
