@@ -9,13 +9,14 @@ import { createKindContext } from "../provider/kinds/runtime.js";
 import { applyPlan, type ApplyEvent, type ApplyResult } from "./apply/apply.js";
 import type { AppRunner } from "./config/cdktf.js";
 import { configurationLayout, emptyConfig, loadConfig } from "./config/load.js";
+import { knownAtPlan } from "./config/plan-time.js";
 import { evaluateOutputs, resolveConfig, type OutputValue, type ProviderSettings, type ResolvedConfig } from "./config/resolve.js";
 import { isSensitiveHash } from "./state/hash.js";
 import { DiagnosticsError, error, throwIfErrors, type Diagnostic } from "./diagnostics.js";
 import type { Plan, PlanMode } from "./plan/model.js";
 import { buildPlan, type LiveInventory, type PlanResult } from "./plan/plan.js";
 import { planResolver } from "./plan/resolver.js";
-import { literal, readScopes } from "./plan/read-scope.js";
+import { readScopes } from "./plan/read-scope.js";
 import { createFileBackend } from "./state/file-backend.js";
 import type { StateBackend } from "./state/model.js";
 import { StateStore } from "./state/store.js";
@@ -184,7 +185,7 @@ export class Engine {
       const inventory = live.kinds.get(instance.type);
       if (!entry || entry.type !== instance.type || !scopes.get(instance.type) || !inventory || inventory.error || inventory.byId.has(entry.id) || kindFor(instance.type)?.readsOwnedNames) continue;
       if (!("name" in instance.block.attributes)) continue;
-      const name = literal(instance.block.attributes.name);
+      const name = knownAtPlan(config, instance, "name");
       if (name === undefined) again.set(instance.type, undefined);
       else if (!again.has(instance.type) || again.get(instance.type)) {
         const scope = again.get(instance.type) ?? { ids: [], names: [] };

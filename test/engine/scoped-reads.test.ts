@@ -102,6 +102,26 @@ describe("scoped reads", () => {
     expect((JSON.parse(drift.stdout) as { lookalikes: { address: string; id: string }[] }).lookalikes).toEqual([expect.objectContaining({ address: "prefect_variable.taken", id: taken })]);
   });
 
+  it("reads by name the declarations whose names are made of variables, and still finds a collision", async () => {
+    const ws = ossWorkspace(dev.server);
+    const t = `vars${Date.now() % 100000}`;
+    await crowd(ws, t);
+    const taken = await createLive(ws, "/variables/", { name: `${t}_taken`, value: 1 });
+    const dir = workdir();
+    const stack = stackJson("${var.team}", { variables: { taken: { name: "${var.team}_taken", value: 1 } } }) as { variable?: Json };
+    stack.variable = { team: { default: t } };
+    declareStack(dir, stack);
+    dev.server.resetRequestCounts();
+    const drift = await cli(dir, ws, ["drift", "--json"]);
+    expect(drift.code, output(drift)).toBe(2);
+    expect((JSON.parse(drift.stdout) as { lookalikes: { address: string; id: string }[] }).lookalikes).toEqual([expect.objectContaining({ address: "prefect_variable.taken", id: taken })]);
+    // Nothing else named after the team exists yet: of the crowd's objects, none is answered (read whole, each kind would answer 30 or more).
+    // ("nightly" deployments and "critical" queues of the other tests' stacks are answered by name.)
+    const answered = workspaceObjects(dev.server.objectCounts());
+    expect(Object.keys(answered).filter((route) => !/deployments|work_queues/.test(route))).toEqual(["POST /variables/filter"]);
+    expect(answered["POST /variables/filter"]).toBe(1);
+  });
+
   it("reads an owned automation no longer declared by its id, and plans its delete", async () => {
     const ws = ossWorkspace(dev.server);
     const t = `orphan${Date.now() % 100000}`;
