@@ -4,6 +4,7 @@ import type { ClientEvent, PrefectClient } from "../provider/client/client.js";
 import { ConfigurationError } from "../provider/client/errors.js";
 import { resolveSettings, type ClientOptions, type ClientSettings } from "../provider/client/settings.js";
 import type { Kind, KindContext, ReadScope } from "../provider/kinds/kind.js";
+import { preferCheaperListings } from "../provider/kinds/listing-choice.js";
 import { kindFor, kindTypes, KINDS } from "../provider/kinds/registry.js";
 import { createKindContext } from "../provider/kinds/runtime.js";
 import { applyPlan, type ApplyEvent, type ApplyResult } from "./apply/apply.js";
@@ -177,7 +178,8 @@ export class Engine {
   async readScoped(config: ResolvedConfig | undefined, state: StateStore, ctx: KindContext, whole = false): Promise<LiveInventory> {
     const kinds = this.kindsFor(config, state);
     if (whole) return this.readLive(kinds, ctx);
-    const scopes = readScopes(config, state.document, kinds.map((kind) => kind.type));
+    // Kinds `/count` shows cheaper to list whole are read whole.
+    const scopes = await preferCheaperListings(ctx, kinds, readScopes(config, state.document, kinds.map((kind) => kind.type)));
     const live = await this.readLive(kinds, ctx, scopes);
     const again = new Map<string, ReadScope | undefined>();
     for (const instance of config?.instances ?? []) {
