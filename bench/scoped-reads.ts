@@ -10,8 +10,10 @@
 // With --installed, each phase is also run as a whole `prefect-gitops` process of the installed,
 // compiled package (support/installed.ts; spawn to exit: Node.js start, module loading and all),
 // `--runs` times; with --cpu-prof, those processes write CPU profiles to .work/profiles/scoped-*/.
+// With --baseline DIR (another checkout, e.g. `git archive COMMIT | tar -x -C DIR` plus a
+// node_modules link), DIR's package runs too, alternating with this one's.
 //
-//   node --import tsx bench/scoped-reads.ts [--sizes 60,1000] [--others 10000] [--runs 1] [--installed [--no-build] [--cpu-prof]] [--quiet-wait 120] [--out scoped-reads]
+//   node --import tsx bench/scoped-reads.ts [--sizes 60,1000] [--others 10000] [--runs 1] [--installed [--baseline DIR] [--no-build] [--cpu-prof]] [--quiet-wait 120] [--out scoped-reads]
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -56,7 +58,16 @@ interface PhaseMeasure {
   serverCpuMs: number;
   summary: string;
   /** With --installed: the installed CLI as a whole process, spawn to exit. */
-  installed?: { firstMs: number; medianMs: number; runsMs: number[]; requests: number };
+  installed?: InstalledMeasure;
+  /** With --baseline DIR: the same, for DIR's package, its runs alternating with this checkout's. */
+  baseline?: InstalledMeasure;
+}
+
+interface InstalledMeasure {
+  firstMs: number;
+  medianMs: number;
+  runsMs: number[];
+  requests: number;
 }
 
 /** The installed CLI to run each phase with (--installed), and where its CPU profiles go (--cpu-prof). */
@@ -64,6 +75,7 @@ interface Installed {
   project: string;
   bin: string;
   cpuProf: boolean;
+  baseline?: { project: string; bin: string };
 }
 
 /** One run of the installed CLI, spawn to exit, in ms; its exit code. */
@@ -147,23 +159,32 @@ async function scenario(resources: number, others: number, settings: { runs: num
         otherCpuMs: first.otherCpuMs === undefined ? undefined : Math.round(first.otherCpuMs),
         serverCpuMs: Math.round(first.serverCpuMs),
         summary: summary(first.stdout),
-        installed: settings.installed ? await measureInstalled(settings.installed, args, `scoped-${resources}-${others}-${args[0]}`) : undefined,
+        ...(settings.installed ? await measureInstalled(settings.installed, args, `scoped-${resources}-${others}-${args[0]}`) : {}),
       };
       if (measured.installed) console.log(`  ${args[0]!.padEnd(5)} installed CLI: first ${measured.installed.firstMs} ms, median ${measured.installed.medianMs} ms, ${measured.installed.requests} requests`);
+      if (measured.baseline) console.log(`  ${args[0]!.padEnd(5)} baseline CLI:  first ${measured.baseline.firstMs} ms, median ${measured.baseline.medianMs} ms, ${measured.baseline.requests} requests`);
       console.log(`  ${args[0]!.padEnd(5)} exit ${measured.exitCode}  cold ${measured.coldMs} ms${measured.warmMs !== undefined ? `  warm ${measured.warmMs} ms` : ""}  ${measured.requests} requests  ${measured.objects} objects answered (+${measured.catalogObjects} of the block catalog)  (others' cpu ${measured.otherCpuMs ?? "?"} ms; ${measured.summary})`);
       return measured;
     };
-    const measureInstalled = async (installed: Installed, args: string[], name: string): Promise<NonNullable<PhaseMeasure["installed"]>> => {
-      const runsMs: number[] = [];
-      let requests = 0;
+    const measureInstalled = async (installed: Installed, args: string[], name: string): Promise<{ installed: InstalledMeasure; baseline?: InstalledMeasure }> => {
+      const candidates = [{ ...installed, key: "installed" as const }, ...(installed.baseline ? [{ ...installed, ...installed.baseline, key: "baseline" as const }] : [])];
+      const measures = new Map(candidates.map((candidate) => [candidate.key, { runsMs: [] as number[], requests: 0 }]));
+      // Runs alternate between the two packages, so that a busier moment of the machine falls on both.
       for (let i = 0; i < Math.max(1, settings.runs); i++) {
-        await server.resetCounts();
-        const run = await runInstalled(installed, [...args, "--state", statePath, "--no-color", dir], { PREFECT_API_URL: server.url }, join(workDir("profiles"), name));
-        if (run.code !== (args[0] === "drift" ? 2 : 0)) throw new Error(`the installed CLI's ${args.join(" ")} exited ${run.code}: ${run.stderr.slice(-1500)}`);
-        if (i === 0) requests = (await server.counts()).total;
-        runsMs.push(Math.round(run.ms));
+        for (const candidate of candidates) {
+          await server.resetCounts();
+          const run = await runInstalled(candidate, [...args, "--state", statePath, "--no-color", dir], { PREFECT_API_URL: server.url }, join(workDir("profiles"), `${name}-${candidate.key}`));
+          if (run.code !== (args[0] === "drift" ? 2 : 0)) throw new Error(`the ${candidate.key} CLI's ${args.join(" ")} exited ${run.code}: ${run.stderr.slice(-1500)}`);
+          const measure = measures.get(candidate.key)!;
+          if (i === 0) measure.requests = (await server.counts()).total;
+          measure.runsMs.push(Math.round(run.ms));
+        }
       }
-      return { firstMs: runsMs[0]!, medianMs: Math.round(median(runsMs)), runsMs, requests };
+      const summary = (key: "installed" | "baseline"): InstalledMeasure | undefined => {
+        const measure = measures.get(key);
+        return measure && { firstMs: measure.runsMs[0]!, medianMs: Math.round(median(measure.runsMs)), runsMs: measure.runsMs, requests: measure.requests };
+      };
+      return { installed: summary("installed")!, baseline: summary("baseline") };
     };
     const lastLine = (text: string) => text.trim().split("\n").at(-1)?.trim() ?? "";
     const plan = await measure(["plan", "--detailed-exitcode"], lastLine);
@@ -230,7 +251,8 @@ async function main(): Promise<void> {
   const others = Number(options.others ?? 10_000);
   const runs = Number(options.runs ?? 1);
   const quietWaitS = Number(options["quiet-wait"] ?? 120);
-  const installed = options.installed ? { ...installPackage("scoped-installed", { build: !options["no-build"] }), cpuProf: Boolean(options["cpu-prof"]) } : undefined;
+  const baseline = typeof options.baseline === "string" ? installPackage("scoped-baseline", { build: !options["no-build"], root: options.baseline }) : undefined;
+  const installed = options.installed ? { ...installPackage("scoped-installed", { build: !options["no-build"] }), cpuProf: Boolean(options["cpu-prof"]), baseline } : undefined;
   console.log(`scoped-reads benchmark: stacks of ${sizes.join(", ")} resources, alone and with ${others} other objects; real-server cost rules on while measuring`);
   const results: Scenario[] = [];
   for (const size of sizes) {
