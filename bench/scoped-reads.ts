@@ -97,7 +97,7 @@ interface Scenario {
   /** What the server costs to answer the stack's own objects once, by the cost rules (deployments: 8 ms each). */
   serverOwnCostMs: number;
   /** The plan before anything is applied: every declaration read by name (where /count may choose a listing). */
-  firstPlan: { coldMs: number; requests: number; byRoute: Record<string, number> };
+  firstPlan: { coldMs: number; requests: number; byRoute: Record<string, number>; installed?: InstalledMeasure; baseline?: InstalledMeasure };
   plan: PhaseMeasure;
   drift: PhaseMeasure & { reportedAsExpected: boolean };
 }
@@ -130,11 +130,31 @@ async function scenario(resources: number, others: number, settings: { runs: num
       const full = [...args, "--state", statePath, "--no-color", dir];
       return runPhase({ args: full, env: { PREFECT_API_URL: server.url }, cwd: REPO_ROOT, origin: server.origin, runs }, server);
     };
+    const measureInstalled = async (installed: Installed, args: string[], name: string): Promise<{ installed: InstalledMeasure; baseline?: InstalledMeasure }> => {
+      const candidates = [{ ...installed, key: "installed" as const }, ...(installed.baseline ? [{ ...installed, ...installed.baseline, key: "baseline" as const }] : [])];
+      const measures = new Map(candidates.map((candidate) => [candidate.key, { runsMs: [] as number[], requests: 0 }]));
+      // Runs alternate between the two packages, so that a busier moment of the machine falls on both.
+      for (let i = 0; i < Math.max(1, settings.runs); i++) {
+        for (const candidate of candidates) {
+          await server.resetCounts();
+          const run = await runInstalled(candidate, [...args, "--state", statePath, "--no-color", dir], { PREFECT_API_URL: server.url }, join(workDir("profiles"), `${name}-${candidate.key}`));
+          if (run.code !== (args[0] === "drift" ? 2 : 0)) throw new Error(`the ${candidate.key} CLI's ${args.join(" ")} exited ${run.code}: ${run.stderr.slice(-1500)}`);
+          const measure = measures.get(candidate.key)!;
+          if (i === 0) measure.requests = (await server.counts()).total;
+          measure.runsMs.push(Math.round(run.ms));
+        }
+      }
+      const summary = (key: "installed" | "baseline"): InstalledMeasure | undefined => {
+        const measure = measures.get(key);
+        return measure && { firstMs: measure.runsMs[0]!, medianMs: Math.round(median(measure.runsMs)), runsMs: measure.runsMs, requests: measure.requests };
+      };
+      return { installed: summary("installed")!, baseline: summary("baseline") };
+    };
     await setCost(server, true);
     const first = (await cli(["plan"], 1)).runs[0]!;
     if (first.exitCode !== 0) throw new Error(`the first plan failed: ${first.stdout.slice(-1500)}\n${first.stderrTail}`);
-    const firstPlan = { coldMs: Math.round(first.ms), requests: first.requests, byRoute: first.byRoute };
-    console.log(`  first plan (nothing applied): cold ${firstPlan.coldMs} ms, ${firstPlan.requests} requests`);
+    const firstPlan = { coldMs: Math.round(first.ms), requests: first.requests, byRoute: first.byRoute, ...(settings.installed ? await measureInstalled(settings.installed, ["plan"], `scoped-${resources}-${others}-first-plan`) : {}) };
+    console.log(`  first plan (nothing applied): cold ${firstPlan.coldMs} ms, ${firstPlan.requests} requests${firstPlan.installed ? `; installed CLI ${firstPlan.installed.requests} requests` : ""}${firstPlan.baseline ? `, baseline ${firstPlan.baseline.requests}` : ""}`);
     await setCost(server, false);
     const applied = await cli(["apply", "--auto-approve"], 1);
     if (applied.runs[0]?.exitCode !== 0) throw new Error(`apply failed: ${applied.runs[0]?.stdout.slice(-1500)}\n${applied.runs[0]?.stderrTail}`);
@@ -165,26 +185,6 @@ async function scenario(resources: number, others: number, settings: { runs: num
       if (measured.baseline) console.log(`  ${args[0]!.padEnd(5)} baseline CLI:  first ${measured.baseline.firstMs} ms, median ${measured.baseline.medianMs} ms, ${measured.baseline.requests} requests`);
       console.log(`  ${args[0]!.padEnd(5)} exit ${measured.exitCode}  cold ${measured.coldMs} ms${measured.warmMs !== undefined ? `  warm ${measured.warmMs} ms` : ""}  ${measured.requests} requests  ${measured.objects} objects answered (+${measured.catalogObjects} of the block catalog)  (others' cpu ${measured.otherCpuMs ?? "?"} ms; ${measured.summary})`);
       return measured;
-    };
-    const measureInstalled = async (installed: Installed, args: string[], name: string): Promise<{ installed: InstalledMeasure; baseline?: InstalledMeasure }> => {
-      const candidates = [{ ...installed, key: "installed" as const }, ...(installed.baseline ? [{ ...installed, ...installed.baseline, key: "baseline" as const }] : [])];
-      const measures = new Map(candidates.map((candidate) => [candidate.key, { runsMs: [] as number[], requests: 0 }]));
-      // Runs alternate between the two packages, so that a busier moment of the machine falls on both.
-      for (let i = 0; i < Math.max(1, settings.runs); i++) {
-        for (const candidate of candidates) {
-          await server.resetCounts();
-          const run = await runInstalled(candidate, [...args, "--state", statePath, "--no-color", dir], { PREFECT_API_URL: server.url }, join(workDir("profiles"), `${name}-${candidate.key}`));
-          if (run.code !== (args[0] === "drift" ? 2 : 0)) throw new Error(`the ${candidate.key} CLI's ${args.join(" ")} exited ${run.code}: ${run.stderr.slice(-1500)}`);
-          const measure = measures.get(candidate.key)!;
-          if (i === 0) measure.requests = (await server.counts()).total;
-          measure.runsMs.push(Math.round(run.ms));
-        }
-      }
-      const summary = (key: "installed" | "baseline"): InstalledMeasure | undefined => {
-        const measure = measures.get(key);
-        return measure && { firstMs: measure.runsMs[0]!, medianMs: Math.round(median(measure.runsMs)), runsMs: measure.runsMs, requests: measure.requests };
-      };
-      return { installed: summary("installed")!, baseline: summary("baseline") };
     };
     const lastLine = (text: string) => text.trim().split("\n").at(-1)?.trim() ?? "";
     const plan = await measure(["plan", "--detailed-exitcode"], lastLine);

@@ -29,6 +29,8 @@ export function listingPages(count: number): number {
 export interface ScopedCost {
   requests: number;
   wanted: number;
+  /** Objects known to exist (owned, by id): a listing holds at least these. */
+  owned: number;
 }
 
 /**
@@ -39,16 +41,18 @@ export interface ScopedCost {
 export function scopedCost(scope: ReadScope, options: { extraIds?: readonly string[]; byName?: boolean } = {}): ScopedCost {
   const ids = new Set([...scope.ids, ...(options.extraIds ?? [])].map((id) => id.toLowerCase()));
   const names = new Set([...scope.names, ...(options.byName ? (scope.ownedNames ?? []) : [])]);
-  if (options.byName) return { requests: Math.ceil(names.size / PAGE_SIZE), wanted: Math.max(names.size, ids.size) };
-  return { requests: Math.ceil(ids.size / PAGE_SIZE) + Math.ceil(names.size / PAGE_SIZE), wanted: ids.size + names.size };
+  if (options.byName) return { requests: Math.ceil(names.size / PAGE_SIZE), wanted: Math.max(names.size, ids.size), owned: ids.size };
+  return { requests: Math.ceil(ids.size / PAGE_SIZE) + Math.ceil(names.size / PAGE_SIZE), wanted: ids.size + names.size, owned: ids.size };
 }
 
 /**
- * A count pays only where a listing, the count included, could take fewer requests: a scoped read
- * of one or two requests cannot be beaten (a listing is one page at least).
+ * A count pays only where a listing, the count included, could take fewer requests. A listing
+ * holds at least the owned objects, so where their pages alone leave no room (a no-change plan of
+ * a stack owning everything it declares) nothing is counted: a scoped read of one or two requests,
+ * or of 1,000 owned ids (5 pages, against a listing of 5 pages at least), cannot be beaten.
  */
 export function worthCounting(cost: ScopedCost): boolean {
-  return cost.requests >= 3;
+  return listingPages(cost.owned) + 1 < cost.requests;
 }
 
 /**
