@@ -4,13 +4,13 @@
 // Counts the HTTP requests each makes to PREFECT_API_URL (a counting server): none is expected.
 //
 //   npm run bench:cli-startup -- [--runs 21] [--no-build] [--quiet-wait 120] [--out NAME]
-import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { busyBetween, machineCpu, waitForQuiet } from "./support/contention.js";
-import { median, percentile, round, table, workDir, writeResults } from "./support/report.js";
+import { installPackage } from "./support/installed.js";
+import { median, percentile, round, table, writeResults } from "./support/report.js";
 import { REPO_ROOT } from "./support/server.js";
 
 const { values: flags } = parseArgs({
@@ -21,17 +21,7 @@ const RUNS = Number(flags.runs);
 /** The targets of issue #12, in ms (median). */
 const TARGETS: Record<string, number> = { "--version": 150, "--help": 150, "validate examples/hcl": 400 };
 
-if (!flags["no-build"]) spawnSync(process.execPath, [join(REPO_ROOT, "scripts", "build.mjs")], { stdio: "inherit", cwd: REPO_ROOT });
-if (!existsSync(join(REPO_ROOT, "dist", "reconciler", "cli.js"))) throw new Error("dist/ is missing: run `npm run build` (or drop --no-build).");
-
-// The package as npm installs it (bin/, dist/, package.json; no sources), its dependencies
-// reached through a node_modules link: the bin shim then runs dist/, as in a user's project.
-const project = workDir("cli-startup");
-const installed = join(project, "node_modules", "prefect-gitops");
-rmSync(installed, { recursive: true, force: true });
-mkdirSync(installed, { recursive: true });
-for (const part of ["bin", "dist", "package.json"]) cpSync(join(REPO_ROOT, part), join(installed, part), { recursive: true });
-symlinkSync(join(REPO_ROOT, "node_modules"), join(installed, "node_modules"), "dir");
+const { project, bin: installedBin } = installPackage("cli-startup", { build: !flags["no-build"] });
 
 let requests = 0;
 const server = createServer((request, response) => {
@@ -43,7 +33,6 @@ const address = server.address();
 const apiUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/api`;
 
 const env = { ...process.env, NODE_OPTIONS: "", CHECKPOINT_DISABLE: "1", PREFECT_API_URL: apiUrl, NO_COLOR: "1" };
-const installedBin = join(installed, "bin", "prefect-gitops.js");
 const cases: { name: string; args: string[]; compiled: boolean }[] = [
   { name: "node -e 0 (floor)", args: ["-e", "0"], compiled: false },
   { name: "--version", args: [installedBin, "--version"], compiled: true },

@@ -7,7 +7,14 @@
 // stack applied with no cost (loading is not what is measured); then the cost rules are put on,
 // and each phase runs the CLI's main() in a fresh process (bench/support/engine-phase.ts).
 //
-//   node --import tsx bench/scoped-reads.ts [--sizes 60,1000] [--others 10000] [--runs 1] [--quiet-wait 120] [--out scoped-reads]
+// With --installed, each phase is also run as a whole `prefect-gitops` process of the installed,
+// compiled package (support/installed.ts; spawn to exit: Node.js start, module loading and all),
+// `--runs` times; with --cpu-prof, those processes write CPU profiles to .work/profiles/scoped-*/.
+// With --baseline DIR (another checkout, e.g. `git archive COMMIT | tar -x -C DIR` plus a
+// node_modules link), DIR's package runs too, alternating with this one's.
+//
+//   node --import tsx bench/scoped-reads.ts [--sizes 60,1000] [--others 10000] [--runs 1] [--installed [--baseline DIR] [--no-build] [--cpu-prof]] [--quiet-wait 120] [--out scoped-reads]
+import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REAL_SERVER_COST } from "../devserver/faults.js";
@@ -15,6 +22,7 @@ import { waitForQuiet } from "./support/contention.js";
 import type { PhaseResult } from "./support/engine-phase.js";
 import { RawApi } from "./support/http.js";
 import { load, objectCount, type Mix } from "./support/objects.js";
+import { installPackage } from "./support/installed.js";
 import { flags, median, round, table, workDir, writeResults } from "./support/report.js";
 import { runPhase } from "./support/run-phase.js";
 import { REPO_ROOT, startServerProcess, type ServerProcess } from "./support/server.js";
@@ -49,6 +57,38 @@ interface PhaseMeasure {
   otherCpuMs?: number;
   serverCpuMs: number;
   summary: string;
+  /** With --installed: the installed CLI as a whole process, spawn to exit. */
+  installed?: InstalledMeasure;
+  /** With --baseline DIR: the same, for DIR's package, its runs alternating with this checkout's. */
+  baseline?: InstalledMeasure;
+}
+
+interface InstalledMeasure {
+  firstMs: number;
+  medianMs: number;
+  runsMs: number[];
+  requests: number;
+}
+
+/** The installed CLI to run each phase with (--installed), and where its CPU profiles go (--cpu-prof). */
+interface Installed {
+  project: string;
+  bin: string;
+  cpuProf: boolean;
+  baseline?: { project: string; bin: string };
+}
+
+/** One run of the installed CLI, spawn to exit, in ms; its exit code. */
+function runInstalled(installed: Installed, args: string[], env: Record<string, string>, profileDir: string): Promise<{ ms: number; code: number | null; stderr: string }> {
+  const nodeArgs = installed.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [...nodeArgs, installed.bin, ...args], { env: { ...process.env, NODE_OPTIONS: "", NO_COLOR: "1", ...env }, cwd: installed.project, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, stderr }));
+  });
 }
 
 interface Scenario {
@@ -56,6 +96,8 @@ interface Scenario {
   others: number;
   /** What the server costs to answer the stack's own objects once, by the cost rules (deployments: 8 ms each). */
   serverOwnCostMs: number;
+  /** The plan before anything is applied: every declaration read by name (where /count may choose a listing). */
+  firstPlan: { coldMs: number; requests: number; byRoute: Record<string, number>; installed?: InstalledMeasure; baseline?: InstalledMeasure };
   plan: PhaseMeasure;
   drift: PhaseMeasure & { reportedAsExpected: boolean };
 }
@@ -70,7 +112,7 @@ async function setCost(server: ServerProcess, on: boolean): Promise<void> {
   if (!response.ok) throw new Error(`could not set the cost rules: ${response.status} ${await response.text()}`);
 }
 
-async function scenario(resources: number, others: number, settings: { runs: number; quietWaitS: number }): Promise<Scenario> {
+async function scenario(resources: number, others: number, settings: { runs: number; quietWaitS: number; installed?: Installed }): Promise<Scenario> {
   const dir = workDir(`scoped-${resources}-${others}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "state"), { recursive: true });
@@ -88,6 +130,32 @@ async function scenario(resources: number, others: number, settings: { runs: num
       const full = [...args, "--state", statePath, "--no-color", dir];
       return runPhase({ args: full, env: { PREFECT_API_URL: server.url }, cwd: REPO_ROOT, origin: server.origin, runs }, server);
     };
+    const measureInstalled = async (installed: Installed, args: string[], name: string): Promise<{ installed: InstalledMeasure; baseline?: InstalledMeasure }> => {
+      const candidates = [{ ...installed, key: "installed" as const }, ...(installed.baseline ? [{ ...installed, ...installed.baseline, key: "baseline" as const }] : [])];
+      const measures = new Map(candidates.map((candidate) => [candidate.key, { runsMs: [] as number[], requests: 0 }]));
+      // Runs alternate between the two packages, so that a busier moment of the machine falls on both.
+      for (let i = 0; i < Math.max(1, settings.runs); i++) {
+        for (const candidate of candidates) {
+          await server.resetCounts();
+          const run = await runInstalled(candidate, [...args, "--state", statePath, "--no-color", dir], { PREFECT_API_URL: server.url }, join(workDir("profiles"), `${name}-${candidate.key}`));
+          if (run.code !== (args[0] === "drift" ? 2 : 0)) throw new Error(`the ${candidate.key} CLI's ${args.join(" ")} exited ${run.code}: ${run.stderr.slice(-1500)}`);
+          const measure = measures.get(candidate.key)!;
+          if (i === 0) measure.requests = (await server.counts()).total;
+          measure.runsMs.push(Math.round(run.ms));
+        }
+      }
+      const summary = (key: "installed" | "baseline"): InstalledMeasure | undefined => {
+        const measure = measures.get(key);
+        return measure && { firstMs: measure.runsMs[0]!, medianMs: Math.round(median(measure.runsMs)), runsMs: measure.runsMs, requests: measure.requests };
+      };
+      return { installed: summary("installed")!, baseline: summary("baseline") };
+    };
+    await setCost(server, true);
+    const first = (await cli(["plan"], 1)).runs[0]!;
+    if (first.exitCode !== 0) throw new Error(`the first plan failed: ${first.stdout.slice(-1500)}\n${first.stderrTail}`);
+    const firstPlan = { coldMs: Math.round(first.ms), requests: first.requests, byRoute: first.byRoute, ...(settings.installed ? await measureInstalled(settings.installed, ["plan"], `scoped-${resources}-${others}-first-plan`) : {}) };
+    console.log(`  first plan (nothing applied): cold ${firstPlan.coldMs} ms, ${firstPlan.requests} requests${firstPlan.installed ? `; installed CLI ${firstPlan.installed.requests} requests` : ""}${firstPlan.baseline ? `, baseline ${firstPlan.baseline.requests}` : ""}`);
+    await setCost(server, false);
     const applied = await cli(["apply", "--auto-approve"], 1);
     if (applied.runs[0]?.exitCode !== 0) throw new Error(`apply failed: ${applied.runs[0]?.stdout.slice(-1500)}\n${applied.runs[0]?.stderrTail}`);
     await setCost(server, true);
@@ -111,7 +179,10 @@ async function scenario(resources: number, others: number, settings: { runs: num
         otherCpuMs: first.otherCpuMs === undefined ? undefined : Math.round(first.otherCpuMs),
         serverCpuMs: Math.round(first.serverCpuMs),
         summary: summary(first.stdout),
+        ...(settings.installed ? await measureInstalled(settings.installed, args, `scoped-${resources}-${others}-${args[0]}`) : {}),
       };
+      if (measured.installed) console.log(`  ${args[0]!.padEnd(5)} installed CLI: first ${measured.installed.firstMs} ms, median ${measured.installed.medianMs} ms, ${measured.installed.requests} requests`);
+      if (measured.baseline) console.log(`  ${args[0]!.padEnd(5)} baseline CLI:  first ${measured.baseline.firstMs} ms, median ${measured.baseline.medianMs} ms, ${measured.baseline.requests} requests`);
       console.log(`  ${args[0]!.padEnd(5)} exit ${measured.exitCode}  cold ${measured.coldMs} ms${measured.warmMs !== undefined ? `  warm ${measured.warmMs} ms` : ""}  ${measured.requests} requests  ${measured.objects} objects answered (+${measured.catalogObjects} of the block catalog)  (others' cpu ${measured.otherCpuMs ?? "?"} ms; ${measured.summary})`);
       return measured;
     };
@@ -142,7 +213,7 @@ async function scenario(resources: number, others: number, settings: { runs: num
     if (!reportedAsExpected) console.warn(`  drift reported ${reported.modified} modified and ${reported.deleted} deleted (exit ${drift.exitCode}), expected ${teams.length * 2} and ${teams.length}`);
 
     const deployments = stackMix(resources).prefect_deployment ?? 0;
-    return { resources, others, serverOwnCostMs: deployments * 8, plan, drift: { ...drift, reportedAsExpected } };
+    return { resources, others, serverOwnCostMs: deployments * 8, firstPlan, plan, drift: { ...drift, reportedAsExpected } };
   } finally {
     await server.close();
   }
@@ -180,12 +251,14 @@ async function main(): Promise<void> {
   const others = Number(options.others ?? 10_000);
   const runs = Number(options.runs ?? 1);
   const quietWaitS = Number(options["quiet-wait"] ?? 120);
+  const baseline = typeof options.baseline === "string" ? installPackage("scoped-baseline", { build: !options["no-build"], root: options.baseline }) : undefined;
+  const installed = options.installed ? { ...installPackage("scoped-installed", { build: !options["no-build"] }), cpuProf: Boolean(options["cpu-prof"]), baseline } : undefined;
   console.log(`scoped-reads benchmark: stacks of ${sizes.join(", ")} resources, alone and with ${others} other objects; real-server cost rules on while measuring`);
   const results: Scenario[] = [];
   for (const size of sizes) {
-    for (const crowd of [0, others]) {
+    for (const crowd of new Set([0, others])) {
       console.log(`${size} resources, ${crowd} other objects`);
-      results.push(await scenario(size, crowd, { runs, quietWaitS }));
+      results.push(await scenario(size, crowd, { runs, quietWaitS, installed }));
     }
   }
   const targets = verdicts(results);

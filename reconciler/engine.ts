@@ -4,18 +4,20 @@ import type { ClientEvent, PrefectClient } from "../provider/client/client.js";
 import { ConfigurationError } from "../provider/client/errors.js";
 import { resolveSettings, type ClientOptions, type ClientSettings } from "../provider/client/settings.js";
 import type { Kind, KindContext, ReadScope } from "../provider/kinds/kind.js";
+import { preferCheaperListings } from "../provider/kinds/listing-choice.js";
 import { kindFor, kindTypes, KINDS } from "../provider/kinds/registry.js";
 import { createKindContext } from "../provider/kinds/runtime.js";
 import { applyPlan, type ApplyEvent, type ApplyResult } from "./apply/apply.js";
 import type { AppRunner } from "./config/cdktf.js";
 import { configurationLayout, emptyConfig, loadConfig } from "./config/load.js";
+import { knownAtPlan } from "./config/plan-time.js";
 import { evaluateOutputs, resolveConfig, type OutputValue, type ProviderSettings, type ResolvedConfig } from "./config/resolve.js";
 import { isSensitiveHash } from "./state/hash.js";
 import { DiagnosticsError, error, throwIfErrors, type Diagnostic } from "./diagnostics.js";
 import type { Plan, PlanMode } from "./plan/model.js";
 import { buildPlan, type LiveInventory, type PlanResult } from "./plan/plan.js";
 import { planResolver } from "./plan/resolver.js";
-import { literal, readScopes } from "./plan/read-scope.js";
+import { readScopes } from "./plan/read-scope.js";
 import { createFileBackend } from "./state/file-backend.js";
 import type { StateBackend } from "./state/model.js";
 import { StateStore } from "./state/store.js";
@@ -176,7 +178,8 @@ export class Engine {
   async readScoped(config: ResolvedConfig | undefined, state: StateStore, ctx: KindContext, whole = false): Promise<LiveInventory> {
     const kinds = this.kindsFor(config, state);
     if (whole) return this.readLive(kinds, ctx);
-    const scopes = readScopes(config, state.document, kinds.map((kind) => kind.type));
+    // Kinds `/count` shows cheaper to list whole are read whole.
+    const scopes = await preferCheaperListings(ctx, kinds, readScopes(config, state.document, kinds.map((kind) => kind.type)));
     const live = await this.readLive(kinds, ctx, scopes);
     const again = new Map<string, ReadScope | undefined>();
     for (const instance of config?.instances ?? []) {
@@ -184,7 +187,7 @@ export class Engine {
       const inventory = live.kinds.get(instance.type);
       if (!entry || entry.type !== instance.type || !scopes.get(instance.type) || !inventory || inventory.error || inventory.byId.has(entry.id) || kindFor(instance.type)?.readsOwnedNames) continue;
       if (!("name" in instance.block.attributes)) continue;
-      const name = literal(instance.block.attributes.name);
+      const name = knownAtPlan(config, instance, "name");
       if (name === undefined) again.set(instance.type, undefined);
       else if (!again.has(instance.type) || again.get(instance.type)) {
         const scope = again.get(instance.type) ?? { ids: [], names: [] };

@@ -89,9 +89,16 @@ const attributeFacts = new WeakMap<z.ZodType, AttributeFacts>();
  * the whole attribute is masked and hashed, as Terraform marks nested sensitive values).
  */
 export function sensitiveAnywhere(facts: AttributeFacts): boolean {
-  if (facts.sensitive) return true;
-  return Object.values(facts.nested ?? {}).some((child) => sensitiveAnywhere(factsOf(child)));
+  // Asked for every attribute of every planned object: worked out once per attribute.
+  let found = sensitiveMemo.get(facts);
+  if (found === undefined) {
+    found = facts.sensitive === true || Object.values(facts.nested ?? {}).some((child) => sensitiveAnywhere(factsOf(child)));
+    sensitiveMemo.set(facts, found);
+  }
+  return found;
 }
+
+const sensitiveMemo = new WeakMap<AttributeFacts, boolean>();
 
 /** The facts of an attribute schema built with `attr.*`. */
 export function factsOf(schema: z.ZodType): AttributeFacts {

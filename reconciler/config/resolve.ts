@@ -380,6 +380,11 @@ export function evaluateInstance(
   return { attributes, sensitive, diagnostics };
 }
 
+/** Evaluate one declared attribute of an instance (see evaluateInstance); throws ExpressionError. */
+export function evaluateAttribute(config: ResolvedConfig, instance: ResourceInstance, attribute: string, values: InstanceValues): Evaluation {
+  return evaluateRaw(instance.block.attributes[attribute], makeScope(config, instance, values));
+}
+
 interface ConfigIndex {
   modes: Map<string, "single" | "count" | "for_each">;
   byAddress: Map<string, ResourceInstance>;

@@ -1,7 +1,6 @@
 // Reading configuration files into Terraform JSON documents, with the line of every block and
 // attribute so that problems can be pointed at: `.tf` through @cdktf/hcl2json, `.tf.json` and
 // `cdk.tf.json` as JSON.
-import { parse as parseHcl } from "@cdktf/hcl2json";
 import { EngineError } from "../errors.js";
 
 /** Lines of one block and its attributes. */
@@ -167,6 +166,9 @@ export function indexJsonLines(text: string, document: Record<string, unknown>):
 
 /** Read one `.tf` file. */
 export async function readHclSource(file: string, text: string): Promise<SourceDocument> {
+  // Loaded with the first `.tf` file: importing hcl2json decompresses and starts its Go
+  // WebAssembly runtime (~150 ms of CPU profile), which a Terraform JSON configuration never needs.
+  const { parse: parseHcl } = await import("@cdktf/hcl2json");
   let document: Record<string, unknown>;
   try {
     document = (await parseHcl(file, text)) as Record<string, unknown>;

@@ -1,33 +1,29 @@
 import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../config/resolve.js";
 import type { StateDocument, StateEntry } from "../state/model.js";
-import { literal, readScopes } from "./read-scope.js";
+import { readScopes } from "./read-scope.js";
 
 const instance = (address: string, attributes: Record<string, unknown>) => ({ address, type: address.split(".")[0]!, block: { attributes } });
-const config = (...instances: ReturnType<typeof instance>[]) => ({ instances }) as unknown as ResolvedConfig;
+/** Instances of a configuration declaring `var.team = "t"`. */
+const config = (...instances: ReturnType<typeof instance>[]) => ({ instances, variables: new Map([["team", { value: "t", sensitive: false }]]), model: { resources: [], locals: new Map() } }) as unknown as ResolvedConfig;
 const entry = (address: string, id: string, values: Record<string, unknown> = {}) => ({ address, type: address.split(".")[0]!, id, values }) as unknown as StateEntry;
 const state = (entries: StateEntry[], pending: StateDocument["pending"] = {}) => ({ resources: Object.fromEntries(entries.map((e) => [e.address, e])), pending }) as unknown as StateDocument;
 
 describe("read scopes", () => {
-  it.each([
-    ["plain", "plain"],
-    ["escaped $${not} %%{either}", "escaped ${not} %{either}"],
-    ["${var.name}", undefined],
-    ["team-%{ if true }x%{ endif }", undefined],
-    [42, undefined],
-  ])("takes %j as the literal name %j", (raw, expected) => {
-    expect(literal(raw)).toBe(expected);
-  });
-
   it("reads owned objects by id and declared ones not owned by name; owned names are kept apart", () => {
     const scopes = readScopes(config(instance("prefect_variable.a", { name: "a" }), instance("prefect_variable.b", { name: "b" })), state([entry("prefect_variable.a", "ID-A"), entry("prefect_variable.gone", "id-gone")]), ["prefect_variable"]);
     expect(scopes.get("prefect_variable")).toEqual({ ids: ["ID-A", "id-gone"], names: ["b"], ownedNames: ["a"], parentIds: [] });
   });
 
-  it("reads a kind whole when a declaration not owned has a name made by an expression", () => {
-    const scopes = readScopes(config(instance("prefect_flow.a", { name: "${var.team}-etl" }), instance("prefect_variable.v", { name: "${var.team}" })), state([entry("prefect_variable.v", "id-v")]), ["prefect_flow", "prefect_variable"]);
+  it("reads a kind whole when a declaration not owned has a name known only after apply", () => {
+    const scopes = readScopes(config(instance("prefect_flow.a", { name: "${prefect_work_pool.p.id}-etl" }), instance("prefect_variable.v", { name: "${prefect_work_pool.p.id}" })), state([entry("prefect_variable.v", "id-v")]), ["prefect_flow", "prefect_variable"]);
     expect(scopes.get("prefect_flow")).toBeUndefined();
     expect(scopes.get("prefect_variable")).toMatchObject({ ids: ["id-v"], names: [] });
+  });
+
+  it("reads by name a declaration whose name is made of variables", () => {
+    const scopes = readScopes(config(instance("prefect_flow.a", { name: "${var.team}-etl" })), state([]), ["prefect_flow"]);
+    expect(scopes.get("prefect_flow")).toMatchObject({ names: ["t-etl"] });
   });
 
   it("reads schedules with their deployments: the owned schedules' and the owned declared deployments' ids", () => {

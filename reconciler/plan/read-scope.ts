@@ -1,19 +1,15 @@
 // What a plan reads of each kind: the objects the state owns (by id) and the declared objects
 // it does not own yet (by name, for adoption and conflict checks), so a plan costs what the stack
-// costs, not what the workspace holds. A kind whose declared names cannot be told before the plan
-// (a name made from a reference or `count.index`) is read whole, as is a kind without scoped reads.
+// costs, not what the workspace holds. Names made of variables, locals, `count.index` or `each`
+// are evaluated (knownAtPlan); a kind with a declared name known only after apply (made from
+// another object's attribute) is read whole, as is a kind without scoped reads.
 import type { ReadScope } from "../../provider/kinds/kind.js";
+import { knownAtPlan } from "../config/plan-time.js";
 import type { ResolvedConfig } from "../config/resolve.js";
 import type { StateDocument } from "../state/model.js";
 
 const DEPLOYMENT = "prefect_deployment";
 const SCHEDULE = "prefect_deployment_schedule";
-
-/** A string written without interpolation or directives (`$${` and `%%{` are escapes of literal text), unescaped. */
-export function literal(raw: unknown): string | undefined {
-  if (typeof raw !== "string") return undefined;
-  return /(?<![$%])[$%]\{/.test(raw) ? undefined : raw.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
-}
 
 /** `${prefect_deployment.NAME.id}` (with an optional index): the address it names. */
 function deploymentIdReference(raw: unknown): string | undefined {
@@ -25,7 +21,7 @@ function deploymentIdReference(raw: unknown): string | undefined {
 /**
  * Each kind's read scope, or `undefined` for a kind to be read whole. `types` are the kinds the
  * run reads (declared or owned). Owned ids come from the state; names from the declarations the
- * state does not own (a declaration whose name is not literal makes its kind read whole);
+ * state does not own (a declaration whose name is known only after apply makes its kind read whole);
  * schedules are read with their deployments (`parentIds`: the deployments of owned schedules and
  * of declared ones).
  */
@@ -52,15 +48,15 @@ export function readScopes(config: ResolvedConfig | undefined, state: StateDocum
     const owned = state.resources[instance.address]?.type === type;
     if (type === SCHEDULE) {
       const raw = instance.block.attributes.deployment_id;
-      const id = literal(raw);
       const reference = deploymentIdReference(raw);
+      const id = reference ? undefined : knownAtPlan(config, instance, "deployment_id");
       const parent = id ?? (reference ? state.resources[reference]?.id : undefined);
       if (parent) scopes.get(SCHEDULE)?.parentIds?.push(parent);
       // A deployment declared but not owned is read by name, its schedules with it.
       else if (!reference || !declared.has(reference)) whole(SCHEDULE);
       continue;
     }
-    const name = literal(instance.block.attributes.name);
+    const name = knownAtPlan(config, instance, "name");
     if (owned) {
       if (name !== undefined) scopes.get(type)?.ownedNames?.push(name);
       continue;

@@ -1,11 +1,12 @@
 // Plans read what the stack owns (by id) or declares (by name), not the whole workspace: the
 // objects the devserver answers are counted per route, with many other objects in the workspace.
+import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { workdir } from "../support/cli.js";
 import { useDevServer } from "../support/devserver.js";
-import { cli, createLive, ok, output, ossWorkspace, readState, type Json, type Workspace } from "../support/engine.js";
+import { cli, cloudWorkspace, createLive, ok, output, ossWorkspace, readState, type Json, type Workspace } from "../support/engine.js";
 
 const ref = (address: string, attribute: string) => `\${${address}.${attribute}}`;
 
@@ -44,6 +45,9 @@ async function crowd(ws: Workspace, t: string): Promise<void> {
 }
 
 /** Objects answered per route, the block catalog (Prefect's, the same everywhere) left out. */
+/** The requests on variables' routes. */
+const readRoutes = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).filter(([route, count]) => count > 0 && /variables/.test(route)));
+
 const workspaceObjects = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).filter(([route, count]) => count > 0 && !/\/block_(types|schemas)\//.test(route)));
 
 describe("scoped reads", () => {
@@ -100,6 +104,48 @@ describe("scoped reads", () => {
     const drift = await cli(dir, ws, ["drift", "--json"]);
     expect(drift.code).toBe(2);
     expect((JSON.parse(drift.stdout) as { lookalikes: { address: string; id: string }[] }).lookalikes).toEqual([expect.objectContaining({ address: "prefect_variable.taken", id: taken })]);
+  });
+
+  it("reads by name the declarations whose names are made of variables, and still finds a collision", async () => {
+    const ws = ossWorkspace(dev.server);
+    const t = `vars${Date.now() % 100000}`;
+    await crowd(ws, t);
+    const taken = await createLive(ws, "/variables/", { name: `${t}_taken`, value: 1 });
+    const dir = workdir();
+    const stack = stackJson("${var.team}", { variables: { taken: { name: "${var.team}_taken", value: 1 } } }) as { variable?: Json };
+    stack.variable = { team: { default: t } };
+    declareStack(dir, stack);
+    dev.server.resetRequestCounts();
+    const drift = await cli(dir, ws, ["drift", "--json"]);
+    expect(drift.code, output(drift)).toBe(2);
+    expect((JSON.parse(drift.stdout) as { lookalikes: { address: string; id: string }[] }).lookalikes).toEqual([expect.objectContaining({ address: "prefect_variable.taken", id: taken })]);
+    // Nothing else named after the team exists yet: of the crowd's objects, none is answered (read whole, each kind would answer 30 or more).
+    // ("nightly" deployments and "critical" queues of the other tests' stacks are answered by name.)
+    const answered = workspaceObjects(dev.server.objectCounts());
+    expect(Object.keys(answered).filter((route) => !/deployments|work_queues/.test(route))).toEqual(["POST /variables/filter"]);
+    expect(answered["POST /variables/filter"]).toBe(1);
+  });
+
+  it("lists a kind whole where /count shows it cheaper, and still finds the declared names; reads by name where the workspace holds more", async () => {
+    const ws = cloudWorkspace(dev.server, randomUUID(), randomUUID());
+    const t = `count${Date.now() % 100000}`;
+    const taken = await createLive(ws, "/variables/", { name: `${t}_v7`, value: 1 });
+    const dir = workdir();
+    // 500 names: three pages of names, against one count and one page of the 1 variable the workspace holds.
+    declareStack(dir, { resource: { prefect_variable: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`v${i}`, { name: `${t}_v${i}`, value: i }])) } });
+    const lookalikes = async () => {
+      const drift = await cli(dir, ws, ["drift", "--json"]);
+      expect(drift.code, output(drift)).toBe(2);
+      return (JSON.parse(drift.stdout) as { lookalikes: { address: string; id: string }[] }).lookalikes;
+    };
+    dev.server.resetRequestCounts();
+    expect(await lookalikes()).toEqual([expect.objectContaining({ address: "prefect_variable.v7", id: taken })]);
+    expect(readRoutes(dev.server.requestCounts())).toEqual({ "POST /variables/count": 1, "POST /variables/filter": 1 });
+    // With 600 other variables the listing would answer more than the 500 wanted: read by name.
+    await Promise.all(Array.from({ length: 600 }, (_, i) => createLive(ws, "/variables/", { name: `${t}_other_${i}`, value: i })));
+    dev.server.resetRequestCounts();
+    expect(await lookalikes()).toEqual([expect.objectContaining({ address: "prefect_variable.v7", id: taken })]);
+    expect(readRoutes(dev.server.requestCounts())).toEqual({ "POST /variables/count": 1, "POST /variables/filter": 3 });
   });
 
   it("reads an owned automation no longer declared by its id, and plans its delete", async () => {

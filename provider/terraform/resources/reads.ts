@@ -8,8 +8,8 @@
 // factor. For kinds Prefect can count, reads go on from one listing of the whole kind once the
 // batches sent have cost as many requests as that listing would (pages of 200 by /count): never
 // more than twice the cheaper of the two, whatever the stack and the workspace hold.
-import { PAGE_SIZE } from "../../client/paginate.js";
 import type { Kind, KindContext, ReadScope } from "../../kinds/kind.js";
+import { COUNT_ROUTES, countOf, listingPages } from "../../kinds/listing-cost.js";
 
 /** What one ReadResource knows of the object it reads. */
 export interface ReadKey {
@@ -25,17 +25,6 @@ interface Waiting {
   resolve: (live: unknown) => void;
   reject: (error: unknown) => void;
 }
-
-/** The /count route of each kind that has one (server-openapi.json); schedules are listed with their deployments. */
-const COUNT_ROUTES: Readonly<Record<string, string>> = {
-  prefect_flow: "/flows/count",
-  prefect_deployment: "/deployments/count",
-  prefect_deployment_schedule: "/deployments/count",
-  prefect_block: "/block_documents/count",
-  prefect_work_pool: "/work_pools/count",
-  prefect_variable: "/variables/count",
-  prefect_automation: "/automations/count",
-};
 
 /** How long a listing answers reads: one Terraform command's refresh. */
 const LISTING_TTL_MS = 60_000;
@@ -122,13 +111,9 @@ export class BatchedReads {
 
   /** Ski rental: count once after two batches, list once the batches have cost what the listing costs. */
   private async considerListing(kind: Kind, reads: KindReads): Promise<void> {
-    const route = COUNT_ROUTES[kind.type];
-    if (!route || reads.batches < 2 || reads.listing) return;
+    if (!(kind.type in COUNT_ROUTES) || reads.batches < 2 || reads.listing) return;
     const ctx = this.context();
-    if (reads.listingPages === undefined) {
-      const count = await ctx.client.query<number>(route, {});
-      reads.listingPages = Math.max(1, Math.ceil(count / PAGE_SIZE));
-    }
+    if (reads.listingPages === undefined) reads.listingPages = listingPages((await countOf(ctx, kind.type)) ?? 0);
     if (reads.batches < reads.listingPages) return;
     this.log(`reading the remaining ${kind.type} from one listing (${reads.listingPages} pages)`);
     const byId = kind.list(ctx).then((all) => new Map(all.map((live) => [kind.idOf(live).toLowerCase(), live as unknown])));
