@@ -62,7 +62,10 @@ export interface TerraformResult {
 /** Runs terraform in `cwd` (asynchronously: the test process keeps serving anything it started). */
 export function runTerraform(sandbox: TerraformSandbox, cwd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<TerraformResult> {
   return new Promise((resolve) => {
-    const child = spawn("terraform", args, { cwd, env: { ...sandbox.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    // In a checkout the plugin runs through tsx, whose disk cache entries are written in place, not
+    // atomically: plugin processes Terraform starts at once could read each other's half-written
+    // entry (a start-up failure seen once under a full suite). Installed, the plugin runs dist/.
+    const child = spawn("terraform", args, { cwd, env: { ...sandbox.env, TSX_DISABLE_CACHE: "1", ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
