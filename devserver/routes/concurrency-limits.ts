@@ -38,13 +38,19 @@ function withDefaults(limit: ConcurrencyLimitEntity): ConcurrencyLimitEntity {
   };
 }
 
-/** `ConcurrencyLimitV2`: what creating a limit answers (a read's fields, plus denied slots and occupancy). */
+/**
+ * `ConcurrencyLimitV2`: what creating a limit answers (a read's fields, plus denied slots and
+ * occupancy): api/concurrency_limits_v2.py create_concurrency_limit_v2; scenarios.jsonl "limit create".
+ */
 function fullView(limit: ConcurrencyLimitEntity): Record<string, unknown> {
   const l = withDefaults(limit);
   return { ...limitResponse(limit), denied_slots: l.denied_slots, avg_slot_occupancy_seconds: l.avg_slot_occupancy_seconds };
 }
 
-/** `GlobalConcurrencyLimitResponse`: what reads answer (no denied slots, no occupancy), and what a deployment embeds. */
+/**
+ * `GlobalConcurrencyLimitResponse`: what reads answer (no denied slots, no occupancy), and what a
+ * deployment embeds: api/concurrency_limits_v2.py _global_concurrency_limit_response.
+ */
 export function limitResponse(limit: ConcurrencyLimitEntity): GlobalConcurrencyLimitResponse {
   const l = withDefaults(limit);
   return {

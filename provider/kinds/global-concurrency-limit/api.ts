@@ -74,6 +74,7 @@ export const LIMITS_READ_ONE_BY_ONE = 20;
  * The owned limits by id and the declared ones by name: one by one when they are few (see
  * LIMITS_READ_ONE_BY_ONE); otherwise the first page of the listing, which holds every limit of a
  * workspace with fewer than a page of them (one request), and then one by one those it did not hold.
+ * (The listing is ordered by name: api/concurrency_limits_v2.py read_all_concurrency_limits_v2.)
  */
 async function readScoped(ctx: KindContext, scope: ReadScope): Promise<GlobalConcurrencyLimit[]> {
   const ids = [...new Set(scope.ids.map((id) => id.toLowerCase()))];
