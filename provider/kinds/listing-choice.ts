@@ -8,7 +8,7 @@ const DEPLOYMENT = "prefect_deployment";
 const SCHEDULE = "prefect_deployment_schedule";
 
 /** What each scoped kind's read would cost (schedules are part of their deployments' read). */
-export function scopedCosts(kinds: readonly Kind[], scopes: ReadonlyMap<string, ReadScope | undefined>): Map<string, ScopedCost> {
+function scopedCosts(kinds: readonly Kind[], scopes: ReadonlyMap<string, ReadScope | undefined>): Map<string, ScopedCost> {
   const costs = new Map<string, ScopedCost>();
   for (const kind of kinds) {
     const scope = scopes.get(kind.type);

@@ -209,7 +209,6 @@ export const deploymentScheduleKind: Kind<DeploymentScheduleSpec, DeploymentSche
     return readBack(`deployment schedule ${id}`, schedulesOf(ctx, deploymentId).then((schedules) => schedules?.find((schedule) => schedule.id === id)));
   },
 
-
   delete: async (ctx, id, prior) => {
     const deploymentId = prior?.deployment_id ?? (await owners(ctx)).byId.get(id) ?? (await read(ctx, id))?.deployment_id;
     // Not on any deployment: already gone (with its deployment, or by itself).

@@ -135,7 +135,7 @@ type UpdateBody = Partial<DeploymentUpdate>;
  * act together (the parameter schema with the parameters, the pool with the queue, the limits)
  * are written by updateBodies.
  */
-export const DEPLOYMENT_UPDATES: WireFields<DeploymentSpec, DeploymentUpdate, Deployment> = {
+const DEPLOYMENT_UPDATES: WireFields<DeploymentSpec, DeploymentUpdate, Deployment> = {
   description: (spec) => ({ description: spec.description }),
   version: (spec) => ({ version: spec.version }),
   path: (spec) => ({ path: spec.path }),
