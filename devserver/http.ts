@@ -19,6 +19,9 @@ export class HttpError extends Error {
   }
 }
 
+/** The reply an HttpError stands for. */
+export const replyOf = (error: HttpError): Reply => ({ status: error.status, body: error.body, headers: error.headers });
+
 export const ok = (body: unknown, status = 200): Reply => ({ status, body });
 export const created = (body: unknown): Reply => ({ status: 201, body });
 export const noContent = (): Reply => ({ status: 204 });

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { Contract, type Dialect } from "../contract/validator.js";
 import { registerAdminRoutes } from "./admin.js";
 import { DEFAULT_CONTENTION, FaultInjector, objectsAnswered, REAL_SERVER_COST, SERVICE_UNAVAILABLE_BODY, type ContentionSettings, type FaultConfig, type WriteAdmission } from "./faults.js";
-import { HttpError, internalServerError, invalidUuidParam, unprocessable, UUID_PATTERN, type Reply } from "./http.js";
+import { HttpError, internalServerError, invalidUuidParam, replyOf, unprocessable, UUID_PATTERN, type Reply } from "./http.js";
 import { RequestCounter } from "./metrics.js";
 import { Router, type DurationForm, type RequestContext, type ServerServices } from "./router.js";
 import { API_ROUTE_MODULES, ROOT_ROUTE_MODULES } from "./routes/index.js";
@@ -303,13 +303,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       }
       reply = await found.route.handler(ctx);
     } catch (error) {
-      if (error instanceof HttpError) {
-        reply = { status: error.status, body: error.body, headers: error.headers };
-      } else {
-        log(`devserver: ${method} ${path} failed: ${(error as Error).stack ?? String(error)}`);
-        const internal = internalServerError();
-        reply = { status: internal.status, body: internal.body };
-      }
+      if (!(error instanceof HttpError)) log(`devserver: ${method} ${path} failed: ${(error as Error).stack ?? String(error)}`);
+      reply = replyOf(error instanceof HttpError ? error : internalServerError());
     } finally {
       if (admission.kind === "admitted") admission.release();
     }
@@ -334,8 +329,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const server: Server = createServer({ keepAlive: true }, (request, response) => {
     dispatch(request, response).catch((error: unknown) => {
       log(`devserver: ${(error as Error).stack ?? String(error)}`);
-      const internal = internalServerError();
-      if (!response.headersSent) send(response, { status: internal.status, body: internal.body });
+      if (!response.headersSent) send(response, replyOf(internalServerError()));
     });
   });
   // uvicorn's --timeout-keep-alive, which `prefect server start` sets from
