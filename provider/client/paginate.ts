@@ -2,7 +2,10 @@
 // with limit/offset (the server caps `limit`, 200 by default), `/paginate` routes with pages.
 import type { PrefectClient } from "./client.js";
 
-/** The largest page a Prefect server serves by default (PREFECT_API_DEFAULT_LIMIT). */
+/**
+ * The largest page a Prefect server serves by default (PREFECT_SERVER_API_DEFAULT_LIMIT, 200:
+ * settings/models/server/api.py default_limit); a larger `limit` is refused (server/api/dependencies.py LimitBody).
+ */
 export const PAGE_SIZE = 200;
 
 /**
