@@ -8,7 +8,7 @@ import { webhookTemplateProblem } from "./template.js";
 export type WebhookSpec = SpecOf<typeof webhookAttributes> & Spec;
 
 /** The Cloud account or workspace a webhook lives in: declared, or the provider's, read back from Prefect. */
-const cloudScope = (what: "account" | "workspace") =>
+const readBackScope = (what: "account" | "workspace") =>
   attr.string({
     description: `Prefect Cloud ${what} id (defaults to the provider's).`,
     computed: true,
@@ -20,7 +20,7 @@ const cloudScope = (what: "account" | "workspace") =>
 
 /** The webhook's attributes, with every Terraform fact: the spec type above is derived from them. */
 const webhookAttributes = {
-  ...objectAttributes(cloudScope),
+  ...objectAttributes(readBackScope),
   name: attr.string({
     description: "The webhook's name.",
     required: true,
