@@ -27,7 +27,7 @@ const UNITS: Record<keyof DurationParts, number> = { days: 86_400, hours: 3_600,
  * so the kind's rules judge it; parts must be plain numbers, since a token cannot be added up.
  * Parts left undefined are left out (their default is 0); parts that are wrong count for nothing.
  */
-export function durationSeconds(value: DurationLike): { seconds: number; problems: string[] } {
+export function parseDurationLike(value: DurationLike): { seconds: number; problems: string[] } {
   if (typeof value === "number") return { seconds: value, problems: [] };
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return { seconds: 0, problems: [`must be a number of seconds or an object such as { minutes: 5 }, got ${JSON.stringify(value)}`] };

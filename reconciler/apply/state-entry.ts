@@ -1,8 +1,8 @@
 // The state entry an applied step leaves: the object's id and natural key, a hash of what was
 // applied, and its values with the sensitive ones as salted hashes.
-import { sensitiveAnywhere } from "../../provider/kinds/attributes.js";
 import { attributeFactsOf, type Kind, type Spec } from "../../provider/kinds/kind.js";
 import { isPayloadMarker, type Step } from "../plan/model.js";
+import { heldAsSecret } from "../plan/payload.js";
 import { protectSpec, specHash } from "../state/hash.js";
 import type { StateEntry } from "../state/model.js";
 
@@ -12,7 +12,7 @@ import type { StateEntry } from "../state/model.js";
  */
 export function taintedOf(step: Step, kind: Kind): Set<string> {
   const facts = attributeFactsOf(kind);
-  const secret = Object.entries(step.send?.spec ?? {}).filter(([name, value]) => isPayloadMarker(value) && "$secret" in value && !(facts[name] && (facts[name].writeOnly || sensitiveAnywhere(facts[name]))));
+  const secret = Object.entries(step.send?.spec ?? {}).filter(([name, value]) => isPayloadMarker(value) && "$secret" in value && !heldAsSecret(facts[name]));
   return new Set([...(step.tainted ?? []), ...secret.map(([name]) => name)]);
 }
 

@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { PrefectError } from "../../provider/client/errors.js";
 import { DiagnosticsError, formatDiagnostic, type Diagnostic } from "../diagnostics.js";
-import { codeLine, EngineError, errorCode, errorJson, isRetryable, type ErrorJson } from "../errors.js";
+import { codeLine, EngineError, errorCode, errorJson, type ErrorJson } from "../errors.js";
 import type { Engine, EngineOptions } from "../engine.js";
 import { PLAN_FORMAT, type Plan } from "../plan/model.js";
 import type { LockHolder, StateLock } from "../state/model.js";
@@ -50,15 +50,13 @@ export function reportFailure(ctx: CommandContext, caught: unknown): number {
   if (ctx.json) ctx.out(JSON.stringify(failureJson(caught), null, 2));
   if (caught instanceof DiagnosticsError) {
     for (const diagnostic of caught.diagnostics.filter((d) => d.severity === "error")) ctx.err(ctx.style.red(formatDiagnostic(diagnostic)) + "\n");
-  } else if (caught instanceof EngineError || caught instanceof PrefectError) {
-    // Expected failures: their message says what to do, a stack would add nothing.
-    ctx.err(ctx.style.red(`Error: ${caught.message}`));
-    ctx.err(ctx.style.dim(`  ${codeLine(errorCode(caught), isRetryable(caught))}`));
   } else {
     const error = caught instanceof Error ? caught : new Error(String(caught));
     ctx.err(ctx.style.red(`Error: ${error.message}`));
-    ctx.err(ctx.style.dim(`  ${codeLine(errorCode(caught), isRetryable(caught))}`));
-    if (logs(ctx, "debug") && error.stack) ctx.err(ctx.style.dim(error.stack));
+    ctx.err(ctx.style.dim(`  ${codeLine(errorCode(caught))}`));
+    // Expected failures: their message says what to do, a stack would add nothing.
+    const expected = caught instanceof EngineError || caught instanceof PrefectError;
+    if (!expected && logs(ctx, "debug") && error.stack) ctx.err(ctx.style.dim(error.stack));
   }
   return EXIT_ERROR;
 }

@@ -6,11 +6,9 @@
 // names) the kind says (Kind.writeDeclaration, Kind.importName, attributes' references facts);
 // this module names the resources, resolves references to addresses and checks each declaration.
 // Pure: the live objects are read beforehand.
-import type { z } from "zod";
-import { factsOf } from "../../provider/kinds/attributes.js";
 import { diffSpec, isObject } from "../../provider/kinds/compare.js";
 import { LITERAL_WRITER, writeReferences, type DeclarationWriter } from "../../provider/kinds/declaration.js";
-import { parseSpec, type Kind, type Spec } from "../../provider/kinds/kind.js";
+import { attributeFactsOf, parseSpec, type Kind, type Spec } from "../../provider/kinds/kind.js";
 import { KIND_ORDER } from "../../provider/kinds/registry.js";
 import { instanceAddress } from "../config/resolve.js";
 import { isStateBackendObject } from "../state/workspace-backend.js";
@@ -88,8 +86,8 @@ function containsVariable(value: unknown): boolean {
 /** The attributes a declaration of this live object states, before encoding. */
 function declarationOf(kind: Kind, spec: Spec, live: unknown, writer: DeclarationWriter): Record<string, unknown> {
   const declared: Record<string, unknown> = {};
-  for (const [name, schema] of Object.entries(kind.attributes as Record<string, z.ZodType>)) {
-    const facts = factsOf(schema);
+  const kindFacts = attributeFactsOf(kind);
+  for (const [name, facts] of Object.entries(kindFacts)) {
     if (facts.computed && !facts.optional) continue;
     if (facts.writeOnly || facts.stateOnly || facts.defaultOnCreate || NEVER_WRITTEN.has(name)) continue;
     if (spec[name] !== undefined && spec[name] !== null) declared[name] = spec[name];
@@ -97,8 +95,8 @@ function declarationOf(kind: Kind, spec: Spec, live: unknown, writer: Declaratio
   kind.writeDeclaration?.(declared, spec, live, writer);
   writeReferences(kind, declared, writer);
   for (const [name, value] of Object.entries(declared)) {
-    const schema = (kind.attributes as Record<string, z.ZodType>)[name];
-    if (!schema || !worthWriting(factsOf(schema), value)) delete declared[name];
+    const facts = kindFacts[name];
+    if (!facts || !worthWriting(facts, value)) delete declared[name];
   }
   return declared;
 }
@@ -109,8 +107,7 @@ function refusal(kind: Kind, issues: { path: (string | number)[]; message: strin
     .slice(0, 3)
     .map((issue) => {
       const top = String(issue.path[0] ?? "");
-      const schema = (kind.attributes as Record<string, z.ZodType>)[top];
-      const sensitive = schema ? factsOf(schema).sensitive : false;
+      const sensitive = attributeFactsOf(kind)[top]?.sensitive ?? false;
       return `${issue.path.join(".") || "declaration"} ${sensitive ? "is not valid (the value is sensitive and not shown)" : issue.message}`;
     })
     .join("; ");
@@ -279,8 +276,7 @@ function declareResource(candidate: Candidate, name: string, addresses: Addresse
   const attributes: Record<string, unknown> = {};
   const sensitive = new Set<string>();
   for (const [attribute, value] of Object.entries(declared)) {
-    const facts = factsOf((kind.attributes as Record<string, z.ZodType>)[attribute]!);
-    attributes[attribute] = encodeAttribute(facts, value);
+    attributes[attribute] = encodeAttribute(attributeFactsOf(kind)[attribute]!, value);
     if (containsVariable(value)) sensitive.add(attribute);
   }
   const parsed = parseSpec(kind, literalOf(declared) as Record<string, unknown>);

@@ -53,6 +53,8 @@ export interface PlannedInstance {
   /** Attributes tainted by sensitive variables. */
   tainted: Set<string>;
   live?: unknown;
+  /** What dependents may know of it before apply runs: its live values under the declared ones (absent when it is created or replaced). */
+  known?: Record<string, unknown>;
   dependencies: string[];
 }
 
@@ -161,12 +163,11 @@ function planInstance(run: Run, address: string): void {
   run.diagnostics.push(...made.diagnostics);
   run.drift.push(...made.drift);
   run.steps.push(made.step);
-  if (made.liveSpec) {
-    run.fingerprint.push([address, kind.idOf(located.object), protectSpec(kind, made.liveSpec, input.state.salt)]);
-    // What later instances may know about this one.
-    if (made.step.action !== "replace") run.knownValues.set(address, knownValuesOf(made.liveSpec, spec));
-  }
-  run.planned.set(address, { instance, kind, attributes: declaration.declared.attributes, spec, tainted, live: located.object, dependencies });
+  if (made.liveSpec) run.fingerprint.push([address, kind.idOf(located.object), protectSpec(kind, made.liveSpec, input.state.salt)]);
+  const known = made.liveSpec && made.step.action !== "replace" ? knownValuesOf(made.liveSpec, spec) : undefined;
+  // What later instances may know about this one.
+  if (known) run.knownValues.set(address, known);
+  run.planned.set(address, { instance, kind, attributes: declaration.declared.attributes, spec, tainted, live: located.object, known, dependencies });
 }
 
 function assemble(input: PlanInput, steps: Step[], drift: DriftEntry[], diagnostics: Diagnostic[], fingerprint: [string, string, unknown][]): Plan {

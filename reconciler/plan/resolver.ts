@@ -11,18 +11,12 @@ import type { Step } from "./model.js";
 import { awaitsResults } from "./payload.js";
 import { knownValuesOf, type PlanResult } from "./plan.js";
 
-export function planResolver(config: ResolvedConfig, result: Pick<PlanResult, "instances" | "plan">, ctx: ApplyTarget["ctx"], kindFor: (type: string) => Kind | undefined): ApplyTarget {
+export function planResolver(config: ResolvedConfig, result: Pick<PlanResult, "instances">, ctx: ApplyTarget["ctx"], kindFor: (type: string) => Kind | undefined): ApplyTarget {
   const planned = (step: Step) => {
     const item = result.instances.get(step.address);
     if (!item) throw new EngineError("PLAN_INVALID", `${step.address} is in the plan but not in the configuration`, { address: step.address });
     return item;
   };
-  // What dependents may know before anything runs: objects that stay, with their live values.
-  const initial = new Map<string, Record<string, unknown>>();
-  const actions = new Map(result.plan.changes.map((step) => [step.address, step.action]));
-  for (const [address, item] of result.instances) {
-    if (item.live !== undefined && actions.get(address) !== "replace") initial.set(address, knownValuesOf(item.kind.toSpec(item.live), item.spec));
-  }
   const reevaluated = new Map<string, Record<string, unknown>>();
 
   const valuesAfter = (results: ReadonlyMap<string, StepResult>): InstanceValues => ({
@@ -33,7 +27,9 @@ export function planResolver(config: ResolvedConfig, result: Pick<PlanResult, "i
     known(address) {
       const done = results.get(address);
       const item = result.instances.get(address);
-      return done && item ? knownValuesOf(item.kind.toSpec(done.live), done.spec) : initial.get(address);
+      // Before it runs: what the planning knew (objects that stay, with their live values).
+      if (!done) return item?.known;
+      return item ? knownValuesOf(item.kind.toSpec(done.live), done.spec) : undefined;
     },
   });
 

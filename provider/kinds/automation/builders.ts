@@ -5,7 +5,7 @@
 // Problems a builder alone can see (a duration unit that does not exist, a composite inside a
 // composite, an object known by name only where Prefect needs its id) travel with the value
 // and are reported by the Automation that uses it, with the others, at synth.
-import { durationSeconds, type DurationLike } from "../../constructs/duration.js";
+import { parseDurationLike, type DurationLike } from "../../constructs/duration.js";
 import type { IAutomation, IBlock, IDeployment, IWorkPool, IWorkQueue } from "../../constructs/refs.js";
 import type { JsonObject } from "../../constructs/json.js";
 import { isToken, jsonAttribute } from "../../constructs/support.js";
@@ -54,7 +54,7 @@ const STAND_IN: Attributes = { event: { posture: "Reactive" } };
 /** Seconds for a duration, or undefined with its problems recorded under `path`. */
 function toSeconds(value: DurationLike | undefined, path: string, problems: Problem[]): number | undefined {
   if (value === undefined) return undefined;
-  const duration = durationSeconds(value);
+  const duration = parseDurationLike(value);
   for (const message of duration.problems) problems.push({ path, message });
   return duration.problems.length ? undefined : duration.seconds;
 }

@@ -3,7 +3,7 @@
 // checked at synth with the rules the engine applies (croniter's cron, dateutil's rrule, IANA
 // time zones).
 import { Construct } from "../../cdk.js";
-import { durationSeconds, type DurationLike } from "../../constructs/duration.js";
+import { parseDurationLike, type DurationLike } from "../../constructs/duration.js";
 import type { JsonObject } from "../../constructs/json.js";
 import { propProblems } from "../../constructs/prop-problems.js";
 import type { IDeployment } from "../../constructs/refs.js";
@@ -73,7 +73,7 @@ export class Schedule {
    * Schedule.interval({ hours: 1 }, { anchorDate: "2025-01-01T00:15:00Z" })
    */
   public static interval(every: DurationLike, options: IntervalScheduleOptions = {}): Schedule {
-    const { seconds, problems } = durationSeconds(every);
+    const { seconds, problems } = parseDurationLike(every);
     const anchor = options.anchorDate instanceof Date ? options.anchorDate.toISOString() : options.anchorDate;
     return new Schedule("interval", { interval: seconds, anchor_date: anchor }, problems);
   }
