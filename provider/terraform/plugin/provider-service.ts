@@ -68,6 +68,22 @@ export function providerHandlers(provider: ResourceProvider, log: (line: string)
   const encode = (value: TfObject | null, type: CtyType) => encodeDynamicValue(value, type);
   const diagnosticsOnly = (diagnostics: DiagnosticMessage[]) => ({ diagnostics });
 
+  // The schemas never change in a process: their messages are built on the first
+  // GetProviderSchema (Terraform asks on every launch of the plugin), not on each call.
+  let schemaResponse: Response | undefined;
+  const providerSchemaResponse = (): Response => {
+    const messages = (from: Map<string, Served>): Record<string, SchemaMessage> => Object.fromEntries([...from].map(([name, { schema }]) => [name, schemaMessage(schema)]));
+    return {
+      provider: schemaMessage(schemas.provider),
+      resource_schemas: messages(resources),
+      data_source_schemas: messages(dataSources),
+      functions: {},
+      ephemeral_resource_schemas: {},
+      diagnostics: [],
+      server_capabilities: SERVER_CAPABILITIES,
+    };
+  };
+
   /** For RPCs on one resource type: refuses an unknown type before decoding anything. */
   const resourceCall = (rpc: string, fail: (d: DiagnosticMessage[]) => Response, body: (request: Request, resource: Served) => Promise<Response>, from = resources, kind = "resource") =>
     guarded(rpc, fail, async (request) => {
@@ -86,18 +102,7 @@ export function providerHandlers(provider: ResourceProvider, log: (line: string)
       ephemeral_resources: [],
     })),
 
-    GetProviderSchema: guarded("GetProviderSchema", diagnosticsOnly, async () => {
-      const messages = (from: Map<string, Served>): Record<string, SchemaMessage> => Object.fromEntries([...from].map(([name, { schema }]) => [name, schemaMessage(schema)]));
-      return {
-        provider: schemaMessage(schemas.provider),
-        resource_schemas: messages(resources),
-        data_source_schemas: messages(dataSources),
-        functions: {},
-        ephemeral_resource_schemas: {},
-        diagnostics: [],
-        server_capabilities: SERVER_CAPABILITIES,
-      };
-    }),
+    GetProviderSchema: guarded("GetProviderSchema", diagnosticsOnly, async () => (schemaResponse ??= providerSchemaResponse())),
 
     ValidateProviderConfig: guarded("ValidateProviderConfig", diagnosticsOnly, async (request) => {
       const config = decodeObject(request.config, providerType) ?? {};
