@@ -35,7 +35,8 @@ export interface ProviderSchemasJson {
   provider_schemas: Record<string, { provider: SchemaJson; resource_schemas: Record<string, SchemaJson>; data_source_schemas: Record<string, SchemaJson> }>;
 }
 
-function attributeJson(facts: AttributeFacts): AttributeJson {
+/** One attribute as `terraform providers schema -json` prints it. */
+export function attributeJson(facts: AttributeFacts): AttributeJson {
   const out: AttributeJson = {};
   if (typeof facts.tfType === "object" && !Array.isArray(facts.tfType)) {
     out.nested_type = { attributes: attributesJson(facts.nested ?? {}), nesting_mode: facts.tfType.nested };

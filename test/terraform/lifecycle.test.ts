@@ -14,11 +14,12 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrefectClient } from "../../provider/client/client.js";
 import { resolveSettings } from "../../provider/client/settings.js";
-import { parseSpec, type Kind, type KindContext } from "../../provider/kinds/kind.js";
+import type { Kind, KindContext } from "../../provider/kinds/kind.js";
 import { kindFor } from "../../provider/kinds/registry.js";
 import { createKindContext } from "../../provider/kinds/runtime.js";
 import { findTerraform, runTerraform, startReattachedProvider, terraformSandbox, type ReattachedProvider, type TerraformResult, type TerraformSandbox } from "../../provider/terraform/plugin/testing/terraform-cli.js";
 import { useDevServer } from "../support/devserver.js";
+import { declare } from "../support/kind-lifecycle.js";
 
 const terraform = findTerraform(process.env);
 if (!terraform) console.warn("test/terraform/lifecycle.test.ts: no terraform binary on the PATH; the end-to-end Terraform tests are skipped.");
@@ -39,9 +40,7 @@ describe.skipIf(!terraform)("terraform plan/apply/import/destroy with terraform-
 
   const create = async (type: string, declaration: Record<string, unknown>): Promise<string> => {
     const kind = kindFor(type) as Kind;
-    const parsed = parseSpec(kind, declaration);
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-    return kind.idOf(await kind.create(ctx, parsed.spec));
+    return kind.idOf(await kind.create(ctx, declare(kind, declaration)));
   };
 
   const write = (version: 1 | 2): void => {

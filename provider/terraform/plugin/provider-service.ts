@@ -33,6 +33,11 @@ const served = (schemas: Record<string, SchemaJson>): Map<string, Served> =>
   new Map(Object.entries(schemas).map(([name, schema]) => [name, { schema, type: blockType(schema.block) }]));
 
 const bytes = (value: unknown): Uint8Array | undefined => (value instanceof Uint8Array && value.length > 0 ? value : undefined);
+/** A RawState's JSON form (Upgrade and Move both receive one), parsed; undefined when it has none (the legacy flatmap). */
+const storedJson = (raw: unknown): Record<string, unknown> | undefined => {
+  const json = bytes((raw as { json?: unknown } | undefined)?.json);
+  return json ? (JSON.parse(Buffer.from(json).toString("utf8")) as Record<string, unknown>) : undefined;
+};
 const asObject = (value: TfValue): TfObject | null => (value === null || typeof value !== "object" || Array.isArray(value) ? null : (value as TfObject));
 
 /** The Provider service's handlers, by RPC name. `log` gets one line per call, never a value. */
@@ -68,6 +73,22 @@ export function providerHandlers(provider: ResourceProvider, log: (line: string)
   const encode = (value: TfObject | null, type: CtyType) => encodeDynamicValue(value, type);
   const diagnosticsOnly = (diagnostics: DiagnosticMessage[]) => ({ diagnostics });
 
+  // The schemas never change in a process: their messages are built on the first
+  // GetProviderSchema (Terraform asks on every launch of the plugin), not on each call.
+  let schemaResponse: Response | undefined;
+  const providerSchemaResponse = (): Response => {
+    const messages = (from: Map<string, Served>): Record<string, SchemaMessage> => Object.fromEntries([...from].map(([name, { schema }]) => [name, schemaMessage(schema)]));
+    return {
+      provider: schemaMessage(schemas.provider),
+      resource_schemas: messages(resources),
+      data_source_schemas: messages(dataSources),
+      functions: {},
+      ephemeral_resource_schemas: {},
+      diagnostics: [],
+      server_capabilities: SERVER_CAPABILITIES,
+    };
+  };
+
   /** For RPCs on one resource type: refuses an unknown type before decoding anything. */
   const resourceCall = (rpc: string, fail: (d: DiagnosticMessage[]) => Response, body: (request: Request, resource: Served) => Promise<Response>, from = resources, kind = "resource") =>
     guarded(rpc, fail, async (request) => {
@@ -86,18 +107,7 @@ export function providerHandlers(provider: ResourceProvider, log: (line: string)
       ephemeral_resources: [],
     })),
 
-    GetProviderSchema: guarded("GetProviderSchema", diagnosticsOnly, async () => {
-      const messages = (from: Map<string, Served>): Record<string, SchemaMessage> => Object.fromEntries([...from].map(([name, { schema }]) => [name, schemaMessage(schema)]));
-      return {
-        provider: schemaMessage(schemas.provider),
-        resource_schemas: messages(resources),
-        data_source_schemas: messages(dataSources),
-        functions: {},
-        ephemeral_resource_schemas: {},
-        diagnostics: [],
-        server_capabilities: SERVER_CAPABILITIES,
-      };
-    }),
+    GetProviderSchema: guarded("GetProviderSchema", diagnosticsOnly, async () => (schemaResponse ??= providerSchemaResponse())),
 
     ValidateProviderConfig: guarded("ValidateProviderConfig", diagnosticsOnly, async (request) => {
       const config = decodeObject(request.config, providerType) ?? {};
@@ -122,9 +132,8 @@ export function providerHandlers(provider: ResourceProvider, log: (line: string)
     ),
 
     UpgradeResourceState: resourceCall("UpgradeResourceState", diagnosticsOnly, async (request, { type }) => {
-      const raw = request.raw_state as { json?: Uint8Array } | undefined;
-      if (!bytes(raw?.json)) return { diagnostics: diagnosticMessages([notSupported("Upgrading a state in the legacy flatmap format")]) };
-      const stored = JSON.parse(Buffer.from(raw!.json!).toString("utf8")) as Record<string, unknown>;
+      const stored = storedJson(request.raw_state);
+      if (!stored) return { diagnostics: diagnosticMessages([notSupported("Upgrading a state in the legacy flatmap format")]) };
       const { state, diagnostics } = await provider.upgradeResource(request.type_name!, Number(request.version ?? 0), stored);
       return { upgraded_state: encode(state, type), diagnostics: diagnosticMessages(diagnostics, type) };
     }),
@@ -179,9 +188,8 @@ export function providerHandlers(provider: ResourceProvider, log: (line: string)
       if (request.source_type_name !== target) {
         return { diagnostics: diagnosticMessages([errorDiagnostic(`Moving a ${String(request.source_type_name)} to ${target} is not supported`, "The prefect provider moves states only between resources of the same type (from another provider address).")]) };
       }
-      const raw = request.source_state as { json?: Uint8Array } | undefined;
-      if (!bytes(raw?.json)) return { diagnostics: diagnosticMessages([notSupported("Moving a state without its JSON form")]) };
-      const stored = JSON.parse(Buffer.from(raw!.json!).toString("utf8")) as Record<string, unknown>;
+      const stored = storedJson(request.source_state);
+      if (!stored) return { diagnostics: diagnosticMessages([notSupported("Moving a state without its JSON form")]) };
       const type = resources.get(target)!.type;
       const { state, diagnostics } = await provider.upgradeResource(target, Number(request.source_schema_version ?? 0), stored);
       return { target_state: encode(state, type), target_private: Buffer.alloc(0), diagnostics: diagnosticMessages(diagnostics, type) };

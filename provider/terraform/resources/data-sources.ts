@@ -1,13 +1,13 @@
 // Data sources of the resource kinds (`data "prefect_work_pool" "x" { name = "etl" }`): the
 // resource's attributes, all computed but the ones that find the object, with the flags of the
 // official provider's data sources (v3.4.1 schema) where it has one; read by id or natural key.
-import { factsOf, type AttributeFacts } from "../../kinds/attributes.js";
+import type { AttributeFacts } from "../../kinds/attributes.js";
 import { flowKind } from "../../kinds/flow/api.js";
 import type { Kind, KindContext, Spec } from "../../kinds/kind.js";
 import { kindFor } from "../../kinds/registry.js";
 import type { TfDiagnostic, TfObject, TfValue } from "../plugin/contract.js";
 import { UNKNOWN } from "../plugin/contract.js";
-import type { AttributeJson, SchemaJson } from "../schema-export.js";
+import { attributeJson, type AttributeJson, type SchemaJson } from "../schema-export.js";
 import { errorDiagnostics } from "./diagnostics.js";
 import { attributesOf, tfOf } from "./values.js";
 
@@ -39,26 +39,17 @@ export const DATA_SOURCES: Readonly<Record<string, DataSourceShape>> = {
   prefect_global_concurrency_limit: { optionalComputed: ["account_id", "created", "id", "name", "updated", "workspace_id"] },
 };
 
-/** Every nested attribute computed, as a data source's nested values are. */
-function computedOnly(json: AttributeJson): AttributeJson {
-  const out: AttributeJson = { ...json, computed: true };
-  delete out.required;
-  delete out.optional;
-  if (out.nested_type) out.nested_type = { ...out.nested_type, attributes: Object.fromEntries(Object.entries(out.nested_type.attributes).map(([name, child]) => [name, computedOnly(child)])) };
-  return out;
+/** An attribute's schema without the flags a data source sets its own way. */
+function withoutFlags(json: AttributeJson): AttributeJson {
+  const { required: _required, optional: _optional, computed: _computed, write_only: _writeOnly, ...out } = json;
+  return out.nested_type ? { ...out, nested_type: { ...out.nested_type, attributes: Object.fromEntries(Object.entries(out.nested_type.attributes).map(([name, child]) => [name, computedOnly(child)])) } } : out;
 }
 
-function attributeJsonOf(facts: AttributeFacts): AttributeJson {
-  const out: AttributeJson = {};
-  if (typeof facts.tfType === "object" && !Array.isArray(facts.tfType)) {
-    const nested = Object.fromEntries(Object.entries(facts.nested ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, child]) => [name, computedOnly(attributeJsonOf(factsOf(child)))]));
-    out.nested_type = { attributes: nested, nesting_mode: facts.tfType.nested };
-  } else out.type = facts.tfType;
-  out.description = facts.description;
-  out.description_kind = "plain";
-  if (facts.sensitive) out.sensitive = true;
-  return out;
-}
+/** Every nested attribute computed, as a data source's nested values are. */
+const computedOnly = (json: AttributeJson): AttributeJson => ({ ...withoutFlags(json), computed: true });
+
+/** The resource's attribute (schema-export.ts) without its flags, which the data source's shape sets. */
+const attributeJsonOf = (facts: AttributeFacts): AttributeJson => withoutFlags(attributeJson(facts));
 
 /** Attributes a data source leaves out: write-only and state-only ones have nothing to read. */
 const readable = (facts: AttributeFacts): boolean => !facts.writeOnly && !facts.stateOnly;

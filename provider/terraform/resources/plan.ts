@@ -6,7 +6,7 @@ import { factsOf, type AttributeFacts } from "../../kinds/attributes.js";
 import { valuesEqual, type UnknownValue } from "../../kinds/compare.js";
 import type { KindSchema, Spec } from "../../kinds/kind.js";
 import { UNKNOWN, type TfObject, type TfPath, type TfValue } from "../plugin/contract.js";
-import { attributesOf, containsUnknown, isSetType, parsedOf, tfEqual, tfOf } from "./values.js";
+import { attributesOf, containsUnknown, isNested, isSetType, parsedOf, tfEqual, tfOf } from "./values.js";
 
 export interface PlannedChange {
   planned: TfObject;
@@ -14,8 +14,6 @@ export interface PlannedChange {
   /** Why Prefect cannot make a change in place although no force-new attribute changed (kind rules). */
   reasons: string[];
 }
-
-const isNested = (facts: AttributeFacts): boolean => typeof facts.tfType === "object" && !Array.isArray(facts.tfType);
 
 /**
  * One attribute's planned value. Terraform requires the config's value wherever the config sets

@@ -3,12 +3,12 @@
 // attribute names), so upgrading is decoding: attributes missing become null, attributes no
 // longer in the schema are dropped, and `dynamic` values lose the {"value", "type"} wrapper
 // Terraform stores them in.
+import { isObject } from "../../kinds/compare.js";
 import type { Kind } from "../../kinds/kind.js";
 import type { TfDiagnostic, TfObject, TfValue } from "../plugin/contract.js";
 import { attributesOf } from "./values.js";
 
-const isWrappedDynamic = (value: unknown): value is { value: unknown; type: unknown } =>
-  value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).sort().join(",") === "type,value";
+const isWrappedDynamic = (value: unknown): value is { value: unknown; type: unknown } => isObject(value) && Object.keys(value).sort().join(",") === "type,value";
 
 export function upgradeState(kind: Kind, version: number, stored: Record<string, unknown>): { state: TfObject | null; diagnostics: TfDiagnostic[] } {
   if (version > kind.version) {

@@ -17,7 +17,8 @@ export function containsUnknown(value: unknown): boolean {
   return false;
 }
 
-const isNested = (facts: AttributeFacts): boolean => typeof facts.tfType === "object" && !Array.isArray(facts.tfType);
+/** Whether an attribute is a nested object (tfType `{ nested }`), not a primitive or collection type. */
+export const isNested = (facts: AttributeFacts): boolean => typeof facts.tfType === "object" && !Array.isArray(facts.tfType);
 const isSingle = (facts: AttributeFacts): boolean => isNested(facts) && (facts.tfType as { nested: string }).nested === "single";
 
 /** The attributes of a kind with their facts. */

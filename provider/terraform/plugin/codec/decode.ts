@@ -9,6 +9,8 @@ import { rememberType } from "./infer-type.js";
 export type WireFormat = "msgpack" | "json";
 type Path = (string | number)[];
 
+const utf8 = new TextDecoder();
+
 const isPlainObject = (raw: unknown): raw is Record<string, unknown> =>
   raw !== null && typeof raw === "object" && !Array.isArray(raw) && !(raw instanceof Uint8Array);
 
@@ -30,7 +32,7 @@ function dynamicParts(raw: unknown, format: WireFormat, path: Path): [CtyType, u
     return [parseCtyType(raw.type), raw.value];
   }
   if (!Array.isArray(raw) || raw.length !== 2) throw mismatch("a [type, value] pair for a dynamic value", raw, path);
-  const typeJson = raw[0] instanceof Uint8Array ? new TextDecoder().decode(raw[0]) : raw[0];
+  const typeJson = raw[0] instanceof Uint8Array ? utf8.decode(raw[0]) : raw[0];
   if (typeof typeJson !== "string") throw mismatch("a JSON type expression", raw[0], path);
   return [parseCtyType(JSON.parse(typeJson)), raw[1]];
 }

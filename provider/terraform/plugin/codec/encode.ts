@@ -7,8 +7,9 @@ import { inferType } from "./infer-type.js";
 
 type Path = (string | number)[];
 
-/** What cty itself writes for an unknown: fixext1, extension type 0, one zero byte. */
-export const unknownExtension = (): ExtData => new ExtData(0, new Uint8Array([0]));
+/** What cty itself writes for an unknown: fixext1, extension type 0, one zero byte (one instance: the encoder only reads it). */
+const UNKNOWN_EXTENSION = new ExtData(0, new Uint8Array([0]));
+const utf8 = new TextEncoder();
 
 const isObject = (value: TfValue): value is { [key: string]: TfValue } => value !== null && typeof value === "object" && !Array.isArray(value);
 
@@ -22,11 +23,11 @@ function mismatch(expected: string, value: TfValue, path: Path): CodecError {
 }
 
 export function encodeWire(value: TfValue | undefined, type: CtyType, path: Path = []): unknown {
-  if (value === UNKNOWN) return unknownExtension();
+  if (value === UNKNOWN) return UNKNOWN_EXTENSION;
   if (value === null || value === undefined) return null;
   if (type === "dynamic") {
     const concrete = inferType(value);
-    return [new TextEncoder().encode(JSON.stringify(ctyTypeJson(concrete))), encodeWire(value, concrete, path)];
+    return [utf8.encode(JSON.stringify(ctyTypeJson(concrete))), encodeWire(value, concrete, path)];
   }
   switch (type) {
     case "string":
