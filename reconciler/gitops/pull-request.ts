@@ -5,7 +5,7 @@ import { GitHubError, type Permission } from "../git/github.js";
 import { hasErrors } from "../plan/model.js";
 import { renderCheckRun } from "./check-run.js";
 import { renderPlanComment } from "./comment.js";
-import { GITOPS_CONFIG_FILE } from "./config.js";
+import { GITOPS_CONFIG_FILE, parseGitopsConfig } from "./config.js";
 import type { GitopsEvent, ReconcileDeps, ReconcileResult, StackOutcome } from "./model.js";
 import { isRetryableFailure, messageOf } from "./model.js";
 import { applyAndPublish } from "./push.js";
@@ -27,10 +27,12 @@ export function commandOf(body: string): "plan" | "apply" | undefined {
 
 async function gatePermission(deps: ReconcileDeps, baseRef: string): Promise<{ needed: Permission; applyFromPullRequest: Set<string> }> {
   // The trust rules come from the base branch: a pull request cannot lower them in its own copy.
-  const base = await withCheckout(deps.source, `refs/heads/${baseRef}`, readConfig).catch(() => ({ config: undefined }));
-  const levels = base.config?.stacks.map((stack) => stack.options.plan_permission) ?? ["write" as const];
+  // Only its prefect-gitops.yaml is read (no worktree); missing or invalid, the defaults hold.
+  const text = await deps.source.readFile(`refs/heads/${baseRef}`, GITOPS_CONFIG_FILE).catch(() => undefined);
+  const { config } = text === undefined ? { config: undefined } : parseGitopsConfig(text);
+  const levels = config?.stacks.map((stack) => stack.options.plan_permission) ?? ["write" as const];
   const needed = levels.reduce((strictest, level) => (RANK[level] > RANK[strictest] ? level : strictest), "write" as Permission);
-  return { needed, applyFromPullRequest: new Set(base.config?.stacks.filter((stack) => stack.options.apply_from_pull_request).map((stack) => stack.name) ?? []) };
+  return { needed, applyFromPullRequest: new Set(config?.stacks.filter((stack) => stack.options.apply_from_pull_request).map((stack) => stack.name) ?? []) };
 }
 
 /** `/prefect-gitops apply`: the pull request's head applied, for the stacks whose base-branch configuration allows it. */
