@@ -31,12 +31,14 @@ export interface Checkout {
 export interface GitSource {
   /** Fetch `ref` (`refs/heads/main`, `refs/pull/7/head`) and check it out in a new temporary worktree. */
   checkout(ref: string): Promise<Checkout>;
+  /** Fetch `ref` and read one file of it, without checking the tree out. */
+  readFile(ref: string, path: string): Promise<string>;
 }
 
-async function git(repoDir: string, args: string[], env: Record<string, string | undefined>): Promise<string> {
+async function git(repoDir: string, args: string[], env: Record<string, string | undefined>, { trim = true } = {}): Promise<string> {
   try {
     const { stdout } = await run("git", ["-C", repoDir, ...args], { env: { ...env, GIT_TERMINAL_PROMPT: "0" }, maxBuffer: 16 * 1024 * 1024 });
-    return stdout.trim();
+    return trim ? stdout.trim() : stdout;
   } catch (caught) {
     const stderr = String((caught as { stderr?: string }).stderr ?? "").trim();
     throw new GitError(`git ${args[0]} failed in ${repoDir}: ${stderr || (caught as Error).message}`, { cause: caught });
@@ -49,11 +51,23 @@ async function git(repoDir: string, args: string[], env: Record<string, string |
  * config, not in it).
  */
 export function gitSource(repoDir: string, env: Record<string, string | undefined>, remote = "origin"): GitSource {
+  // A ref of its own per fetch: two reconciles in one repository (a service) never race on it.
+  const fetchRef = async (ref: string): Promise<string> => {
+    const local = `refs/prefect-gitops/${randomUUID()}`;
+    await git(repoDir, ["fetch", "--no-tags", "--quiet", remote, `+${ref}:${local}`], env);
+    return local;
+  };
   return {
+    async readFile(ref, path) {
+      const local = await fetchRef(ref);
+      try {
+        return await git(repoDir, ["show", `${local}:${path}`], env, { trim: false });
+      } finally {
+        await git(repoDir, ["update-ref", "-d", local], env).catch(() => undefined);
+      }
+    },
     async checkout(ref) {
-      // A ref of its own per checkout: two reconciles in one repository (a service) never race on it.
-      const local = `refs/prefect-gitops/${randomUUID()}`;
-      await git(repoDir, ["fetch", "--no-tags", "--quiet", remote, `+${ref}:${local}`], env);
+      const local = await fetchRef(ref);
       const sha = await git(repoDir, ["rev-parse", `${local}^{commit}`], env);
       const dir = await mkdtemp(join(tmpdir(), "prefect-gitops-checkout-"));
       await git(repoDir, ["worktree", "add", "--detach", "--force", dir, sha], env);

@@ -5,7 +5,7 @@
 import { createAppAuth } from "@octokit/auth-app";
 import { Octokit } from "@octokit/rest";
 import { isRetryableGitHubFailure, retryDelayMs, type BackoffOptions } from "./retry.js";
-import { maskSecrets } from "./mask.js";
+import { maskSecrets, maskSecretsDeep } from "./mask.js";
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
@@ -117,14 +117,6 @@ interface OctokitFailure {
 /** Request options that are octokit's transport, not data sent to GitHub. */
 const TRANSPORT_KEYS = new Set(["method", "url", "baseUrl", "headers", "request", "mediaType", "owner", "repo"]);
 
-/** Mask every string of a request body. */
-function maskDeep(value: unknown, secrets: string[]): unknown {
-  if (typeof value === "string") return maskSecrets(value, secrets);
-  if (Array.isArray(value)) return value.map((item) => maskDeep(item, secrets));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, maskDeep(child, secrets)]));
-  return value;
-}
-
 export function createGitHubPort(options: GitHubOptions): GitHubPort {
   const [owner, repo] = options.repository.split("/");
   if (!owner || !repo) throw new GitHubError(`"${options.repository}" is not a repository: expected owner/name (GITHUB_REPOSITORY).`, undefined, false);
@@ -147,7 +139,7 @@ function maskAndRetry(octokit: Octokit, options: GitHubOptions, secrets: string[
     // Masked in place: the hooks inside this one (auth, the request itself) are bound to this
     // very options object and ignore an argument passed to them (before-after-hook's design).
     const sent = requestOptions as unknown as Record<string, unknown>;
-    for (const key of Object.keys(sent)) if (!TRANSPORT_KEYS.has(key)) sent[key] = maskDeep(sent[key], secrets);
+    for (const key of Object.keys(sent)) if (!TRANSPORT_KEYS.has(key)) sent[key] = maskSecretsDeep(sent[key], secrets);
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await request(requestOptions);

@@ -14,3 +14,15 @@ export function maskSecrets(text: string, secrets: readonly (string | undefined)
   for (const secret of known) out = out.split(secret).join(MASK);
   return out;
 }
+
+/**
+ * Mask every string inside a value (a request body, a log line's fields). An Error becomes its
+ * name, masked message and code: its stack and cause may quote what was sent.
+ */
+export function maskSecretsDeep(value: unknown, secrets: readonly (string | undefined)[]): unknown {
+  if (typeof value === "string") return maskSecrets(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => maskSecretsDeep(item, secrets));
+  if (value instanceof Error) return { type: value.name, message: maskSecrets(value.message, secrets), code: (value as { code?: unknown }).code };
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, maskSecretsDeep(child, secrets)]));
+  return value;
+}

@@ -1,11 +1,10 @@
 // What a GitOps run works with and answers: the event, the ports it is given (GitHub, git, an
 // engine factory), and one outcome per stack, failures marked retryable or terminal.
-import { isRetryable as isRetryablePrefect } from "../../provider/client/errors.js";
-import { DiagnosticsError } from "../diagnostics.js";
 import type { Engine } from "../engine.js";
+import { isRetryable } from "../errors.js";
 import type { GitSource } from "../git/checkout.js";
 import { GitHubError, type GitHubPort } from "../git/github.js";
-import { StateLockedError, type LockHolder } from "../state/model.js";
+import type { LockHolder } from "../state/model.js";
 import { type SchedulePreviewRenderer } from "./comment.js";
 import { type GitopsConfig, type StackConfig } from "./config.js";
 
@@ -50,12 +49,13 @@ export interface ReconcileResult {
   failure?: { message: string; retryable: boolean };
 }
 
-/** Whether a failure is worth another run later. */
+/**
+ * Whether a failure is worth another run later: GitHub's own verdict for a GitHub call, else the
+ * engine's error codes (reconciler/errors.ts), the same rule the CLI reports as "(retryable)".
+ */
 export function isRetryableFailure(caught: unknown): boolean {
-  if (caught instanceof DiagnosticsError) return false;
-  if (caught instanceof StateLockedError) return true;
   if (caught instanceof GitHubError) return caught.retryable;
-  return isRetryablePrefect(caught);
+  return isRetryable(caught);
 }
 
 export function messageOf(caught: unknown): string {

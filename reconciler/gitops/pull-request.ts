@@ -5,12 +5,12 @@ import { GitHubError, type Permission } from "../git/github.js";
 import { hasErrors } from "../plan/model.js";
 import { renderCheckRun } from "./check-run.js";
 import { renderPlanComment } from "./comment.js";
-import { GITOPS_CONFIG_FILE } from "./config.js";
+import { GITOPS_CONFIG_FILE, parseGitopsConfig } from "./config.js";
 import type { GitopsEvent, ReconcileDeps, ReconcileResult, StackOutcome } from "./model.js";
 import { isRetryableFailure, messageOf } from "./model.js";
 import { applyAndPublish } from "./push.js";
 import { planStack, readConfig, withCheckout } from "./stack.js";
-import { upsertStackComment } from "./publish.js";
+import { listOncePerIssue, upsertStackComment } from "./publish.js";
 
 const RANK: Record<Permission, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
 const WAITING_MARKER = "<!-- prefect-gitops:waiting -->";
@@ -27,10 +27,12 @@ export function commandOf(body: string): "plan" | "apply" | undefined {
 
 async function gatePermission(deps: ReconcileDeps, baseRef: string): Promise<{ needed: Permission; applyFromPullRequest: Set<string> }> {
   // The trust rules come from the base branch: a pull request cannot lower them in its own copy.
-  const base = await withCheckout(deps.source, `refs/heads/${baseRef}`, readConfig).catch(() => ({ config: undefined }));
-  const levels = base.config?.stacks.map((stack) => stack.options.plan_permission) ?? ["write" as const];
+  // Only its prefect-gitops.yaml is read (no worktree); missing or invalid, the defaults hold.
+  const text = await deps.source.readFile(`refs/heads/${baseRef}`, GITOPS_CONFIG_FILE).catch(() => undefined);
+  const { config } = text === undefined ? { config: undefined } : parseGitopsConfig(text);
+  const levels = config?.stacks.map((stack) => stack.options.plan_permission) ?? ["write" as const];
   const needed = levels.reduce((strictest, level) => (RANK[level] > RANK[strictest] ? level : strictest), "write" as Permission);
-  return { needed, applyFromPullRequest: new Set(base.config?.stacks.filter((stack) => stack.options.apply_from_pull_request).map((stack) => stack.name) ?? []) };
+  return { needed, applyFromPullRequest: new Set(config?.stacks.filter((stack) => stack.options.apply_from_pull_request).map((stack) => stack.name) ?? []) };
 }
 
 /** `/prefect-gitops apply`: the pull request's head applied, for the stacks whose base-branch configuration allows it. */
@@ -38,6 +40,7 @@ async function applyPullRequest(number: number, allowed: Set<string>, deps: Reco
   return withCheckout(deps.source, `refs/pull/${number}/head`, async (checkout) => {
     const { config, diagnostics } = await readConfig(checkout);
     if (!config) return { outcomes: [], failure: { message: diagnostics.map((d) => d.summary).join("; "), retryable: false } };
+    const listComments = listOncePerIssue(deps.github);
     const outcomes: StackOutcome[] = [];
     const refused: string[] = [];
     for (const stack of config.stacks) {
@@ -46,7 +49,7 @@ async function applyPullRequest(number: number, allowed: Set<string>, deps: Reco
         outcomes.push({ stack: stack.name, status: "skipped", message: "apply_from_pull_request is off on the base branch" });
         continue;
       }
-      outcomes.push(await applyAndPublish(stack, config.synth, checkout, deps, { operation: `apply pull request #${number}@${checkout.sha.slice(0, 12)}`, pulls: [number] }));
+      outcomes.push(await applyAndPublish(stack, config.synth, checkout, deps, { operation: `apply pull request #${number}@${checkout.sha.slice(0, 12)}`, pulls: [number], listComments }));
     }
     if (refused.length) await deps.github.createComment(number, `\`${APPLY_COMMAND}\` did not apply ${refused.map((name) => `\`${name}\``).join(", ")}: \`apply_from_pull_request\` is off for ${refused.length === 1 ? "it" : "them"} in the base branch's ${GITOPS_CONFIG_FILE}. They are applied when the pull request is merged.`);
     return { outcomes };
@@ -91,11 +94,12 @@ export async function onPullRequest(event: Extract<GitopsEvent, { kind: "pull_re
       await upsertStackComment(github, event.number, "configuration", renderPlanComment({ stack: "configuration", sha: checkout.sha, problems: diagnostics, heading: "prefect-gitops.yaml" }));
       return { outcomes: [], failure: { message: diagnostics.map((d) => d.summary).join("; "), retryable: false } };
     }
+    const listComments = listOncePerIssue(github);
     const outcomes: StackOutcome[] = [];
     for (const stack of config.stacks) {
       try {
         const { plan, problems } = await planStack(stack, config.synth, checkout, deps);
-        await upsertStackComment(github, event.number, stack.name, renderPlanComment({ stack: stack.name, sha: checkout.sha, plan, problems, schedulePreviews: deps.schedulePreviews }));
+        await upsertStackComment(github, event.number, stack.name, renderPlanComment({ stack: stack.name, sha: checkout.sha, plan, problems, schedulePreviews: deps.schedulePreviews }), listComments);
         await github.createCheckRun(renderCheckRun({ stack: stack.name, stackPath: stack.path, sha: checkout.sha, plan, problems }));
         const failed = problems.length > 0 || (plan !== undefined && hasErrors(plan));
         outcomes.push({ stack: stack.name, status: failed ? "failed" : "planned", ...(failed ? { retryable: false, message: "invalid configuration" } : {}) });

@@ -50,7 +50,10 @@ export async function openMirror(workDir: string, url: string, env: Record<strin
   await git(["worktree", "prune"]);
   return {
     dir,
-    source: { checkout: async (ref) => gitSource(dir, await gitEnv(), "origin").checkout(ref) },
+    source: {
+      checkout: async (ref) => gitSource(dir, await gitEnv(), "origin").checkout(ref),
+      readFile: async (ref, path) => gitSource(dir, await gitEnv(), "origin").readFile(ref, path),
+    },
     async head(branch) {
       const line = await git(["ls-remote", "origin", `refs/heads/${branch}`]);
       const sha = line.split(/\s+/)[0];
