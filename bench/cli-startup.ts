@@ -4,13 +4,13 @@
 // Counts the HTTP requests each makes to PREFECT_API_URL (a counting server): none is expected.
 //
 //   npm run bench:cli-startup -- [--runs 21] [--no-build] [--quiet-wait 120] [--out NAME]
-import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { busyBetween, machineCpu, waitForQuiet } from "./support/contention.js";
 import { installPackage } from "./support/installed.js";
 import { median, percentile, round, table, writeResults } from "./support/report.js";
+import { runCommand } from "./support/run-command.js";
 import { REPO_ROOT } from "./support/server.js";
 
 const { values: flags } = parseArgs({
@@ -32,7 +32,7 @@ await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const address = server.address();
 const apiUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/api`;
 
-const env = { ...process.env, NODE_OPTIONS: "", CHECKPOINT_DISABLE: "1", PREFECT_API_URL: apiUrl, NO_COLOR: "1" };
+const env = { PREFECT_API_URL: apiUrl };
 const cases: { name: string; args: string[]; compiled: boolean }[] = [
   { name: "node -e 0 (floor)", args: ["-e", "0"], compiled: false },
   { name: "--version", args: [installedBin, "--version"], compiled: true },
@@ -42,14 +42,10 @@ const cases: { name: string; args: string[]; compiled: boolean }[] = [
 ];
 
 /** One run's wall time, in ms; asynchronous, so that the counting server answers if the CLI asks. */
-function timed(name: string, args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env, cwd: project, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`${name} exited ${code}: ${stderr}`))));
-  });
+async function timed(name: string, args: string[]): Promise<number> {
+  const run = await runCommand(process.execPath, args, env, project);
+  if (run.code !== 0) throw new Error(`${name} exited ${run.code}: ${run.stderr}`);
+  return run.ms;
 }
 
 const idle = await waitForQuiet({ maxWaitS: Number(flags["quiet-wait"]) });

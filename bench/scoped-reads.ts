@@ -14,7 +14,6 @@
 // node_modules link), DIR's package runs too, alternating with this one's.
 //
 //   node --import tsx bench/scoped-reads.ts [--sizes 60,1000] [--others 10000] [--runs 1] [--installed [--baseline DIR] [--no-build] [--cpu-prof]] [--quiet-wait 120] [--out scoped-reads]
-import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REAL_SERVER_COST } from "../devserver/faults.js";
@@ -24,6 +23,7 @@ import { RawApi } from "./support/http.js";
 import { load, objectCount, type Mix } from "./support/objects.js";
 import { installPackage } from "./support/installed.js";
 import { flags, median, round, table, workDir, writeResults } from "./support/report.js";
+import { runCommand, type CommandResult } from "./support/run-command.js";
 import { runPhase } from "./support/run-phase.js";
 import { REPO_ROOT, startServerProcess, type ServerProcess } from "./support/server.js";
 import { RESOURCES_PER_TEAM, stack, stackMix } from "./support/stack.js";
@@ -78,17 +78,10 @@ interface Installed {
   baseline?: { project: string; bin: string };
 }
 
-/** One run of the installed CLI, spawn to exit, in ms; its exit code. */
-function runInstalled(installed: Installed, args: string[], env: Record<string, string>, profileDir: string): Promise<{ ms: number; code: number | null; stderr: string }> {
+/** One run of the installed CLI, spawn to exit; with --cpu-prof, its CPU profile goes to `profileDir`. */
+function runInstalled(installed: Installed, args: string[], env: Record<string, string>, profileDir: string): Promise<CommandResult> {
   const nodeArgs = installed.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [...nodeArgs, installed.bin, ...args], { env: { ...process.env, NODE_OPTIONS: "", NO_COLOR: "1", ...env }, cwd: installed.project, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, stderr }));
-  });
+  return runCommand(process.execPath, [...nodeArgs, installed.bin, ...args], env, installed.project);
 }
 
 interface Scenario {

@@ -3,21 +3,21 @@
 // cdk-runtime/cdk.cjs loads whichever the app has, and the generated L1 bindings load it through
 // the same file. A lint rule keeps every other import of the CDK out.
 import cdk from "./cdk-runtime/cdk.cjs";
-import type * as Cdk from "./cdk-runtime/cdk.cjs";
 
-export const { Annotations, App, Aspects, Fn, Lazy, TerraformElement, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack, TerraformVariable, Testing, Token } = cdk;
-export type Annotations = Cdk.Annotations;
-export type Aspects = Cdk.Aspects;
-export type App = Cdk.App;
-export type Fn = Cdk.Fn;
-export type Lazy = Cdk.Lazy;
-export type TerraformElement = Cdk.TerraformElement;
-export type TerraformOutput = Cdk.TerraformOutput;
-export type TerraformProvider = Cdk.TerraformProvider;
-export type TerraformResource = Cdk.TerraformResource;
-export type TerraformStack = Cdk.TerraformStack;
-export type TerraformVariable = Cdk.TerraformVariable;
-export type Testing = Cdk.Testing;
-export type Token = Cdk.Token;
+// cdk.cjs decides its module at run time, so Node.js cannot see its names statically: each is
+// taken from its exports object, as value and type at once.
+export import Annotations = cdk.Annotations;
+export import App = cdk.App;
+export import Aspects = cdk.Aspects;
+export import Fn = cdk.Fn;
+export import Lazy = cdk.Lazy;
+export import TerraformElement = cdk.TerraformElement;
+export import TerraformOutput = cdk.TerraformOutput;
+export import TerraformProvider = cdk.TerraformProvider;
+export import TerraformResource = cdk.TerraformResource;
+export import TerraformStack = cdk.TerraformStack;
+export import TerraformVariable = cdk.TerraformVariable;
+export import Testing = cdk.Testing;
+export import Token = cdk.Token;
 export type { IResolvable, ITerraformDependable, TerraformMetaArguments } from "./cdk-runtime/cdk.cjs";
 export { Construct, Node, type IConstruct, type IValidation } from "constructs";

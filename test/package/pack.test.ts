@@ -5,20 +5,13 @@
 // module system, the language or the CDK (cdktf or cdktn). About 140 s of CPU in all (npm pack's
 // build, five installs, two of them with TypeScript): well under 2 minutes on 2 idle cores, as
 // the installs after the first run at once; the time limits allow for a busy machine.
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../support/cli.js";
+import { REPO_ROOT, runProcess, type CliResult } from "../support/cli.js";
 import { startTestDevServer } from "../support/devserver.js";
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 const work = mkdtempSync(join(tmpdir(), "prefect-gitops-pack-"));
 const cache = join(work, "npm-cache");
@@ -39,19 +32,11 @@ function userEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { ...env, CHECKPOINT_DISABLE: "1", npm_config_cache: cache, npm_config_update_notifier: "false", ...extra };
 }
 
-function run(command: string, args: string[], cwd: string, env: Record<string, string> = userEnv()): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+function run(command: string, args: string[], cwd: string, env: Record<string, string> = userEnv()): Promise<CliResult> {
+  return runProcess(command, args, { cwd, env });
 }
 
-async function succeed(command: string, args: string[], cwd: string, env?: Record<string, string>): Promise<Run> {
+async function succeed(command: string, args: string[], cwd: string, env?: Record<string, string>): Promise<CliResult> {
   const result = await run(command, args, cwd, env);
   if (result.code !== 0) throw new Error(`\`${command} ${args.join(" ")}\` in ${cwd} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
   return result;

@@ -42,8 +42,17 @@ export function spawnCli(args: string[], options: { cwd: string; env?: Record<st
 
 /** Run the CLI as a child process to completion. */
 export function runCliProcess(args: string[], options: { cwd: string; env?: Record<string, string | undefined> }): Promise<CliResult> {
+  return completion(spawnCli(args, options));
+}
+
+/** Run any command as a child process to completion; `env` is the whole environment it sees. */
+export function runProcess(command: string, args: string[], options: { cwd: string; env: Record<string, string | undefined> }): Promise<CliResult> {
+  return completion(spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] }));
+}
+
+/** A child process's exit code and output, once it has exited. */
+function completion(child: ChildProcess): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnCli(args, options);
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
