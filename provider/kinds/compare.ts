@@ -131,3 +131,14 @@ export function withRecordedValues(kind: KindSchema, live: Spec, recorded: Recor
   }
   return out;
 }
+
+/** JSON with object keys sorted at every level and undefined members left out: one text per value (state hashes, Terraform's JSON attributes). */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined) return "null";
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
+}

@@ -4,18 +4,11 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { factsOf, sensitiveAnywhere } from "../../provider/kinds/attributes.js";
 import type { KindSchema, Spec } from "../../provider/kinds/kind.js";
+import { canonicalJson } from "../../provider/kinds/compare.js";
 import type { SensitiveHash } from "./model.js";
 
-/** JSON with object keys sorted at every level: one text per value. */
-export function canonicalJson(value: unknown): string {
-  if (value === undefined) return "null";
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
-}
+// One canonical JSON for the engine and the Terraform provider (provider/ cannot import reconciler/).
+export { canonicalJson };
 
 export function sha256(text: string): string {
   return `sha256:${createHash("sha256").update(text).digest("hex")}`;

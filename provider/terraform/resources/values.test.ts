@@ -4,7 +4,8 @@ import type { KindSchema, Spec } from "../../kinds/kind.js";
 import { variableSchema } from "../../kinds/variable/schema.js";
 import { workPoolSchema } from "../../kinds/work-pool/schema.js";
 import { UNKNOWN, type TfObject, type TfValue } from "../plugin/contract.js";
-import { canonicalJson, emptyState, isImportStub, stateOf } from "./values.js";
+import { canonicalJson } from "../../kinds/compare.js";
+import { emptyState, isImportStub, stateOf } from "./values.js";
 
 const ID = "0b5f1a52-6a43-4c55-9f0b-3b0a1f0c9d11";
 

@@ -3,7 +3,7 @@
 // (Spec: attributes absent when unset, JSON documents parsed), one attribute's facts at a time.
 import type { z } from "zod";
 import { factsOf, type AttributeFacts } from "../../kinds/attributes.js";
-import { valuesEqual } from "../../kinds/compare.js";
+import { canonicalJson, valuesEqual } from "../../kinds/compare.js";
 import type { KindSchema, Spec } from "../../kinds/kind.js";
 import { UNKNOWN, type TfObject, type TfValue } from "../plugin/contract.js";
 
@@ -74,13 +74,6 @@ export function tfOf(facts: AttributeFacts, value: unknown): TfValue {
   // declared one are the same text.
   if (facts.format === "json") return canonicalJson(value);
   return value as TfValue;
-}
-
-/** JSON text as Terraform's jsonencode writes it: object keys sorted, no whitespace. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    item !== null && typeof item === "object" && !Array.isArray(item) ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : item,
-  );
 }
 
 /** The attribute's value parsed as a declaration would hold it (JSON parsed, sets sorted, defaults filled); `undefined` when it does not parse. */
