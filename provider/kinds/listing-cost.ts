@@ -68,5 +68,6 @@ export function listingIsCheaper(cost: ScopedCost, count: number): boolean {
 /** The number of objects of `type` Prefect holds, or `undefined` for a kind without a count route. */
 export async function countOf(ctx: KindContext, type: string): Promise<number | undefined> {
   const route = COUNT_ROUTES[type];
-  return route ? ctx.client.query<number>(route, {}) : undefined;
+  // Once per run and route: deployments and their schedules share /deployments/count.
+  return route ? ctx.memo(`count ${route}`, () => ctx.client.query<number>(route, {})) : undefined;
 }
