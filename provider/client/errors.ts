@@ -35,8 +35,11 @@ export class PrefectError extends Error {
 
 /** A configuration problem found before any request (missing URL, Cloud URL without a key...). */
 export class ConfigurationError extends PrefectError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The connection setting at fault, when one is (so callers can point at their own field for it). */
+  readonly setting?: "apiUrl" | "apiKey" | "authString" | "workspace";
+  constructor(message: string, options?: { cause?: unknown; setting?: ConfigurationError["setting"] }) {
     super("configuration", message, options);
+    if (options?.setting) this.setting = options.setting;
   }
 }
 

@@ -207,19 +207,20 @@ export function resolveSettings(options: ClientOptions = {}, sources: SettingsSo
   if (!url) {
     throw new ConfigurationError(
       "No Prefect API URL: set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api), the provider block's `endpoint`, or a Prefect profile.",
+      { setting: "apiUrl" },
     );
   }
   let parsed: URL;
   try {
     parsed = new URL(String(url.value));
   } catch {
-    throw new ConfigurationError(`${url.where} is not a URL: expected something like http://127.0.0.1:4200/api.`);
+    throw new ConfigurationError(`${url.where} is not a URL: expected something like http://127.0.0.1:4200/api.`, { setting: "apiUrl" });
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new ConfigurationError(`${url.where} must be an http:// or https:// URL.`);
+    throw new ConfigurationError(`${url.where} must be an http:// or https:// URL.`, { setting: "apiUrl" });
   }
   if (parsed.username || parsed.password) {
-    throw new ConfigurationError(`${url.where} must not carry credentials: use PREFECT_API_KEY or PREFECT_API_AUTH_STRING.`);
+    throw new ConfigurationError(`${url.where} must not carry credentials: use PREFECT_API_KEY or PREFECT_API_AUTH_STRING.`, { setting: "apiUrl" });
   }
   const path = parsed.pathname.replace(/\/+$/, "");
   const accountId = pick("accountId")?.value as string | undefined;
@@ -235,11 +236,12 @@ export function resolveSettings(options: ClientOptions = {}, sources: SettingsSo
     if ((accountId && accountId !== cloud.accountId) || (workspaceId && workspaceId !== cloud.workspaceId)) {
       throw new ConfigurationError(
         `${url.where} addresses account ${cloud.accountId} / workspace ${cloud.workspaceId}, but the account/workspace ids set elsewhere differ: keep one of them.`,
+        { setting: "apiUrl" },
       );
     }
   } else if (accountId || workspaceId) {
     if (!accountId || !workspaceId) {
-      throw new ConfigurationError("A Prefect Cloud workspace needs both an account id and a workspace id (PREFECT_CLOUD_ACCOUNT_ID and PREFECT_CLOUD_WORKSPACE_ID).");
+      throw new ConfigurationError("A Prefect Cloud workspace needs both an account id and a workspace id (PREFECT_CLOUD_ACCOUNT_ID and PREFECT_CLOUD_WORKSPACE_ID).", { setting: "workspace" });
     }
     cloud = { accountId, workspaceId };
     const root = path.endsWith("/api") ? path : `${path}/api`;
@@ -253,10 +255,11 @@ export function resolveSettings(options: ClientOptions = {}, sources: SettingsSo
   if (cloud && !apiKey) {
     throw new ConfigurationError(
       `${url.where} addresses a Prefect Cloud workspace, which needs an API key: set PREFECT_API_KEY or the provider block's api_key.`,
+      { setting: "apiKey" },
     );
   }
   if (authString !== undefined && !authString.includes(":")) {
-    throw new ConfigurationError("PREFECT_API_AUTH_STRING must be user:password.");
+    throw new ConfigurationError("PREFECT_API_AUTH_STRING must be user:password.", { setting: "authString" });
   }
 
   const rawHeaders = pick("customHeaders");

@@ -40,14 +40,13 @@ export function optionsOf(config: TfObject): { options: ClientOptions; diagnosti
   return { options, diagnostics };
 }
 
-/** The attribute a configuration message is about (ConfigurationError names no field: its message names the setting). */
-function attributeOf(message: string): string | undefined {
-  if (/API key/.test(message)) return "api_key";
-  if (/API URL|PREFECT_API_URL|the apiUrl option/.test(message)) return "endpoint";
-  if (/AUTH_STRING/.test(message)) return "basic_auth_key";
-  if (/account id|workspace id/.test(message)) return "workspace_id";
-  return undefined;
-}
+/** The provider block's attribute for each client setting a ConfigurationError names. */
+const ATTRIBUTE_OF_SETTING: Record<NonNullable<ConfigurationError["setting"]>, string> = {
+  apiUrl: "endpoint",
+  apiKey: "api_key",
+  authString: "basic_auth_key",
+  workspace: "workspace_id",
+};
 
 /** Resolve the settings of a provider block against the environment and profiles. */
 export function configure(config: TfObject, env: Record<string, string | undefined>): Configured {
@@ -59,7 +58,7 @@ export function configure(config: TfObject, env: Record<string, string | undefin
     return { ok: true, settings, diagnostics };
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
-    const attribute = attributeOf(error.message);
+    const attribute = error.setting && ATTRIBUTE_OF_SETTING[error.setting];
     diagnostics.push({ severity: "error", summary: "Cannot reach Prefect with this configuration", detail: error.message, ...(attribute ? { attribute: [attribute] } : {}) });
     return { ok: false, diagnostics };
   }
